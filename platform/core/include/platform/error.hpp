@@ -1,0 +1,42 @@
+#pragma once
+// Outcomes a caller must handle are values: Result<T> carries either T or an Error.
+// One place (platform/http problem.cpp) maps Errc to HTTP statuses; nothing else picks a status.
+#include <boost/system/result.hpp>
+#include <string>
+#include <string_view>
+
+namespace platform {
+
+enum class Errc {
+  malformed,          // 400: the request could not be parsed
+  unauthenticated,    // 401: missing or bad credentials
+  forbidden,          // 403
+  not_found,          // 404
+  conflict,           // 409
+  too_large,          // 413
+  invalid,            // 422: well-formed but breaks a rule
+  unavailable,        // 503: a dependency is down; retry later
+  timeout,            // 504: a dependency did not answer in time
+  internal,           // 500: a bug
+};
+
+struct Error {
+  Errc code = Errc::internal;
+  std::string message;
+  // A short machine-readable reason, e.g. "quantity_out_of_range"; becomes the problem type.
+  std::string reason;
+};
+
+[[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+using Status = boost::system::result<void, Error>;
+
+inline Error make_error(Errc code, std::string message, std::string reason = {}) {
+  return Error{code, std::move(message), std::move(reason)};
+}
+
+std::string_view errc_name(Errc code);
+
+}  // namespace platform

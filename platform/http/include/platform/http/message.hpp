@@ -1,0 +1,47 @@
+#pragma once
+// Plain request and response structs that handlers see. No Beast or Asio here, so services that
+// include this header compile fast; the server converts to and from Beast messages in src/.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "platform/ids.hpp"
+
+namespace platform::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path without the query, e.g. "/cart/items/42"
+  std::string query;   // raw query string without '?'
+  // Header names are lowercase.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // Filled by the router and the server before the handler runs.
+  std::vector<std::pair<std::string, std::string>> path_params;
+  std::string route;    // the matched pattern, e.g. "/cart/items/{id}" (a metric label)
+  std::string user_id;  // the JWT subject on authenticated routes, empty otherwise
+  TraceContext trace;   // from the traceparent header, or fresh
+
+  std::optional<std::string_view> header(std::string_view lowercase_name) const;
+  std::optional<std::string_view> path_param(std::string_view name) const;
+  // The decoded value of a query parameter, if present.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// A route handler. It receives the request by value (coroutine parameters are copied into the
+// frame) and runs on the server's io_context.
+using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
+
+}  // namespace platform::http
