@@ -40,3 +40,21 @@ inline Error make_error(Errc code, std::string message, std::string reason = {})
 std::string_view errc_name(Errc code);
 
 }  // namespace platform
+
+#define PLATFORM_CONCAT_INNER(a, b) a##b
+#define PLATFORM_CONCAT(a, b) PLATFORM_CONCAT_INNER(a, b)
+
+// PLATFORM_TRY(lhs, expr): evaluates a Result; on error returns it from the enclosing function,
+// otherwise assigns the value to lhs (which may be a declaration: `auto x`).
+#define PLATFORM_TRY(lhs, expr)                                                       \
+  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);                             \
+  if (!PLATFORM_CONCAT(platform_try_, __LINE__))                                      \
+    return PLATFORM_CONCAT(platform_try_, __LINE__).error();                          \
+  lhs = std::move(*PLATFORM_CONCAT(platform_try_, __LINE__))
+
+// The same for coroutines.
+#define PLATFORM_CO_TRY(lhs, expr)                                                    \
+  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);                             \
+  if (!PLATFORM_CONCAT(platform_try_, __LINE__))                                      \
+    co_return PLATFORM_CONCAT(platform_try_, __LINE__).error();                       \
+  lhs = std::move(*PLATFORM_CONCAT(platform_try_, __LINE__))
