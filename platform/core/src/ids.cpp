@@ -18,7 +18,9 @@ bool is_lower_hex(std::string_view text) {
   return true;
 }
 
-bool all_zero(std::string_view text) { return text.find_first_not_of('0') == std::string::npos; }
+bool all_zero(std::string_view text) {
+  return text.find_first_not_of('0') == std::string::npos;
+}
 }  // namespace
 
 std::string random_hex(std::size_t bytes) {
@@ -44,7 +46,9 @@ std::string new_uuid() {
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
 
-TraceContext TraceContext::generate() { return TraceContext{random_hex(16), random_hex(8), "01"}; }
+TraceContext TraceContext::generate() {
+  return TraceContext{random_hex(16), random_hex(8), "01"};
+}
 
 TraceContext TraceContext::parse_or_generate(std::string_view header) {
   // 00-<32>-<16>-<2>
@@ -62,7 +66,9 @@ TraceContext TraceContext::parse_or_generate(std::string_view header) {
   return TraceContext{std::string(trace_id), std::string(span_id), std::string(flags)};
 }
 
-TraceContext TraceContext::child() const { return TraceContext{trace_id, random_hex(8), flags}; }
+TraceContext TraceContext::child() const {
+  return TraceContext{trace_id, random_hex(8), flags};
+}
 
 std::string TraceContext::traceparent() const {
   return "00-" + trace_id + "-" + span_id + "-" + flags;

@@ -23,12 +23,23 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
                                    : std::string_view(msg.payload.data(), msg.payload.size());
     for (char c : text) {
       switch (c) {
-        case '"': append(dest, "\\\""); break;
-        case '\\': append(dest, "\\\\"); break;
-        case '\n': append(dest, "\\n"); break;
-        case '\r': append(dest, "\\r"); break;
-        case '\t': append(dest, "\\t"); break;
-        default: dest.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+        case '"':
+          append(dest, "\\\"");
+          break;
+        case '\\':
+          append(dest, "\\\\");
+          break;
+        case '\n':
+          append(dest, "\\n");
+          break;
+        case '\r':
+          append(dest, "\\r");
+          break;
+        case '\t':
+          append(dest, "\\t");
+          break;
+        default:
+          dest.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
       }
     }
   }
@@ -54,12 +65,18 @@ void init(std::string_view service) {
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
-const std::string& current_trace_id() { return t_trace_id; }
-void set_trace_id(std::string trace_id) { t_trace_id = std::move(trace_id); }
+const std::string& current_trace_id() {
+  return t_trace_id;
+}
+void set_trace_id(std::string trace_id) {
+  t_trace_id = std::move(trace_id);
+}
 
 ScopedTrace::ScopedTrace(std::string trace_id) : previous_(std::move(t_trace_id)) {
   t_trace_id = std::move(trace_id);
 }
-ScopedTrace::~ScopedTrace() { t_trace_id = std::move(previous_); }
+ScopedTrace::~ScopedTrace() {
+  t_trace_id = std::move(previous_);
+}
 
 }  // namespace platform::log

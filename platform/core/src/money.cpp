@@ -22,7 +22,8 @@ Money operator+(const Money& a, const Money& b) {
 Money operator-(const Money& a, const Money& b) {
   require_same_currency(a, b);
   std::int64_t diff = 0;
-  if (__builtin_sub_overflow(a.amount, b.amount, &diff)) throw std::overflow_error("money overflow");
+  if (__builtin_sub_overflow(a.amount, b.amount, &diff))
+    throw std::overflow_error("money overflow");
   return Money{diff, a.currency};
 }
 

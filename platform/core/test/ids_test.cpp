@@ -1,10 +1,11 @@
-#include "platform/clock.hpp"
 #include "platform/ids.hpp"
 
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
+
+#include "platform/clock.hpp"
 
 using platform::TraceContext;
 

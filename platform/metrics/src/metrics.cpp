@@ -53,7 +53,9 @@ std::string number(double value) {
 }
 }  // namespace
 
-void Gauge::add(double by) { atomic_add(value_, by); }
+void Gauge::add(double by) {
+  atomic_add(value_, by);
+}
 
 Histogram::Histogram(std::vector<double> upper_bounds)
     : upper_bounds_(std::move(upper_bounds)),
@@ -83,8 +85,8 @@ std::vector<std::uint64_t> Histogram::cumulative_counts() const {
 }
 
 std::vector<double> latency_buckets() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-          2.5,    5,       10};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 struct Registry::Family {

@@ -8,16 +8,16 @@
 namespace platform {
 
 enum class Errc {
-  malformed,          // 400: the request could not be parsed
-  unauthenticated,    // 401: missing or bad credentials
-  forbidden,          // 403
-  not_found,          // 404
-  conflict,           // 409
-  too_large,          // 413
-  invalid,            // 422: well-formed but breaks a rule
-  unavailable,        // 503: a dependency is down; retry later
-  timeout,            // 504: a dependency did not answer in time
-  internal,           // 500: a bug
+  malformed,        // 400: the request could not be parsed
+  unauthenticated,  // 401: missing or bad credentials
+  forbidden,        // 403
+  not_found,        // 404
+  conflict,         // 409
+  too_large,        // 413
+  invalid,          // 422: well-formed but breaks a rule
+  unavailable,      // 503: a dependency is down; retry later
+  timeout,          // 504: a dependency did not answer in time
+  internal,         // 500: a bug
 };
 
 struct Error {
@@ -46,15 +46,15 @@ std::string_view errc_name(Errc code);
 
 // PLATFORM_TRY(lhs, expr): evaluates a Result; on error returns it from the enclosing function,
 // otherwise assigns the value to lhs (which may be a declaration: `auto x`).
-#define PLATFORM_TRY(lhs, expr)                                                       \
-  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);                             \
-  if (!PLATFORM_CONCAT(platform_try_, __LINE__))                                      \
-    return PLATFORM_CONCAT(platform_try_, __LINE__).error();                          \
+#define PLATFORM_TRY(lhs, expr)                              \
+  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);    \
+  if (!PLATFORM_CONCAT(platform_try_, __LINE__))             \
+    return PLATFORM_CONCAT(platform_try_, __LINE__).error(); \
   lhs = std::move(*PLATFORM_CONCAT(platform_try_, __LINE__))
 
 // The same for coroutines.
-#define PLATFORM_CO_TRY(lhs, expr)                                                    \
-  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);                             \
-  if (!PLATFORM_CONCAT(platform_try_, __LINE__))                                      \
-    co_return PLATFORM_CONCAT(platform_try_, __LINE__).error();                       \
+#define PLATFORM_CO_TRY(lhs, expr)                              \
+  auto PLATFORM_CONCAT(platform_try_, __LINE__) = (expr);       \
+  if (!PLATFORM_CONCAT(platform_try_, __LINE__))                \
+    co_return PLATFORM_CONCAT(platform_try_, __LINE__).error(); \
   lhs = std::move(*PLATFORM_CONCAT(platform_try_, __LINE__))

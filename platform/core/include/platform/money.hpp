@@ -14,7 +14,9 @@ struct Money {
   friend auto operator<=>(const Money&, const Money&) = default;
 };
 
-inline Money pln(std::int64_t grosze) { return Money{grosze, "PLN"}; }
+inline Money pln(std::int64_t grosze) {
+  return Money{grosze, "PLN"};
+}
 
 // Arithmetic requires equal currencies; mixing currencies is a bug and throws std::logic_error.
 Money operator+(const Money& a, const Money& b);

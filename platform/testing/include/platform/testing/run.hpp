@@ -17,7 +17,8 @@ T run(boost::asio::io_context& io, boost::asio::awaitable<T> task,
   io.restart();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("test task timed out");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("test task timed out");
     io.run_one_for(std::chrono::milliseconds(50));
   }
   return future.get();

@@ -1,0 +1,287 @@
+#include "cart.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace cart {
+namespace {
+using platform::Errc;
+using platform::make_error;
+
+// Every change is one event and one version step.
+Outcome finish(Cart cart, std::vector<Change> changes, std::string item_id) {
+  cart.version += static_cast<std::int64_t>(changes.size());
+  return Outcome{std::move(cart), std::move(changes), std::move(item_id)};
+}
+
+platform::Error quantity_error(const Limits& limits) {
+  return make_error(Errc::invalid,
+                    "quantity must be between " + std::to_string(limits.min_quantity) + " and " +
+                        std::to_string(limits.max_quantity),
+                    "quantity_out_of_range");
+}
+
+CartLine* find_mutable(Cart& cart, std::string_view item_id) {
+  auto it = std::find_if(cart.lines.begin(), cart.lines.end(),
+                         [&](const CartLine& l) { return l.item_id == item_id; });
+  return it == cart.lines.end() ? nullptr : &*it;
+}
+
+platform::Status check_parent(const Cart& cart, const AddLine& command, const Product& product) {
+  if (command.type == LineType::service) {
+    if (!product.is_service()) {
+      return make_error(Errc::invalid, "sku " + product.sku + " is not a service", "not_a_service");
+    }
+    if (product.has_flag("standalone")) {
+      if (command.parent_item_id) {
+        return make_error(Errc::invalid, "service " + product.sku + " is standalone: no parent",
+                          "standalone_service_with_parent");
+      }
+      return {};
+    }
+    if (!command.parent_item_id) {
+      return make_error(Errc::invalid, "service " + product.sku + " needs parent_item_id",
+                        "parent_required");
+    }
+  } else if (product.is_service()) {
+    return make_error(Errc::invalid, "sku " + product.sku + " is a service: use type=service",
+                      "wrong_line_type");
+  } else if (command.type == LineType::offer && command.parent_item_id) {
+    return make_error(Errc::invalid, "an offer cannot have a parent", "offer_with_parent");
+  }
+  if (command.parent_item_id) {
+    const auto* parent = cart.find(*command.parent_item_id);
+    if (parent == nullptr) {
+      return make_error(Errc::invalid, "parent line " + *command.parent_item_id + " not found",
+                        "parent_not_found");
+    }
+    if (parent->type == LineType::service) {
+      return make_error(Errc::invalid, "a service cannot be a parent", "parent_is_service");
+    }
+  }
+  return {};
+}
+}  // namespace
+
+std::string_view to_string(LineType type) {
+  switch (type) {
+    case LineType::offer:
+      return "offer";
+    case LineType::accessory:
+      return "accessory";
+    case LineType::service:
+      return "service";
+  }
+  return "offer";
+}
+
+std::string_view to_string(StockStatus status) {
+  switch (status) {
+    case StockStatus::unknown:
+      return "unknown";
+    case StockStatus::in_stock:
+      return "in_stock";
+    case StockStatus::low_stock:
+      return "low_stock";
+    case StockStatus::out_of_stock:
+      return "out_of_stock";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Enrichment enrichment) {
+  return enrichment == Enrichment::pending ? "pending" : "enriched";
+}
+
+std::string_view to_string(Validation validation) {
+  return validation == Validation::validated ? "validated" : "not_yet_validated";
+}
+
+std::optional<LineType> line_type_from(std::string_view text) {
+  for (auto type : {LineType::offer, LineType::accessory, LineType::service}) {
+    if (to_string(type) == text) return type;
+  }
+  return std::nullopt;
+}
+
+std::optional<StockStatus> stock_status_from(std::string_view text) {
+  for (auto status : {StockStatus::unknown, StockStatus::in_stock, StockStatus::low_stock,
+                      StockStatus::out_of_stock}) {
+    if (to_string(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+const CartLine* Cart::find(std::string_view item_id) const {
+  auto it = std::find_if(lines.begin(), lines.end(),
+                         [&](const CartLine& l) { return l.item_id == item_id; });
+  return it == lines.end() ? nullptr : &*it;
+}
+
+std::vector<const CartLine*> Cart::children_of(std::string_view item_id) const {
+  std::vector<const CartLine*> out;
+  for (const auto& line : lines) {
+    if (line.parent_item_id == item_id) out.push_back(&line);
+  }
+  return out;
+}
+
+std::int64_t Cart::item_count() const {
+  std::int64_t count = 0;
+  for (const auto& line : lines) count += line.quantity;
+  return count;
+}
+
+platform::Money Cart::subtotal() const {
+  platform::Money sum = platform::pln(0);
+  for (const auto& line : lines) sum = sum + line.line_total();
+  return sum;
+}
+
+std::string Cart::content_hash() const {
+  // FNV-1a 64 over a canonical listing sorted by item id; a cache key, not a security digest.
+  std::vector<std::string> entries;
+  entries.reserve(lines.size());
+  for (const auto& l : lines) {
+    entries.push_back(l.item_id + "|" + std::string(to_string(l.type)) + "|" + l.sku + "|" +
+                      std::to_string(l.quantity) + "|" + l.parent_item_id.value_or("") + "|" +
+                      std::to_string(l.unit_price.amount));
+  }
+  std::sort(entries.begin(), entries.end());
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const auto& entry : entries) {
+    for (unsigned char c : entry + "\n") {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
+  }
+  std::array<char, 17> text{};
+  std::snprintf(text.data(), text.size(), "%016llx", static_cast<unsigned long long>(hash));
+  return std::string(text.data(), 16);
+}
+
+StockStatus stock_status_for(std::int64_t stock, std::int64_t quantity,
+                             std::int64_t low_stock_threshold) {
+  if (stock <= 0 || stock < quantity) return StockStatus::out_of_stock;
+  if (stock <= low_stock_threshold) return StockStatus::low_stock;
+  return StockStatus::in_stock;
+}
+
+platform::Result<Outcome> add_line(const Cart& cart, const AddLine& command, const Product& product,
+                                   const Limits& limits, const IdGenerator& new_id) {
+  if (command.quantity < limits.min_quantity || command.quantity > limits.max_quantity) {
+    return quantity_error(limits);
+  }
+  if (auto status = check_parent(cart, command, product); !status) return status.error();
+
+  Cart next = cart;
+  // The same sku of the same type under the same parent is one line with a larger quantity.
+  for (auto& line : next.lines) {
+    if (line.sku == command.sku && line.type == command.type &&
+        line.parent_item_id == command.parent_item_id) {
+      const auto merged = line.quantity + command.quantity;
+      if (merged > limits.max_quantity) return quantity_error(limits);
+      const auto old_quantity = line.quantity;
+      line.quantity = merged;
+      Change change{ChangeKind::quantity_changed, line, old_quantity, std::nullopt, std::nullopt};
+      auto id = line.item_id;
+      return finish(std::move(next), {std::move(change)}, std::move(id));
+    }
+  }
+  if (next.lines.size() >= limits.max_lines) {
+    return make_error(Errc::invalid,
+                      "a cart holds at most " + std::to_string(limits.max_lines) + " lines",
+                      "too_many_lines");
+  }
+  CartLine line;
+  line.item_id = new_id();
+  line.type = command.type;
+  line.sku = product.sku;
+  line.name = product.name;
+  line.category = product.category;
+  line.unit_price = product.price;
+  line.quantity = command.quantity;
+  line.parent_item_id = command.parent_item_id;
+  line.weight_g = product.weight_g;
+  line.dimensions_mm = product.dimensions_mm;
+  line.flags = product.flags;
+  line.validation =
+      command.type == LineType::service ? Validation::not_yet_validated : Validation::validated;
+  next.lines.push_back(line);
+  auto id = line.item_id;
+  return finish(std::move(next), {Change{ChangeKind::added, std::move(line), 0, {}, {}}},
+                std::move(id));
+}
+
+platform::Result<Outcome> remove_line(const Cart& cart, std::string_view item_id) {
+  const auto* target = cart.find(item_id);
+  if (target == nullptr) {
+    return make_error(Errc::not_found, "no line " + std::string(item_id) + " in your cart",
+                      "line_not_found");
+  }
+  std::vector<Change> changes;
+  // Children go first so that no consumer ever sees a child whose parent is already gone.
+  for (const auto* child : cart.children_of(item_id)) {
+    changes.push_back(Change{ChangeKind::removed, *child, 0, {}, std::string(item_id)});
+  }
+  changes.push_back(Change{ChangeKind::removed, *target, 0, {}, {}});
+  Cart next = cart;
+  std::erase_if(next.lines, [&](const CartLine& l) {
+    return l.item_id == item_id || l.parent_item_id == item_id;
+  });
+  return finish(std::move(next), std::move(changes), std::string(item_id));
+}
+
+platform::Result<Outcome> change_quantity(const Cart& cart, std::string_view item_id,
+                                          std::int64_t quantity, const Limits& limits) {
+  if (quantity < limits.min_quantity || quantity > limits.max_quantity) {
+    return quantity_error(limits);
+  }
+  Cart next = cart;
+  auto* line = find_mutable(next, item_id);
+  if (line == nullptr) {
+    return make_error(Errc::not_found, "no line " + std::string(item_id) + " in your cart",
+                      "line_not_found");
+  }
+  if (line->quantity == quantity) return Outcome{std::move(next), {}, std::string(item_id)};
+  const auto old_quantity = line->quantity;
+  line->quantity = quantity;
+  Change change{ChangeKind::quantity_changed, *line, old_quantity, {}, {}};
+  return finish(std::move(next), {std::move(change)}, std::string(item_id));
+}
+
+Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low_stock_threshold) {
+  Cart next = cart;
+  std::vector<Change> changes;
+  for (auto& line : next.lines) {
+    if (line.sku != product.sku) continue;
+    line.enrichment = Enrichment::enriched;
+    if (line.unit_price != product.price) {
+      const auto old_price = line.unit_price;
+      // Keep the price the customer first saw through several changes until acknowledged.
+      const auto first_seen = line.price_change ? line.price_change->old_unit_price : old_price;
+      line.unit_price = product.price;
+      line.price_change = first_seen == product.price
+                              ? std::nullopt
+                              : std::optional(PriceChange{first_seen, product.price});
+      changes.push_back(Change{ChangeKind::price_changed, line, 0, old_price, {}});
+    }
+    if (line.type != LineType::service) {
+      const auto status = stock_status_for(product.stock, line.quantity, low_stock_threshold);
+      if (status != line.stock_status) {
+        line.stock_status = status;
+        changes.push_back(Change{ChangeKind::stock_changed, line, 0, {}, {}});
+      }
+    }
+  }
+  return finish(std::move(next), std::move(changes), {});
+}
+
+Cart acknowledge_price_changes(const Cart& cart) {
+  Cart next = cart;
+  for (auto& line : next.lines) line.price_change.reset();
+  return next;
+}
+
+}  // namespace cart

@@ -1,0 +1,26 @@
+#pragma once
+// What the Cart publishes on cart-events: one CloudEvent per domain Change, with the full line,
+// the session and the per-session version, so other services keep their own copy of the cart.
+#include <string>
+#include <vector>
+
+#include "cart.hpp"
+#include "platform/clock.hpp"
+#include "platform/cloud_event.hpp"
+#include "platform/ids.hpp"
+
+namespace cart {
+
+inline constexpr const char* kCartTopic = "cart-events";
+inline constexpr const char* kCatalogTopic = "catalog-events";
+inline constexpr const char* kCartSource = "/checkout/cart";
+
+std::string_view event_type(ChangeKind kind);
+
+// Events for the changes of one outcome. `before_version` is the cart version before the change;
+// change i gets version before_version + i + 1.
+std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_t before_version,
+                                             const platform::TraceContext& trace,
+                                             platform::TimePoint now);
+
+}  // namespace cart

@@ -1,0 +1,42 @@
+#pragma once
+// A catalog product as the shop's product system delivers it (see tools/catalog/README.md).
+// The catalog is not a service of ours: the import tool loads it into Redis, the Cart reads it.
+#include <boost/json/fwd.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/error.hpp"
+#include "platform/money.hpp"
+
+namespace cart {
+
+struct Dimensions {
+  std::int64_t width = 0;  // millimetres
+  std::int64_t height = 0;
+  std::int64_t depth = 0;
+  friend bool operator==(const Dimensions&, const Dimensions&) = default;
+};
+
+struct Product {
+  std::string sku;
+  std::string name;
+  std::string category;  // tv, fridge, ..., accessory, service
+  platform::Money price;
+  std::int64_t stock = 0;
+  std::int64_t weight_g = 0;
+  Dimensions dimensions_mm;
+  std::vector<std::string> flags;  // large_appliance, needs_assembly, standalone, ...
+
+  bool has_flag(std::string_view flag) const;
+  bool is_service() const { return category == "service"; }
+  friend bool operator==(const Product&, const Product&) = default;
+};
+
+// Parses and validates one catalog record; errors name the field (Errc::invalid / malformed).
+[[nodiscard]] platform::Result<Product> product_from_json(const boost::json::value& json);
+boost::json::object product_to_json(const Product& product);
+boost::json::object money_to_json(const platform::Money& money);
+boost::json::object dimensions_to_json(const Dimensions& dimensions);
+
+}  // namespace cart

@@ -1,0 +1,282 @@
+#include "cart.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "events.hpp"
+#include "view.hpp"
+
+namespace cart {
+namespace {
+
+Product product(std::string sku, std::int64_t price, std::string category = "tv",
+                std::vector<std::string> flags = {}) {
+  Product p;
+  p.sku = std::move(sku);
+  p.name = "Produkt " + p.sku;
+  p.category = std::move(category);
+  p.price = platform::pln(price);
+  p.stock = 10;
+  p.weight_g = 1000;
+  p.dimensions_mm = {100, 200, 300};
+  p.flags = std::move(flags);
+  return p;
+}
+
+struct CartFixture : ::testing::Test {
+  Cart cart{"user-1", "session-1", 0, {}};
+  Limits limits;
+  int next_id = 0;
+  IdGenerator ids = [this] {
+    return "item-" + std::to_string(++next_id);
+  };
+
+  Outcome add(const Product& p, std::int64_t quantity, LineType type = LineType::offer,
+              std::optional<std::string> parent = std::nullopt) {
+    auto result = add_line(cart, AddLine{type, p.sku, quantity, parent}, p, limits, ids);
+    EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
+    cart = result->cart;
+    return *result;
+  }
+};
+
+TEST_F(CartFixture, AddingCreatesALineWithTheCatalogData) {
+  auto outcome = add(product("TV-1", 329900), 2);
+  ASSERT_EQ(cart.lines.size(), 1U);
+  const auto& line = cart.lines[0];
+  EXPECT_EQ(line.item_id, "item-1");
+  EXPECT_EQ(line.unit_price, platform::pln(329900));
+  EXPECT_EQ(line.line_total(), platform::pln(659800));
+  EXPECT_EQ(line.enrichment, Enrichment::pending);
+  ASSERT_EQ(outcome.changes.size(), 1U);
+  EXPECT_EQ(outcome.changes[0].kind, ChangeKind::added);
+  EXPECT_EQ(cart.version, 1);
+  EXPECT_EQ(cart.item_count(), 2);
+  EXPECT_EQ(cart.subtotal(), platform::pln(659800));
+}
+
+TEST_F(CartFixture, AddingTheSameSkuMergesQuantities) {
+  add(product("TV-1", 1000), 2);
+  auto outcome = add(product("TV-1", 1000), 3);
+  ASSERT_EQ(cart.lines.size(), 1U);
+  EXPECT_EQ(cart.lines[0].quantity, 5);
+  EXPECT_EQ(outcome.changes[0].kind, ChangeKind::quantity_changed);
+  EXPECT_EQ(outcome.changes[0].old_quantity, 2);
+  EXPECT_EQ(outcome.item_id, "item-1");
+}
+
+TEST_F(CartFixture, MergingBeyondTheLimitIsRejected) {
+  add(product("TV-1", 1000), 90);
+  auto result =
+      add_line(cart, {LineType::offer, "TV-1", 10, {}}, product("TV-1", 1000), limits, ids);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, platform::Errc::invalid);
+}
+
+TEST_F(CartFixture, QuantityOutsideTheLimitsIsRejected) {
+  for (std::int64_t q : {0, -1, 100}) {
+    auto result = add_line(cart, {LineType::offer, "TV-1", q, {}}, product("TV-1", 1), limits, ids);
+    ASSERT_FALSE(result) << q;
+    EXPECT_EQ(result.error().reason, "quantity_out_of_range");
+  }
+}
+
+TEST_F(CartFixture, TooManyLinesAreRejected) {
+  limits.max_lines = 2;
+  add(product("A-1", 1), 1);
+  add(product("A-2", 1), 1);
+  auto result = add_line(cart, {LineType::offer, "A-3", 1, {}}, product("A-3", 1), limits, ids);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().reason, "too_many_lines");
+}
+
+TEST_F(CartFixture, ServicesNeedAnExistingParentUnlessStandalone) {
+  const auto carry_in = product("SRV-CARRY-IN", 9900, "service");
+  auto missing = add_line(cart, {LineType::service, carry_in.sku, 1, {}}, carry_in, limits, ids);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().reason, "parent_required");
+  auto unknown =
+      add_line(cart, {LineType::service, carry_in.sku, 1, "nope"}, carry_in, limits, ids);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().reason, "parent_not_found");
+
+  add(product("FR-1", 250000, "fridge"), 1);
+  add(carry_in, 1, LineType::service, "item-1");
+  EXPECT_EQ(cart.lines[1].validation, Validation::not_yet_validated);
+
+  const auto sms = product("SRV-SMS", 100, "service", {"standalone"});
+  add(sms, 1, LineType::service);
+  auto with_parent = add_line(cart, {LineType::service, sms.sku, 1, "item-1"}, sms, limits, ids);
+  ASSERT_FALSE(with_parent);
+}
+
+TEST_F(CartFixture, LineTypeMustMatchTheProduct) {
+  const auto carry_in = product("SRV-CARRY-IN", 9900, "service");
+  auto as_offer = add_line(cart, {LineType::offer, carry_in.sku, 1, {}}, carry_in, limits, ids);
+  ASSERT_FALSE(as_offer);
+  auto tv = product("TV-1", 1);
+  auto as_service = add_line(cart, {LineType::service, tv.sku, 1, {}}, tv, limits, ids);
+  ASSERT_FALSE(as_service);
+}
+
+TEST_F(CartFixture, RemovingAParentRemovesItsChildrenFirst) {
+  add(product("FR-1", 250000, "fridge"), 1);
+  add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
+  add(product("ACC-1", 4900, "accessory"), 1, LineType::accessory, "item-1");
+  add(product("TV-1", 1000), 1);
+  auto result = remove_line(cart, "item-1");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->changes.size(), 3U);
+  EXPECT_EQ(result->changes[0].removed_with_parent, "item-1");
+  EXPECT_EQ(result->changes[1].removed_with_parent, "item-1");
+  EXPECT_EQ(result->changes[2].line.item_id, "item-1");
+  EXPECT_FALSE(result->changes[2].removed_with_parent);
+  ASSERT_EQ(result->cart.lines.size(), 1U);
+  EXPECT_EQ(result->cart.lines[0].sku, "TV-1");
+  EXPECT_EQ(result->cart.version, cart.version + 3);
+}
+
+TEST_F(CartFixture, RemovingOrChangingAnUnknownLineIsNotFound) {
+  EXPECT_EQ(remove_line(cart, "x").error().code, platform::Errc::not_found);
+  EXPECT_EQ(change_quantity(cart, "x", 2, limits).error().code, platform::Errc::not_found);
+}
+
+TEST_F(CartFixture, ChangingQuantityToTheSameValueIsANoOp) {
+  add(product("TV-1", 1000), 2);
+  auto same = change_quantity(cart, "item-1", 2, limits);
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(same->changes.empty());
+  EXPECT_EQ(same->cart.version, cart.version);
+  auto changed = change_quantity(cart, "item-1", 4, limits);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->cart.subtotal(), platform::pln(4000));
+}
+
+TEST_F(CartFixture, CatalogPriceChangesRepriceAndRememberTheFirstPrice) {
+  add(product("TV-1", 1000), 1);
+  auto p = product("TV-1", 1200);
+  auto first = apply_catalog(cart, p, 3);
+  ASSERT_EQ(first.cart.lines[0].unit_price, platform::pln(1200));
+  ASSERT_TRUE(first.cart.lines[0].price_change);
+  EXPECT_EQ(first.cart.lines[0].price_change->old_unit_price, platform::pln(1000));
+  EXPECT_EQ(first.changes[0].kind, ChangeKind::price_changed);
+  EXPECT_EQ(first.changes[0].old_unit_price, platform::pln(1000));
+
+  auto second = apply_catalog(first.cart, product("TV-1", 1100), 3);
+  EXPECT_EQ(second.cart.lines[0].price_change->old_unit_price, platform::pln(1000));
+  EXPECT_EQ(second.cart.lines[0].price_change->new_unit_price, platform::pln(1100));
+
+  auto back = apply_catalog(second.cart, product("TV-1", 1000), 3);
+  EXPECT_FALSE(back.cart.lines[0].price_change) << "back at the price the customer saw";
+
+  auto acknowledged = acknowledge_price_changes(second.cart);
+  EXPECT_FALSE(acknowledged.lines[0].price_change);
+}
+
+TEST_F(CartFixture, EnrichmentSetsStockStatusOnce) {
+  add(product("TV-1", 1000), 2);
+  auto p = product("TV-1", 1000);
+  p.stock = 1;
+  auto enriched = apply_catalog(cart, p, 3);
+  EXPECT_EQ(enriched.cart.lines[0].enrichment, Enrichment::enriched);
+  EXPECT_EQ(enriched.cart.lines[0].stock_status, StockStatus::out_of_stock);
+  ASSERT_EQ(enriched.changes.size(), 1U);
+  EXPECT_EQ(enriched.changes[0].kind, ChangeKind::stock_changed);
+  auto again = apply_catalog(enriched.cart, p, 3);
+  EXPECT_TRUE(again.changes.empty());
+}
+
+TEST(StockStatus, ThresholdsAndRequestedQuantity) {
+  EXPECT_EQ(stock_status_for(0, 1, 3), StockStatus::out_of_stock);
+  EXPECT_EQ(stock_status_for(2, 3, 3), StockStatus::out_of_stock);
+  EXPECT_EQ(stock_status_for(3, 1, 3), StockStatus::low_stock);
+  EXPECT_EQ(stock_status_for(50, 1, 3), StockStatus::in_stock);
+}
+
+TEST_F(CartFixture, ContentHashFollowsContentNotHistory) {
+  add(product("A-1", 100), 1);
+  add(product("B-1", 200), 1);
+  const auto hash = cart.content_hash();
+  Cart reordered = cart;
+  std::swap(reordered.lines[0], reordered.lines[1]);
+  EXPECT_EQ(reordered.content_hash(), hash);
+  auto changed = change_quantity(cart, "item-1", 2, limits);
+  EXPECT_NE(changed->cart.content_hash(), hash);
+}
+
+TEST_F(CartFixture, ViewRoundTripsEveryField) {
+  add(product("FR-1", 250000, "fridge", {"large_appliance"}), 1);
+  add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
+  cart = apply_catalog(cart, product("FR-1", 240000, "fridge", {"large_appliance"}), 3).cart;
+  auto stored = view_from_json(view_to_json(cart, 7));
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored->revision, 7);
+  EXPECT_EQ(stored->cart, cart);
+  EXPECT_EQ(view_to_json(cart, 7).rfind("{\"revision\":7,", 0), 0U);
+}
+
+TEST_F(CartFixture, EventsCarryConsecutiveVersionsAndTheSession) {
+  add(product("FR-1", 250000, "fridge"), 1);
+  add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
+  const auto before = cart.version;
+  auto outcome = remove_line(cart, "item-1");
+  auto events =
+      events_for(*outcome, before, platform::TraceContext::generate(), platform::TimePoint{});
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].type, "CartItemRemoved");
+  EXPECT_EQ(events[0].key, "session-1");
+  EXPECT_NE(events[0].data.find("\"version\":3"), std::string::npos) << events[0].data;
+  EXPECT_NE(events[1].data.find("\"version\":4"), std::string::npos);
+  EXPECT_NE(events[0].id, events[1].id);
+}
+
+// Property: any sequence of operations keeps the invariants the view and counter rely on.
+TEST_F(CartFixture, RandomOperationSequencesKeepInvariants) {
+  std::mt19937 rng(12345);
+  const std::vector<Product> catalog = {product("A-1", 199), product("B-2", 5000),
+                                        product("C-3", 123456, "fridge"),
+                                        product("S-1", 9900, "service")};
+  for (int step = 0; step < 2000; ++step) {
+    const auto before = cart;
+    const int op = static_cast<int>(rng() % 4);
+    platform::Result<Outcome> result = platform::make_error(platform::Errc::invalid, "skip");
+    if (op == 0 || cart.lines.empty()) {
+      const auto& p = catalog[rng() % catalog.size()];
+      std::optional<std::string> parent;
+      if (p.is_service() && !cart.lines.empty())
+        parent = cart.lines[rng() % cart.lines.size()].item_id;
+      result = add_line(cart,
+                        {p.is_service() ? LineType::service : LineType::offer, p.sku,
+                         static_cast<std::int64_t>(rng() % 5) + 1, parent},
+                        p, limits, ids);
+    } else if (op == 1) {
+      result = remove_line(cart, cart.lines[rng() % cart.lines.size()].item_id);
+    } else {
+      result = change_quantity(cart, cart.lines[rng() % cart.lines.size()].item_id,
+                               static_cast<std::int64_t>(rng() % 120), limits);
+    }
+    if (!result) {
+      EXPECT_EQ(cart, before) << "a rejected operation changes nothing";
+      continue;
+    }
+    cart = result->cart;
+    EXPECT_EQ(cart.version, before.version + static_cast<std::int64_t>(result->changes.size()));
+    std::int64_t count = 0;
+    std::int64_t total = 0;
+    for (const auto& line : cart.lines) {
+      count += line.quantity;
+      total += line.unit_price.amount * line.quantity;
+      EXPECT_GE(line.quantity, limits.min_quantity);
+      EXPECT_LE(line.quantity, limits.max_quantity);
+      if (line.parent_item_id) {
+        EXPECT_NE(cart.find(*line.parent_item_id), nullptr);
+      }
+    }
+    EXPECT_EQ(cart.item_count(), count);
+    EXPECT_EQ(cart.subtotal().amount, total);
+  }
+}
+
+}  // namespace
+}  // namespace cart
