@@ -116,7 +116,7 @@ kafka_start() {
     log "kafka already running (port ${KAFKA_PORT})"
     return 0
   fi
-  [[ -f "${LOCAL_DIR}/kafka-libs/kafka_2.13-4.4.0.jar" ]] ||
+  compgen -G "${LOCAL_DIR}/kafka-libs/kafka_2.13-*.jar" >/dev/null ||
     die "Kafka jars missing in .local/kafka-libs: run scripts/install.sh kafka"
   mkdir -p "${dir}/log"
   kafka_write_config "${dir}"
@@ -153,26 +153,43 @@ pg_as() {
   fi
 }
 
-pg_ready() { pg_isready -q -h 127.0.0.1 -p "${PG_PORT}" -d postgres; }
+pg_ready() { pg_isready -q -h 127.0.0.1 -p "${PG_PORT}" -U postgres -d postgres; }
 
 pg_psql() {
   psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "${PG_PORT}" -U postgres -d postgres "$@"
 }
 
+# pg_paths: sets PG_DIR (data directory) and PG_SOCK (Unix socket directory).
+# Normally both are <state>/data/postgres. As root, the server runs as the postgres user; when
+# that user cannot reach the work tree (a clone under a private home, say) the data directory
+# moves to /var/tmp/checkout-pg-<hash of the state dir>. The socket goes to /tmp likewise when
+# its path would pass the 107-byte limit of Unix socket names. Clients use TCP anyway.
+pg_paths() {
+  local tag
+  tag="checkout-pg-$(printf '%s' "${STATE}" | sha1sum | cut -c1-12)"
+  PG_DIR="${DATA}/postgres"
+  if is_root && ! runuser -u postgres -- test -x "${DATA}" 2>/dev/null; then
+    PG_DIR="/var/tmp/${tag}"
+  fi
+  PG_SOCK="${PG_DIR}"
+  if ((${#PG_SOCK} > 90)); then PG_SOCK="/tmp/${tag}"; fi
+}
+
 postgres_start() {
-  local pidfile="${RUN}/postgres.pid" dir="${DATA}/postgres" logfile="${LOGS}/postgres.log"
+  local pidfile="${RUN}/postgres.pid" logfile="${LOGS}/postgres.log" dir
   if pid_alive "${pidfile}"; then
     log "postgres already running (port ${PG_PORT})"
     return 0
   fi
   [[ -x "${PG_BIN}/postgres" ]] || die "PostgreSQL 15 not found in ${PG_BIN}"
-  mkdir -p "${dir}"
-  touch "${logfile}"
   if is_root; then
     id postgres >/dev/null 2>&1 || die "user postgres missing (package postgresql-15 creates it)"
-    chown postgres:postgres "${dir}" "${logfile}"
   fi
-  chmod 0700 "${dir}"
+  pg_paths
+  dir="${PG_DIR}"
+  mkdir -p "${dir}" "${PG_SOCK}"
+  if is_root; then chown postgres:postgres "${dir}" "${PG_SOCK}"; fi
+  chmod 0700 "${dir}" "${PG_SOCK}"
   if [[ ! -f "${dir}/PG_VERSION" ]]; then
     log "initialising postgres cluster in ${dir#"${ROOT}"/}"
     pg_as "${PG_BIN}/initdb" -D "${dir}" -U postgres --auth=trust -E UTF8 --locale=C \
@@ -202,8 +219,10 @@ CONF
     rm -f "${dir}/postmaster.pid"
   fi
   log "starting postgres on 127.0.0.1:${PG_PORT}"
-  pg_as "${PG_BIN}/pg_ctl" -D "${dir}" -l "${logfile}" -w -t 60 -s \
-    -o "-p ${PG_PORT} -k ${dir} -c listen_addresses=127.0.0.1" start ||
+  # No -l: the server's output goes to pg_ctl's stdout, a file this shell opened, so the
+  # postgres user needs no write access to .local/logs.
+  pg_as "${PG_BIN}/pg_ctl" -D "${dir}" -w -t 60 -s \
+    -o "-p ${PG_PORT} -k ${PG_SOCK} -c listen_addresses=127.0.0.1" start >>"${logfile}" 2>&1 ||
     die "postgres did not start; see ${logfile}"
   head -n1 "${dir}/postmaster.pid" >"${pidfile}"
   wait_until 30 "postgres on port ${PG_PORT}" pg_ready || die "postgres not ready; see ${logfile}"
@@ -266,6 +285,9 @@ main() {
       [[ "${profile}" == test ]] || die "wipe only applies to the test profile"
       for ((i = ${#comps[@]} - 1; i >= 0; i--)); do component_stop "${comps[i]}"; done
       log "wiping ${STATE#"${ROOT}"/}"
+      pg_paths
+      [[ "${PG_DIR}" == "${DATA}/postgres" ]] || rm -rf "${PG_DIR}"
+      [[ "${PG_SOCK}" == "${PG_DIR}" ]] || rm -rf "${PG_SOCK}"
       rm -rf "${STATE}"
       ;;
     *) die "unknown action '${action}'" ;;
