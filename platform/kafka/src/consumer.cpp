@@ -1,0 +1,421 @@
+#include "platform/kafka/consumer.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "platform/config.hpp"
+#include "platform/ids.hpp"
+#include "platform/kafka/envelope.hpp"
+#include "platform/kafka/producer.hpp"
+#include "platform/log.hpp"
+#include "platform/metrics.hpp"
+
+namespace platform::kafka {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using std::chrono::milliseconds;
+
+ConsumerConfig ConsumerConfig::from_env(std::string group_id, std::vector<std::string> topics) {
+  ConsumerConfig c;
+  c.group_id = std::move(group_id);
+  c.topics = std::move(topics);
+  c.brokers = config::get_string("KAFKA_BROKERS", c.brokers);
+  c.session_timeout =
+      milliseconds(config::get_int("KAFKA_SESSION_TIMEOUT_MS", 10000, 1000, 300000));
+  c.heartbeat_interval =
+      milliseconds(config::get_int("KAFKA_HEARTBEAT_INTERVAL_MS", 1000, 100, 60000));
+  c.fetch_wait_max = milliseconds(config::get_int("KAFKA_FETCH_WAIT_MAX_MS", 100, 0, 60000));
+  c.handler_retries = static_cast<int>(config::get_int("KAFKA_HANDLER_RETRIES", 3, 0, 100));
+  c.retry_backoff = milliseconds(config::get_int("KAFKA_RETRY_BACKOFF_MS", 100, 0, 600000));
+  c.channel_capacity =
+      static_cast<std::size_t>(config::get_int("KAFKA_CONSUMER_CHANNEL", 64, 1, 100000));
+  c.lag_interval = milliseconds(config::get_int("KAFKA_LAG_INTERVAL_MS", 5000, 100, 600000));
+  return c;
+}
+
+namespace {
+
+using MessageChannel =
+    asio::experimental::concurrent_channel<void(boost::system::error_code, Message)>;
+using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+using PartitionKey = std::pair<std::string, std::int32_t>;
+
+void count_consumed(const std::string& topic, const char* result) {
+  metrics::registry()
+      .counter("kafka_consumed_total", "Consumed records, by outcome",
+               {{"topic", topic}, {"result", result}})
+      .inc();
+}
+
+Message to_kit_message(RdKafka::Message& m) {
+  Message out;
+  out.topic = m.topic_name();
+  out.partition = m.partition();
+  out.offset = m.offset();
+  if (m.key() != nullptr) out.key = *m.key();
+  if (m.payload() != nullptr) out.value.assign(static_cast<const char*>(m.payload()), m.len());
+  if (const auto* headers = m.headers()) {
+    for (const auto& h : headers->get_all()) {
+      out.headers.emplace_back(h.key(), h.value() != nullptr
+                                            ? std::string(h.value_string(), h.value_size())
+                                            : std::string());
+    }
+  }
+  return out;
+}
+
+void delete_all(std::vector<RdKafka::TopicPartition*>& parts) {
+  RdKafka::TopicPartition::destroy(parts);
+  parts.clear();
+}
+
+}  // namespace
+
+struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
+  Impl(asio::io_context& io, ConsumerConfig c, Handler h, Producer& p)
+      : io(io),
+        config(std::move(c)),
+        handler(std::move(h)),
+        dlq(p),
+        channel(io, config.channel_capacity),
+        poll_done(io, 1),
+        dispatch_done(io, 1) {}
+
+  asio::io_context& io;
+  ConsumerConfig config;
+  Handler handler;
+  Producer& dlq;
+
+  MessageChannel channel;
+  DoneChannel poll_done;
+  DoneChannel dispatch_done;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer;  // used by the poll thread only
+  std::thread poller;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> stop_polling{false};
+  std::atomic<std::size_t> handled{0};
+  bool started = false;
+  bool stopped = false;
+
+  std::mutex commit_mutex;
+  std::map<PartitionKey, std::int64_t> to_commit;  // next offset per partition, handled ok
+  std::set<PartitionKey> assigned;                 // poll thread only
+  bool paused = false;                             // poll thread only
+
+  // ---- poll thread ----
+
+  void rebalance_cb(RdKafka::KafkaConsumer* c, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& parts) override {
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      c->assign(parts);
+      assigned.clear();
+      for (auto* p : parts) assigned.emplace(p->topic(), p->partition());
+      paused = false;
+    } else {
+      commit(true);
+      c->unassign();
+      assigned.clear();
+      paused = false;
+      // Progress on revoked partitions now belongs to their next owner.
+      std::lock_guard lock(commit_mutex);
+      to_commit.clear();
+    }
+  }
+
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_STATS) {
+      update_lag(event.str());
+    } else if (event.type() == RdKafka::Event::EVENT_ERROR) {
+      spdlog::warn("kafka consumer {}: {}", config.group_id, event.str());
+    }
+  }
+
+  // librdkafka's consumer_lag is high watermark minus the committed (or consumed) offset.
+  void update_lag(const std::string& stats) {
+    boost::system::error_code ec;
+    auto root = boost::json::parse(stats, ec);
+    if (ec || !root.is_object()) return;
+    const auto* topics = root.as_object().if_contains("topics");
+    if (topics == nullptr || !topics->is_object()) return;
+    for (const auto& [topic, tv] : topics->as_object()) {
+      const auto* parts = tv.is_object() ? tv.as_object().if_contains("partitions") : nullptr;
+      if (parts == nullptr || !parts->is_object()) continue;
+      for (const auto& [partition, pv] : parts->as_object()) {
+        if (partition == "-1" || !pv.is_object()) continue;
+        const auto* lag = pv.as_object().if_contains("consumer_lag");
+        if (lag == nullptr || !lag->is_int64() || lag->as_int64() < 0) continue;
+        metrics::registry()
+            .gauge("kafka_consumer_lag", "Records not yet committed by this group",
+                   {{"topic", std::string(topic)}, {"partition", std::string(partition)}})
+            .set(static_cast<double>(lag->as_int64()));
+      }
+    }
+  }
+
+  void commit(bool sync) {
+    std::map<PartitionKey, std::int64_t> batch;
+    {
+      std::lock_guard lock(commit_mutex);
+      batch.swap(to_commit);
+    }
+    if (batch.empty()) return;
+    std::vector<RdKafka::TopicPartition*> parts;
+    for (const auto& [key, offset] : batch) {
+      if (assigned.count(key) == 0) continue;
+      parts.push_back(RdKafka::TopicPartition::create(key.first, key.second, offset));
+    }
+    if (!parts.empty()) {
+      auto err = sync ? consumer->commitSync(parts) : consumer->commitAsync(parts);
+      if (err != RdKafka::ERR_NO_ERROR) {
+        spdlog::warn("kafka commit for group {} failed: {}", config.group_id,
+                     RdKafka::err2str(err));
+      }
+    }
+    delete_all(parts);
+  }
+
+  void set_paused(bool pause) {
+    if (pause == paused) return;
+    std::vector<RdKafka::TopicPartition*> parts;
+    consumer->assignment(parts);
+    if (pause) {
+      consumer->pause(parts);
+    } else {
+      consumer->resume(parts);
+    }
+    delete_all(parts);
+    paused = pause;
+  }
+
+  bool offer(const Message& m) { return channel.try_send(boost::system::error_code{}, Message(m)); }
+
+  void poll_loop() {
+    // Messages the channel had no room for; the partitions stay paused until it is drained.
+    std::deque<Message> overflow;
+    while (!stop_polling.load()) {
+      commit(false);
+      while (!overflow.empty() && offer(overflow.front())) overflow.pop_front();
+      set_paused(!overflow.empty());
+      std::unique_ptr<RdKafka::Message> m(consumer->consume(overflow.empty() ? 100 : 20));
+      switch (m->err()) {
+        case RdKafka::ERR_NO_ERROR: {
+          auto msg = to_kit_message(*m);
+          if (!overflow.empty() || !offer(msg)) overflow.push_back(std::move(msg));
+          break;
+        }
+        case RdKafka::ERR__TIMED_OUT:
+        case RdKafka::ERR__PARTITION_EOF:
+          break;
+        default:
+          spdlog::warn("kafka consume for group {}: {}", config.group_id, m->errstr());
+      }
+    }
+    commit(true);
+    consumer->close();
+    poll_done.try_send(boost::system::error_code{});
+  }
+
+  // ---- io_context ----
+
+  asio::awaitable<void> sleep_unless_stopping(milliseconds d) {
+    // Short slices so stop() need not touch this timer from another thread.
+    asio::steady_timer timer(io);
+    auto until = std::chrono::steady_clock::now() + d;
+    while (!stopping.load() && std::chrono::steady_clock::now() < until) {
+      timer.expires_after(std::min<std::chrono::steady_clock::duration>(
+          milliseconds(50), until - std::chrono::steady_clock::now()));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
+  void mark_done(const Message& m) {
+    {
+      std::lock_guard lock(commit_mutex);
+      to_commit[{m.topic, m.partition}] = m.offset + 1;
+    }
+    handled.fetch_add(1);
+  }
+
+  asio::awaitable<bool> dead_letter(const Message& m, const std::string& reason) {
+    Message copy;
+    copy.topic = dlq_topic(m.topic);
+    copy.key = m.key;
+    copy.value = m.value;
+    copy.headers = m.headers;
+    copy.headers.emplace_back("dlq_error", reason);
+    copy.headers.emplace_back("dlq_original_topic", m.topic);
+    copy.headers.emplace_back("dlq_original_partition", std::to_string(m.partition));
+    copy.headers.emplace_back("dlq_original_offset", std::to_string(m.offset));
+    for (int attempt = 0;; ++attempt) {
+      auto sent = co_await dlq.send(copy);
+      if (sent) {
+        metrics::registry()
+            .counter("kafka_dlq_total", "Records sent to a DLQ", {{"topic", m.topic}})
+            .inc();
+        co_return true;
+      }
+      spdlog::error("kafka DLQ publish for {}[{}]@{} failed: {}", m.topic, m.partition, m.offset,
+                    sent.error().message);
+      if (stopping.load()) co_return false;
+      co_await sleep_unless_stopping(config.retry_backoff * (1 << std::min(attempt, 6)));
+    }
+  }
+
+  asio::awaitable<Status> invoke(const CloudEvent& event) {
+    try {
+      co_return co_await handler(event);
+    } catch (const std::exception& e) {
+      co_return make_error(Errc::internal, std::string("handler threw: ") + e.what());
+    }
+  }
+
+  // Returns false when the message was left uncommitted because of stop().
+  asio::awaitable<bool> handle(const Message& m) {
+    auto parsed = from_message(m);
+    if (!parsed) {
+      spdlog::warn("kafka poison message {}[{}]@{}: {}", m.topic, m.partition, m.offset,
+                   parsed.error().message);
+      if (!co_await dead_letter(m, parsed.error().message)) co_return false;
+      count_consumed(m.topic, "poison");
+      mark_done(m);
+      co_return true;
+    }
+    const auto trace_id = TraceContext::parse_or_generate(parsed->traceparent).trace_id;
+    Status status;
+    for (int attempt = 0;; ++attempt) {
+      log::set_trace_id(trace_id);
+      status = co_await invoke(*parsed);
+      log::set_trace_id(trace_id);  // may have resumed on another thread
+      if (status) break;
+      spdlog::warn("kafka handler for {} {} failed (attempt {}): {}", parsed->type, parsed->id,
+                   attempt + 1, status.error().message);
+      if (stopping.load()) {
+        log::set_trace_id({});
+        co_return false;
+      }
+      if (attempt >= config.handler_retries) break;
+      count_consumed(m.topic, "retry");
+      co_await sleep_unless_stopping(config.retry_backoff * (1 << std::min(attempt, 16)));
+    }
+    log::set_trace_id({});
+    if (status) {
+      count_consumed(m.topic, "ok");
+      mark_done(m);
+      co_return true;
+    }
+    if (!co_await dead_letter(m, status.error().message)) co_return false;
+    count_consumed(m.topic, "dlq");
+    mark_done(m);
+    co_return true;
+  }
+
+  asio::awaitable<void> dispatch() {
+    while (!stopping.load()) {
+      auto [ec, m] = co_await channel.async_receive(asio::as_tuple(asio::use_awaitable));
+      if (ec || stopping.load()) break;
+      if (!co_await handle(m)) break;
+    }
+  }
+};
+
+Consumer::Consumer(asio::io_context& io, ConsumerConfig config, Handler handler, Producer& dlq)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(handler), dlq)) {}
+
+Consumer::~Consumer() {
+  if (impl_->started && !impl_->stopped) {
+    impl_->stopping = true;
+    impl_->stop_polling = true;
+    impl_->channel.close();
+    impl_->poller.join();
+  }
+}
+
+std::size_t Consumer::handled() const {
+  return impl_->handled.load();
+}
+
+void Consumer::start() {
+  if (impl_->started) return;
+  const auto& c = impl_->config;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  auto set = [&](const std::string& name, const std::string& value) {
+    if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) {
+      throw std::runtime_error("kafka consumer config " + name + ": " + err);
+    }
+  };
+  set("bootstrap.servers", c.brokers);
+  set("group.id", c.group_id);
+  set("enable.auto.commit", "false");
+  set("enable.auto.offset.store", "false");
+  set("auto.offset.reset", "earliest");
+  set("session.timeout.ms", std::to_string(c.session_timeout.count()));
+  set("heartbeat.interval.ms", std::to_string(c.heartbeat_interval.count()));
+  set("fetch.wait.max.ms", std::to_string(c.fetch_wait_max.count()));
+  set("statistics.interval.ms", std::to_string(c.lag_interval.count()));
+  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(impl_.get()), err) !=
+          RdKafka::Conf::CONF_OK ||
+      conf->set("event_cb", static_cast<RdKafka::EventCb*>(impl_.get()), err) !=
+          RdKafka::Conf::CONF_OK) {
+    throw std::runtime_error("kafka consumer callbacks: " + err);
+  }
+  impl_->consumer.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!impl_->consumer) throw std::runtime_error("kafka consumer: " + err);
+  auto sub = impl_->consumer->subscribe(c.topics);
+  if (sub != RdKafka::ERR_NO_ERROR) {
+    throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(sub));
+  }
+  impl_->started = true;
+  impl_->poller = std::thread([impl = impl_] { impl->poll_loop(); });
+  asio::co_spawn(impl_->io, impl_->dispatch(), [impl = impl_](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("kafka dispatcher for {} failed: {}", impl->config.group_id, ex.what());
+      }
+    }
+    impl->dispatch_done.try_send(boost::system::error_code{});
+  });
+}
+
+asio::awaitable<void> Consumer::stop() {
+  auto impl = impl_;
+  if (!impl->started || impl->stopped) co_return;
+  impl->stopped = true;
+  impl->stopping = true;
+  // Wakes the dispatcher if it waits for a message; one being handled is finished first.
+  impl->channel.close();
+  asio::steady_timer timer(impl->io, impl->config.stop_timeout);
+  auto dispatched =
+      co_await (impl->dispatch_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (dispatched.index() != 0)
+    spdlog::warn("kafka consumer {}: handler still running at stop", impl->config.group_id);
+  impl->stop_polling = true;
+  timer.expires_after(impl->config.stop_timeout);
+  auto closed = co_await (impl->poll_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                          timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (closed.index() != 0)
+    spdlog::warn("kafka consumer {}: close timed out", impl->config.group_id);
+  // The poll thread has signalled (or is stuck in close, which joining would wait out).
+  impl->poller.join();
+}
+
+}  // namespace platform::kafka

@@ -1,0 +1,165 @@
+#include "platform/kafka/producer.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "platform/config.hpp"
+#include "platform/log.hpp"
+#include "platform/metrics.hpp"
+
+namespace platform::kafka {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+
+ProducerConfig ProducerConfig::from_env() {
+  ProducerConfig c;
+  c.brokers = config::get_string("KAFKA_BROKERS", c.brokers);
+  c.client_id = config::get_string("KAFKA_CLIENT_ID", c.client_id);
+  c.linger = std::chrono::milliseconds(config::get_int("KAFKA_LINGER_MS", 5, 0, 60000));
+  c.delivery_timeout =
+      std::chrono::milliseconds(config::get_int("KAFKA_DELIVERY_TIMEOUT_MS", 10000, 100, 3600000));
+  return c;
+}
+
+namespace {
+
+using DeliveryChannel =
+    asio::experimental::concurrent_channel<void(boost::system::error_code, Status)>;
+
+// Lives until both the awaiting coroutine and the delivery report are done with it.
+struct Delivery {
+  explicit Delivery(const asio::any_io_executor& ex) : channel(ex, 1) {}
+  DeliveryChannel channel;
+};
+
+void count(const std::string& topic, const char* result) {
+  metrics::registry()
+      .counter("kafka_produced_total", "Records produced, by delivery result",
+               {{"topic", topic}, {"result", result}})
+      .inc();
+}
+
+Status map_delivery_error(RdKafka::ErrorCode err) {
+  if (err == RdKafka::ERR_NO_ERROR) return {};
+  auto msg = "kafka delivery failed: " + RdKafka::err2str(err);
+  if (err == RdKafka::ERR__MSG_TIMED_OUT || err == RdKafka::ERR__TIMED_OUT) {
+    return make_error(Errc::timeout, msg, "kafka_timeout");
+  }
+  return make_error(Errc::unavailable, msg, "kafka_unavailable");
+}
+
+class DeliveryReports final : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& message) override {
+    auto* delivery = static_cast<std::shared_ptr<Delivery>*>(message.msg_opaque());
+    auto status = map_delivery_error(message.err());
+    count(message.topic_name(), status ? "ok" : "error");
+    if (delivery != nullptr) {
+      (*delivery)->channel.try_send(boost::system::error_code{}, status);
+      delete delivery;
+    }
+  }
+};
+
+}  // namespace
+
+struct Producer::Impl {
+  ProducerConfig config;
+  DeliveryReports reports;
+  std::unique_ptr<RdKafka::Producer> producer;
+  std::atomic<bool> stopping{false};
+  std::thread poller;
+};
+
+Producer::Producer(ProducerConfig config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  const auto& c = impl_->config;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  auto set = [&](const std::string& name, const std::string& value) {
+    if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) {
+      throw std::runtime_error("kafka producer config " + name + ": " + err);
+    }
+  };
+  set("bootstrap.servers", c.brokers);
+  set("client.id", c.client_id);
+  set("enable.idempotence", "true");
+  set("acks", "all");
+  set("linger.ms", std::to_string(c.linger.count()));
+  set("message.timeout.ms", std::to_string(c.delivery_timeout.count()));
+  if (conf->set("dr_cb", &impl_->reports, err) != RdKafka::Conf::CONF_OK) {
+    throw std::runtime_error("kafka producer dr_cb: " + err);
+  }
+  impl_->producer.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!impl_->producer) throw std::runtime_error("kafka producer: " + err);
+  impl_->poller = std::thread([impl = impl_.get()] {
+    while (!impl->stopping.load()) impl->producer->poll(100);
+  });
+}
+
+Producer::~Producer() {
+  auto flushed = flush(impl_->config.delivery_timeout);
+  if (!flushed) spdlog::warn("kafka producer closing with undelivered records");
+  impl_->stopping = true;
+  impl_->poller.join();
+  // Fail what is left so every pending publish() gets its report and its state is freed.
+  impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+  impl_->producer->poll(0);
+}
+
+Status Producer::flush(std::chrono::milliseconds timeout) {
+  auto err = impl_->producer->flush(static_cast<int>(timeout.count()));
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return make_error(Errc::timeout, "kafka flush: " + RdKafka::err2str(err), "kafka_timeout");
+  }
+  return {};
+}
+
+asio::awaitable<Status> Producer::publish(CloudEvent event) {
+  co_return co_await send(to_message(event));
+}
+
+asio::awaitable<Status> Producer::send(Message message) {
+  auto ex = co_await asio::this_coro::executor;
+  auto delivery = std::make_shared<Delivery>(ex);
+
+  auto* headers = RdKafka::Headers::create();
+  for (const auto& [name, value] : message.headers) headers->add(name, value);
+  auto* opaque = new std::shared_ptr<Delivery>(delivery);
+  auto err = impl_->producer->produce(
+      message.topic, message.partition < 0 ? RdKafka::Topic::PARTITION_UA : message.partition,
+      RdKafka::Producer::RK_MSG_COPY, message.value.data(), message.value.size(),
+      message.key.empty() ? nullptr : message.key.data(), message.key.size(), 0, headers, opaque);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    // On failure librdkafka keeps ownership with us.
+    delete headers;
+    delete opaque;
+    count(message.topic, "error");
+    auto code = err == RdKafka::ERR__QUEUE_FULL ? Errc::unavailable : Errc::invalid;
+    co_return make_error(code, "kafka produce to " + message.topic + ": " + RdKafka::err2str(err),
+                         "kafka_produce");
+  }
+
+  // librdkafka reports within message.timeout.ms; the timer is a backstop.
+  asio::steady_timer timer(ex, impl_->config.delivery_timeout + std::chrono::seconds(2));
+  auto result = co_await (delivery->channel.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                          timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (result.index() == 0) {
+    auto [ec, status] = std::get<0>(std::move(result));
+    if (!ec) co_return status;
+  }
+  co_return make_error(Errc::timeout, "kafka delivery report for " + message.topic + " timed out",
+                       "kafka_timeout");
+}
+
+}  // namespace platform::kafka

@@ -1,0 +1,294 @@
+#include "platform/outbox/redis_outbox.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "platform/config.hpp"
+#include "platform/ids.hpp"
+#include "platform/metrics.hpp"
+#include "platform/redis/client.hpp"
+
+namespace platform::outbox {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kFields[] = {"id",          "type",  "source", "subject", "time",
+                                   "traceparent", "topic", "key",    "data"};
+
+const redis::Script& renew_script() {
+  static const auto script = redis::Script::from_source(
+      "outbox_lease_renew",
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end");
+  return script;
+}
+
+const redis::Script& release_script() {
+  static const auto script = redis::Script::from_source(
+      "outbox_lease_release",
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
+      "else return 0 end");
+  return script;
+}
+
+// The event of one XRANGE entry ([id, [field, value, ...]]); empty id/topic = unusable.
+CloudEvent to_event(const redis::Reply& fields) {
+  CloudEvent e;
+  const auto& kv = fields.elements();
+  for (std::size_t i = 0; i + 1 < kv.size(); i += 2) {
+    const auto& name = kv[i].as_string();
+    const auto& value = kv[i + 1].as_string();
+    if (name == "id")
+      e.id = value;
+    else if (name == "type")
+      e.type = value;
+    else if (name == "source")
+      e.source = value;
+    else if (name == "subject")
+      e.subject = value;
+    else if (name == "time")
+      e.time = value;
+    else if (name == "traceparent")
+      e.traceparent = value;
+    else if (name == "topic")
+      e.topic = value;
+    else if (name == "key")
+      e.key = value;
+    else if (name == "data")
+      e.data = value;
+  }
+  return e;
+}
+
+}  // namespace
+
+std::string_view outbox_lua_append() {
+  static const std::string lua = [] {
+    std::string s = "local function outbox_append(stream";
+    for (const char* f : kFields) s += std::string(", f_") + f;
+    s += ")\n  return redis.call('XADD', stream, '*'";
+    for (const char* f : kFields) s += std::string(", '") + f + "', f_" + f;
+    s += ")\nend\nlocal function outbox_append_argv(stream, first)\n"
+         "  return outbox_append(stream";
+    for (int i = 0; i < 9; ++i) s += ", ARGV[first + " + std::to_string(i) + "]";
+    s += ")\nend\n";
+    return s;
+  }();
+  return lua;
+}
+
+std::vector<std::string> outbox_argv(const CloudEvent& e) {
+  return {e.id, e.type, e.source, e.subject, e.time, e.traceparent, e.topic, e.key, e.data};
+}
+
+std::string outbox_stream(std::string_view service) {
+  return "outbox:" + std::string(service);
+}
+
+RelayConfig RelayConfig::from_env(std::string_view service) {
+  RelayConfig c;
+  c.stream = outbox_stream(service);
+  c.batch = static_cast<std::size_t>(config::get_int("OUTBOX_BATCH", 100, 1, 10000));
+  c.poll_interval = milliseconds(config::get_int("OUTBOX_POLL_INTERVAL_MS", 50, 1, 60000));
+  c.lease_ttl = milliseconds(config::get_int("OUTBOX_LEASE_MS", 5000, 100, 600000));
+  c.error_backoff = milliseconds(config::get_int("OUTBOX_ERROR_BACKOFF_MS", 500, 1, 600000));
+  return c;
+}
+
+struct RedisOutboxRelay::Impl {
+  using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
+
+  Impl(asio::io_context& io, redis::RedisClient& r, EventPublisher& p, RelayConfig c)
+      : io(io),
+        redis(r),
+        publisher(p),
+        config(std::move(c)),
+        lease_key(config.stream + ":lease"),
+        owner(new_uuid()),
+        done(io, 1),
+        backlog(metrics::registry().gauge("outbox_backlog", "Entries waiting in an outbox stream",
+                                          {{"stream", config.stream}})),
+        published(metrics::registry().counter("outbox_published_total",
+                                              "Outbox entries published and removed",
+                                              {{"stream", config.stream}})) {}
+
+  asio::io_context& io;
+  redis::RedisClient& redis;
+  EventPublisher& publisher;
+  RelayConfig config;
+  std::string lease_key;
+  std::string owner;
+  DoneChannel done;
+  metrics::Gauge& backlog;
+  metrics::Counter& published;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> leased{false};
+  Clock::time_point renewed_at{};
+  bool started = false;
+  bool stopped = false;
+
+  asio::awaitable<void> pause(milliseconds d) {
+    // Short slices: stop() only flips a flag, so it never touches this timer from elsewhere.
+    asio::steady_timer timer(io);
+    const auto until = Clock::now() + d;
+    while (!stopping.load() && Clock::now() < until) {
+      timer.expires_after(std::min<Clock::duration>(milliseconds(50), until - Clock::now()));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+
+  // Acquires or renews the lease; false when another relay holds it.
+  asio::awaitable<bool> keep_lease() {
+    const auto ttl = std::to_string(config.lease_ttl.count());
+    if (leased.load()) {
+      if (Clock::now() - renewed_at < config.lease_ttl / 3) co_return true;
+      // Named vectors: g++ 12 miscompiles braced string lists inside co_await expressions.
+      std::vector<std::string> keys{lease_key};
+      std::vector<std::string> args{owner, ttl};
+      auto r = co_await redis.eval(renew_script(), std::move(keys), std::move(args));
+      if (r && !r->is_error() && r->as_integer() == 1) {
+        renewed_at = Clock::now();
+        co_return true;
+      }
+      if (r) {
+        spdlog::warn("outbox relay {} lost its lease", config.stream);
+        leased = false;
+      }
+      co_return false;
+    }
+    std::vector<std::string> set{"SET", lease_key, owner, "NX", "PX", ttl};
+    auto r = co_await redis.command(std::move(set));
+    if (r && r->as_string() == "OK") {
+      spdlog::info("outbox relay {} took the lease", config.stream);
+      leased = true;
+      renewed_at = Clock::now();
+      co_return true;
+    }
+    co_return false;
+  }
+
+  enum class Batch { failed, drained, more };
+
+  // Publishes one batch in order; stops at the first failure so order is kept.
+  asio::awaitable<Batch> relay_batch() {
+    std::vector<std::string> xlen{"XLEN", config.stream};
+    auto len = co_await redis.command(std::move(xlen));
+    if (len && !len->is_error()) backlog.set(static_cast<double>(len->as_integer()));
+    std::vector<std::string> xrange{"XRANGE", config.stream, "-",
+                                    "+",      "COUNT",       std::to_string(config.batch)};
+    auto range = co_await redis.command(std::move(xrange));
+    if (!range || range->is_error()) {
+      spdlog::warn("outbox relay {}: XRANGE failed: {}", config.stream,
+                   range ? range->as_string() : range.error().message);
+      co_return Batch::failed;
+    }
+    const auto& entries = range->elements();
+    for (const auto& entry : entries) {
+      if (stopping.load() || !co_await keep_lease()) co_return Batch::drained;
+      if (entry.elements().size() != 2) continue;
+      const auto& entry_id = entry.elements()[0].as_string();
+      auto event = to_event(entry.elements()[1]);
+      if (event.id.empty() || event.topic.empty()) {
+        // Unpublishable: park it so it does not block the stream forever.
+        spdlog::error("outbox relay {}: entry {} has no id or topic, moved to {}:dead",
+                      config.stream, entry_id, config.stream);
+        std::vector<std::string> xadd{"XADD", config.stream + ":dead", "*", "entry", entry_id};
+        std::vector<std::string> xdel{"XDEL", config.stream, entry_id};
+        std::vector<std::vector<std::string>> both{std::move(xadd), std::move(xdel)};
+        auto moved = co_await redis.pipeline(std::move(both));
+        if (!moved) co_return Batch::failed;
+        continue;
+      }
+      auto sent = co_await publisher.publish(event);
+      if (!sent) {
+        spdlog::warn("outbox relay {}: publishing {} failed: {}", config.stream, event.id,
+                     sent.error().message);
+        co_return Batch::failed;
+      }
+      std::vector<std::string> xdel{"XDEL", config.stream, entry_id};
+      auto deleted = co_await redis.command(std::move(xdel));
+      if (!deleted || deleted->is_error()) {
+        // Published but still in the stream: it will be published again (at least once).
+        co_return Batch::failed;
+      }
+      published.inc();
+      backlog.add(-1);
+    }
+    co_return entries.size() == config.batch ? Batch::more : Batch::drained;
+  }
+
+  asio::awaitable<void> run() {
+    while (!stopping.load()) {
+      if (!co_await keep_lease()) {
+        co_await pause(config.poll_interval);
+        continue;
+      }
+      auto batch = co_await relay_batch();
+      if (batch == Batch::failed) {
+        co_await pause(config.error_backoff);
+      } else if (batch == Batch::drained) {
+        co_await pause(config.poll_interval);
+      }
+    }
+    if (leased.exchange(false)) {
+      std::vector<std::string> keys{lease_key};
+      std::vector<std::string> args{owner};
+      auto r = co_await redis.eval(release_script(), std::move(keys), std::move(args));
+      if (!r) spdlog::warn("outbox relay {}: lease release failed", config.stream);
+    }
+  }
+};
+
+RedisOutboxRelay::RedisOutboxRelay(asio::io_context& io, redis::RedisClient& redis,
+                                   EventPublisher& publisher, RelayConfig config)
+    : impl_(std::make_shared<Impl>(io, redis, publisher, std::move(config))) {}
+
+RedisOutboxRelay::~RedisOutboxRelay() {
+  impl_->stopping = true;
+}
+
+bool RedisOutboxRelay::holds_lease() const {
+  return impl_->leased.load();
+}
+
+void RedisOutboxRelay::start() {
+  if (impl_->started) return;
+  impl_->started = true;
+  asio::co_spawn(impl_->io, impl_->run(), [impl = impl_](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::error("outbox relay {} failed: {}", impl->config.stream, ex.what());
+      }
+    }
+    impl->done.try_send(boost::system::error_code{});
+  });
+}
+
+asio::awaitable<void> RedisOutboxRelay::stop() {
+  auto impl = impl_;
+  if (!impl->started || impl->stopped) co_return;
+  impl->stopped = true;
+  impl->stopping = true;
+  // A publish in progress may take up to the producer's delivery timeout.
+  asio::steady_timer timer(impl->io, std::chrono::seconds(30));
+  auto r = co_await (impl->done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                     timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (r.index() != 0) spdlog::warn("outbox relay {} did not stop in time", impl->config.stream);
+}
+
+}  // namespace platform::outbox
