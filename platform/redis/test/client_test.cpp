@@ -1,0 +1,311 @@
+#include "platform/redis/client.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "platform/testing/env.hpp"
+#include "platform/testing/run.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using platform::Errc;
+using platform::redis::RedisClient;
+using platform::redis::RedisConfig;
+using platform::redis::Reply;
+using platform::redis::Script;
+using namespace std::chrono_literals;
+
+RedisConfig test_config() {
+  RedisConfig config;
+  config.host = platform::testing::redis_host();
+  config.port = platform::testing::redis_port();
+  return config;
+}
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(platform::testing::run(io_, client_.wait_connected(5000ms)))
+        << "no Redis at " << test_config().host << ":" << test_config().port;
+  }
+
+  asio::io_context io_;
+  RedisClient client_{io_, test_config()};
+  std::string prefix_ = "redis_test:" + platform::testing::unique_suffix() + ":";
+};
+
+asio::awaitable<void> set_and_get(RedisClient& client, std::string key) {
+  auto set = co_await client.command("SET", key, std::string("va\0lue", 6), "EX", "60");
+  EXPECT_TRUE(set);
+  EXPECT_EQ(set->as_string(), "OK");
+  auto got = co_await client.command("GET", key);
+  EXPECT_TRUE(got);
+  EXPECT_EQ(got->type, Reply::Type::string);
+  EXPECT_EQ(got->as_string(), std::string("va\0lue", 6));  // binary-safe
+  auto missing = co_await client.command("GET", key + ":missing");
+  EXPECT_TRUE(missing && missing->is_nil());
+  auto wrong = co_await client.command("HGET", key, "field");  // WRONGTYPE
+  EXPECT_TRUE(wrong && wrong->is_error());
+  EXPECT_TRUE(wrong->as_string().starts_with("WRONGTYPE"));
+  EXPECT_TRUE(co_await client.ping());
+}
+
+TEST_F(RedisClientTest, SetGetNilAndErrorReplies) {
+  platform::testing::run(io_, set_and_get(client_, prefix_ + "k"));
+}
+
+asio::awaitable<void> pipeline_1000(RedisClient& client, std::string key) {
+  std::vector<std::vector<std::string>> commands;
+  commands.push_back({"DEL", key});
+  for (int i = 0; i < 1000; ++i) commands.push_back({"RPUSH", key, std::to_string(i)});
+  commands.push_back({"EXPIRE", key, "60"});
+  auto replies = co_await client.pipeline(std::move(commands));
+  EXPECT_TRUE(replies);
+  EXPECT_EQ(replies->size(), 1002u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ((*replies)[i + 1].as_integer(), i + 1);
+  auto all = co_await client.command("LRANGE", key, "0", "-1");
+  EXPECT_TRUE(all);
+  EXPECT_EQ(all->elements().size(), 1000u);
+  EXPECT_EQ(all->elements()[999].as_integer(), 999);
+}
+
+TEST_F(RedisClientTest, PipelineOf1000Commands) {
+  platform::testing::run(io_, pipeline_1000(client_, prefix_ + "list"));
+}
+
+asio::awaitable<void> eval_and_reload(RedisClient& client, std::string key) {
+  // A fresh script text per run so the first EVALSHA really misses the server's cache.
+  const Script script =
+      Script::from_source("incr_by", "-- " + key +
+                                         "\nlocal v = redis.call('INCRBY', KEYS[1], ARGV[1])\n"
+                                         "redis.call('EXPIRE', KEYS[1], 60)\nreturn {v, ARGV[2]}");
+  EXPECT_EQ(script.sha.size(), 40u);
+  // Key and argument vectors built outside co_await (g++ 12, see client.hpp).
+  std::vector<std::string> keys{key};
+  std::vector<std::string> args{"5", "tag"};
+  auto first = co_await client.eval(script, keys, args);
+  EXPECT_TRUE(first);
+  EXPECT_EQ(first->elements().size(), 2u);
+  EXPECT_EQ(first->elements()[0].as_integer(), 5);
+  EXPECT_EQ(first->elements()[1].as_string(), "tag");
+
+  auto flushed = co_await client.command("SCRIPT", "FLUSH");
+  EXPECT_TRUE(flushed && !flushed->is_error());
+  args = {"2", "x"};
+  auto second = co_await client.eval(script, keys, args);  // NOSCRIPT → load → retry
+  EXPECT_TRUE(second);
+  EXPECT_EQ(second->elements()[0].as_integer(), 7);
+
+  // error_reply from a script is a Reply of error type, not an Errc.
+  const Script failing = Script::from_source("fails", "return redis.error_reply('boom')");
+  auto error =
+      co_await client.eval(failing, std::vector<std::string>(), std::vector<std::string>());
+  EXPECT_TRUE(error && error->is_error());
+  EXPECT_NE(error->as_string().find("boom"), std::string::npos);
+}
+
+TEST_F(RedisClientTest, EvalWithKeysArgsAndNoscriptReload) {
+  platform::testing::run(io_, eval_and_reload(client_, prefix_ + "counter"));
+}
+
+asio::awaitable<int> incr_many(RedisClient& client, std::string key, int times) {
+  int ok = 0;
+  for (int i = 0; i < times; ++i) {
+    auto r = co_await client.command("INCR", key);
+    if (r && r->type == Reply::Type::integer) ++ok;
+  }
+  co_return ok;
+}
+
+TEST_F(RedisClientTest, ConcurrentCommandsFromTwoThreads) {
+  auto guard = asio::make_work_guard(io_);
+  std::thread a([&] { io_.run(); });
+  std::thread b([&] { io_.run(); });
+  const std::string key = prefix_ + "concurrent";
+  std::vector<std::future<int>> futures;
+  for (int task = 0; task < 8; ++task) {
+    futures.push_back(asio::co_spawn(io_, incr_many(client_, key, 250), asio::use_future));
+  }
+  int ok = 0;
+  for (auto& f : futures) {
+    ASSERT_EQ(f.wait_for(20s), std::future_status::ready);
+    ok += f.get();
+  }
+  auto total = asio::co_spawn(io_, client_.command("GET", key), asio::use_future).get();
+  asio::co_spawn(io_, client_.command("DEL", key), asio::use_future).get();
+  guard.reset();
+  io_.stop();
+  a.join();
+  b.join();
+  EXPECT_EQ(ok, 2000);
+  ASSERT_TRUE(total);
+  EXPECT_EQ(total->as_integer(), 2000);
+}
+
+// A redis-server of the test's own, so the test can kill and restart it.
+class OwnRedis {
+ public:
+  OwnRedis() : port_(free_port()) {}
+  ~OwnRedis() { kill(); }
+
+  int port() const { return port_; }
+
+  void start() {
+    std::string port = std::to_string(port_);
+    std::vector<std::string> args = {"redis-server", "--port", port,     "--save",   "",
+                                     "--appendonly", "no",     "--bind", "127.0.0.1"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    const int rc = posix_spawnp(&pid_, "redis-server", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ASSERT_EQ(rc, 0) << "redis-server not found in PATH";
+  }
+
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+ private:
+  static int free_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+  }
+
+  int port_;
+  pid_t pid_ = -1;
+};
+
+asio::awaitable<void> survive_restart(RedisClient& client, RedisClient& observer,
+                                      OwnRedis& server) {
+  using Clock = std::chrono::steady_clock;
+  EXPECT_TRUE(co_await client.wait_connected(5000ms));
+  auto before = co_await client.command("SET", "k", "v");
+  EXPECT_TRUE(before);
+
+  // A command in flight (BLPOP blocks server-side) when the server dies.
+  auto in_flight = std::make_shared<std::optional<platform::Result<Reply>>>();
+  // No co_await inside the co_spawn call: g++ 12 mis-compiles that.
+  auto executor = co_await asio::this_coro::executor;
+  auto on_done = [in_flight](std::exception_ptr e, platform::Result<Reply> r) {
+    EXPECT_FALSE(e);
+    *in_flight = std::move(r);
+  };
+  asio::co_spawn(executor, client.command("BLPOP", "queue", "10"), on_done);
+  asio::steady_timer timer(executor);
+  const auto wait_deadline = Clock::now() + 5s;
+  for (;;) {
+    // Asked on another connection: this one is blocked behind the BLPOP.
+    auto info = co_await observer.command("INFO", "clients");
+    if (info && info->as_string().find("blocked_clients:1") != std::string::npos) break;
+    if (Clock::now() > wait_deadline) break;
+    timer.expires_after(5ms);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+
+  server.kill();
+  const auto killed = Clock::now();
+  while (!in_flight->has_value() && Clock::now() - killed < 1s) {
+    timer.expires_after(5ms);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  EXPECT_TRUE(in_flight->has_value()) << "in-flight command not failed within 1 s";
+  if (in_flight->has_value()) {
+    EXPECT_FALSE(**in_flight);
+    if (!**in_flight) {
+      EXPECT_EQ((*in_flight)->error().code, Errc::unavailable);
+      EXPECT_EQ((*in_flight)->error().message, "redis unavailable");
+    }
+  }
+  const auto fail_started = Clock::now();
+  auto down = co_await client.command("GET", "k");
+  EXPECT_FALSE(down);
+  EXPECT_LT(Clock::now() - fail_started, 100ms);  // fails fast, no waiting for a reconnect
+  EXPECT_FALSE(client.connected());
+  EXPECT_FALSE(co_await client.ping());
+
+  server.start();
+  EXPECT_TRUE(co_await client.wait_connected(5000ms));
+  auto after = co_await client.command("SET", "k", "again");
+  EXPECT_TRUE(after && after->as_string() == "OK");
+}
+
+TEST(RedisClientRestartTest, FailsFastWhileDownAndReconnectsAfterRestart) {
+  OwnRedis server;
+  server.start();
+  asio::io_context io;
+  RedisConfig config;
+  config.port = server.port();
+  RedisClient client(io, config);
+  RedisClient observer(io, config);
+  ASSERT_TRUE(platform::testing::run(io, observer.wait_connected(5000ms)));
+  platform::testing::run(io, survive_restart(client, observer, server));
+}
+
+asio::awaitable<void> time_out(RedisClient& client, std::string key) {
+  auto slow = co_await client.command("BLPOP", key, "1");  // blocks 1 s > command_timeout
+  EXPECT_FALSE(slow);
+  if (!slow) {
+    EXPECT_EQ(slow.error().code, Errc::timeout);
+  }
+  // The late reply is dropped and later replies stay matched: once the server is done with
+  // the BLPOP (replies are in order), the connection answers again.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  platform::Result<Reply> next = platform::make_error(Errc::timeout, "not tried");
+  while (!next && std::chrono::steady_clock::now() < deadline) {
+    next = co_await client.command("ECHO", "after");
+  }
+  EXPECT_TRUE(next && next->as_string() == "after");
+}
+
+TEST(RedisClientTimeoutTest, CommandExceedingTimeoutIsTimeout) {
+  asio::io_context io;
+  RedisConfig config = test_config();
+  config.command_timeout = 200ms;
+  RedisClient client(io, config);
+  ASSERT_TRUE(platform::testing::run(io, client.wait_connected(5000ms)));
+  platform::testing::run(io, time_out(client, "redis_test:" + platform::testing::unique_suffix()));
+}
+
+TEST(RedisClientDownTest, UnavailableWhenNothingListens) {
+  asio::io_context io;
+  RedisConfig config;
+  config.port = 1;  // nothing listens there
+  RedisClient client(io, config);
+  auto reply = platform::testing::run(io, client.command("PING"));
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error().code, Errc::unavailable);
+}
+
+}  // namespace
