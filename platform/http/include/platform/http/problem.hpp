@@ -1,0 +1,24 @@
+#pragma once
+// RFC 9457 problem details. This is the ONE place that maps platform::Errc to an HTTP status:
+// services return Errors and let problem() pick the status and the body. Thread-safe, pure.
+#include <string_view>
+
+#include "platform/error.hpp"
+#include "platform/http/message.hpp"
+
+namespace platform::http {
+
+// malformed 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409, too_large 413,
+// invalid 422, internal 500, unavailable 503, timeout 504.
+int status_of(Errc code);
+
+// An `application/problem+json` response:
+// {"type": "https://checkout.local/problems/<reason or errc>", "title", "status", "detail",
+//  "instance"} (instance omitted when empty). 503 carries `Retry-After: 1`; 401 carries
+// `WWW-Authenticate: Bearer`.
+Response problem(const Error& error, std::string_view instance = {});
+
+// 405 with the `Allow` header (not an Errc: only the router produces it).
+Response method_not_allowed(std::string_view allow, std::string_view instance = {});
+
+}  // namespace platform::http

@@ -1,0 +1,102 @@
+#include "platform/http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
+#include "platform/testing/run.hpp"
+
+namespace platform::http {
+namespace {
+
+Handler echo(std::string name) {
+  return [name](Request request) -> boost::asio::awaitable<Response> {
+    Response response;
+    response.body = name + "|" + request.route;
+    for (const auto& [key, value] : request.path_params) response.body += "|" + key + "=" + value;
+    co_return response;
+  };
+}
+
+Response call(const Router& router, std::string method, std::string path) {
+  boost::asio::io_context io;
+  Request request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  return platform::testing::run(io, router.dispatch(std::move(request)));
+}
+
+TEST(Router, MatchesLiteralAndParameterRoutes) {
+  Router router;
+  router.add("GET", "/cart", echo("cart"));
+  router.add("PATCH", "/cart/items/{id}", echo("patch"));
+  router.add("DELETE", "/cart/items/{id}", echo("delete"));
+  router.add("GET", "/payment/status/{transaction_id}", echo("status"));
+
+  EXPECT_EQ(call(router, "GET", "/cart").body, "cart|/cart");
+  EXPECT_EQ(call(router, "PATCH", "/cart/items/42").body, "patch|/cart/items/{id}|id=42");
+  EXPECT_EQ(call(router, "DELETE", "/cart/items/a-b").body, "delete|/cart/items/{id}|id=a-b");
+  EXPECT_EQ(call(router, "GET", "/payment/status/tx1").body,
+            "status|/payment/status/{transaction_id}|transaction_id=tx1");
+}
+
+TEST(Router, LiteralSegmentWinsOverParameter) {
+  Router router;
+  router.add("GET", "/services/{id}", echo("param"));
+  router.add("GET", "/services/standalone", echo("literal"));
+  EXPECT_EQ(call(router, "GET", "/services/standalone").body, "literal|/services/standalone");
+  EXPECT_EQ(call(router, "GET", "/services/x").body, "param|/services/{id}|id=x");
+}
+
+TEST(Router, UnknownPathIsNotFoundProblem) {
+  Router router;
+  router.add("GET", "/cart", echo("cart"));
+  for (const char* path : {"/nope", "/cart/", "/cart/items", "/", "/cart/x/y"}) {
+    const auto response = call(router, "GET", path);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(response.content_type, "application/problem+json");
+    const auto body = boost::json::parse(response.body).as_object();
+    EXPECT_EQ(body.at("status").as_int64(), 404);
+  }
+}
+
+TEST(Router, EmptySegmentDoesNotMatchParameter) {
+  Router router;
+  router.add("GET", "/cart/items/{id}", echo("item"));
+  EXPECT_EQ(call(router, "GET", "/cart/items/").status, 404);
+}
+
+TEST(Router, WrongMethodIsMethodNotAllowedWithAllow) {
+  Router router;
+  router.add("PATCH", "/cart/items/{id}", echo("patch"));
+  router.add("DELETE", "/cart/items/{id}", echo("delete"));
+  const auto response = call(router, "GET", "/cart/items/7");
+  EXPECT_EQ(response.status, 405);
+  ASSERT_EQ(response.headers.size(), 1U);
+  EXPECT_EQ(response.headers[0].first, "Allow");
+  EXPECT_EQ(response.headers[0].second, "DELETE, PATCH");
+}
+
+TEST(Router, RejectsBadPatternsAndDuplicates) {
+  Router router;
+  EXPECT_THROW(router.add("GET", "cart", echo("x")), std::invalid_argument);
+  EXPECT_THROW(router.add("GET", "/cart/{id", echo("x")), std::invalid_argument);
+  router.add("GET", "/cart", echo("x"));
+  EXPECT_THROW(router.add("GET", "/cart", echo("y")), std::invalid_argument);
+}
+
+TEST(Router, MatchReportsRouteOptions) {
+  Router router;
+  router.add("POST", "/payment/webhook/{gateway}", echo("hook"), {.authenticated = false});
+  std::vector<std::pair<std::string, std::string>> params;
+  const auto found = router.match("POST", "/payment/webhook/payu", params);
+  ASSERT_EQ(found.kind, RouteMatch::Kind::found);
+  EXPECT_FALSE(found.route->options.authenticated);
+  ASSERT_EQ(params.size(), 1U);
+  EXPECT_EQ(params[0].second, "payu");
+}
+
+}  // namespace
+}  // namespace platform::http
