@@ -146,6 +146,8 @@ class Catalog(unittest.TestCase):
         by_cat = {}
         for p in lines:
             by_cat.setdefault(p["category"], []).append(p)
+        services = by_cat.pop("service", [])
+        self.assertGreaterEqual(len(services), 6)
         self.assertEqual(len(by_cat), 8)
         for cat, ps in by_cat.items():
             self.assertGreaterEqual(len(ps), 20, cat)

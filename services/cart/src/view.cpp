@@ -81,26 +81,38 @@ json::object line_to_json(const CartLine& line) {
           {"flags", std::move(flags)}};
 }
 
+json::object line_state_to_json(const CartLine& line) {
+  auto obj = line_to_json(line);
+  obj["stock_status"] = to_string(line.stock_status);
+  obj["enrichment"] = to_string(line.enrichment);
+  obj["validation"] = to_string(line.validation);
+  obj["price_change"] =
+      line.price_change ? json::value(json::object{
+                              {"old_unit_price", money_to_json(line.price_change->old_unit_price)},
+                              {"new_unit_price", money_to_json(line.price_change->new_unit_price)}})
+                        : json::value(nullptr);
+  return obj;
+}
+
+platform::Result<CartLine> line_state_from_json(std::string_view text) {
+  json::error_code ec;
+  auto doc = json::parse(text, ec);
+  if (ec) return make_error(Errc::internal, "corrupt cart line");
+  return line_from(doc);
+}
+
+json::object view_line_json(const Cart& cart, const CartLine& line) {
+  auto obj = line_state_to_json(line);
+  json::array children;
+  for (const auto* child : cart.children_of(line.item_id)) children.emplace_back(child->item_id);
+  obj["line_total"] = money_to_json(line.line_total());
+  obj["children"] = std::move(children);
+  return obj;
+}
+
 std::string view_to_json(const Cart& cart, std::int64_t revision) {
   json::array lines;
-  for (const auto& line : cart.lines) {
-    auto obj = line_to_json(line);
-    json::array children;
-    for (const auto* child : cart.children_of(line.item_id)) children.emplace_back(child->item_id);
-    obj["line_total"] = money_to_json(line.line_total());
-    obj["children"] = std::move(children);
-    obj["stock_status"] = to_string(line.stock_status);
-    obj["enrichment"] = to_string(line.enrichment);
-    obj["validation"] = to_string(line.validation);
-    obj["price_change"] =
-        line.price_change
-            ? json::value(json::object{
-                  {"old_unit_price", money_to_json(line.price_change->old_unit_price)},
-                  {"new_unit_price", money_to_json(line.price_change->new_unit_price)}})
-            : json::value(nullptr);
-    lines.emplace_back(std::move(obj));
-  }
-  // "revision" comes first: the store's Lua script reads it with a prefix match, not a parser.
+  for (const auto& line : cart.lines) lines.emplace_back(view_line_json(cart, line));
   json::object view{
       {"revision", revision},
       {"user_id", cart.user_id},

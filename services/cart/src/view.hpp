@@ -9,7 +9,14 @@
 
 namespace cart {
 
+// The line as events carry it (contracts/events/common.schema.json#/$defs/line).
 boost::json::object line_to_json(const CartLine& line);
+// The line with its cart-side state (stock, enrichment, validation, price change): one entry of
+// the cart's own stream.
+boost::json::object line_state_to_json(const CartLine& line);
+[[nodiscard]] platform::Result<CartLine> line_state_from_json(std::string_view text);
+// The line as GET /cart shows it: its state plus line_total and children.
+boost::json::object view_line_json(const Cart& cart, const CartLine& line);
 // The view document; `revision` counts writes (the store's compare-and-set token).
 std::string view_to_json(const Cart& cart, std::int64_t revision);
 

@@ -58,3 +58,14 @@ std::string_view errc_name(Errc code);
   if (!PLATFORM_CONCAT(platform_try_, __LINE__))                \
     co_return PLATFORM_CONCAT(platform_try_, __LINE__).error(); \
   lhs = std::move(*PLATFORM_CONCAT(platform_try_, __LINE__))
+
+// PLATFORM_CHECK(expr) / PLATFORM_CO_CHECK(expr): for a Status (Result<void>): returns its error.
+#define PLATFORM_CHECK(expr)                                    \
+  if (auto PLATFORM_CONCAT(platform_check_, __LINE__) = (expr); \
+      !PLATFORM_CONCAT(platform_check_, __LINE__))              \
+  return PLATFORM_CONCAT(platform_check_, __LINE__).error()
+
+#define PLATFORM_CO_CHECK(expr)                                 \
+  if (auto PLATFORM_CONCAT(platform_check_, __LINE__) = (expr); \
+      !PLATFORM_CONCAT(platform_check_, __LINE__))              \
+  co_return PLATFORM_CONCAT(platform_check_, __LINE__).error()

@@ -1,0 +1,135 @@
+// The Cart service's composition root.
+//   cart_service                      serve HTTP, relay the outbox, consume catalog and cart events
+//   cart_service rebuild-view USER_ID rebuild cart:view and cart:counter from cart:events
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "cart_service.hpp"
+#include "event_handlers.hpp"
+#include "events.hpp"
+#include "http_api.hpp"
+#include "platform/config.hpp"
+#include "platform/http/auth.hpp"
+#include "platform/http/server.hpp"
+#include "platform/kafka/admin.hpp"
+#include "platform/kafka/consumer.hpp"
+#include "platform/kafka/producer.hpp"
+#include "platform/log.hpp"
+#include "platform/outbox/redis_outbox.hpp"
+#include "platform/redis/client.hpp"
+#include "platform/testing/run.hpp"
+
+namespace {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+constexpr std::uint16_t kDefaultPort = 8101;
+
+int rebuild_view(const std::string& user_id) {
+  asio::io_context io;
+  platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
+  cart::CartStore store(redis, cart::CartConfig::from_env().outbox_stream);
+  platform::SystemClock clock;
+  cart::CartService service(store, cart::CartConfig::from_env(), clock);
+  auto rebuild = [&]() -> asio::awaitable<platform::Result<cart::Cart>> {
+    if (!co_await redis.wait_connected(5s)) {
+      co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
+    }
+    co_return co_await service.rebuild_view(user_id);
+  };
+  auto cart = platform::testing::run(io, rebuild());
+  redis.stop();
+  if (!cart) {
+    std::cerr << "rebuild failed: " << cart.error().message << "\n";
+    return 1;
+  }
+  std::cout << "rebuilt cart of " << user_id << ": " << cart->lines.size() << " lines, "
+            << cart->item_count() << " items, version " << cart->version << "\n";
+  return 0;
+}
+
+int serve() {
+  platform::log::init("cart");
+  const auto config = cart::CartConfig::from_env();
+  const auto brokers = platform::config::get_string("KAFKA_BROKERS", "127.0.0.1:9092");
+  if (auto created =
+          platform::kafka::ensure_topics(brokers, {cart::kCartTopic, cart::kCatalogTopic},
+                                         platform::kafka::partitions_from_env(), 30s);
+      !created) {
+    spdlog::critical("cannot create topics: {}", created.error().message);
+    return 1;
+  }
+
+  asio::io_context io;
+  platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
+  platform::kafka::Producer producer(platform::kafka::ProducerConfig::from_env());
+  platform::SystemClock clock;
+  cart::CartStore store(redis, config.outbox_stream);
+  cart::CartService service(store, config, clock);
+  platform::idempotency::IdempotencyStore idempotency(redis, "cart:idempotency:");
+  cart::EventHandlers handlers(service);
+
+  platform::http::Router router;
+  cart::CartHttpApi api(service, idempotency);
+  api.register_routes(router);
+  platform::http::JwtVerifier verifier(platform::http::JwtConfig::from_env());
+  platform::http::HttpServer server(io, platform::http::ServerConfig::from_env(kDefaultPort),
+                                    router, &verifier);
+  server.add_readiness_check("redis", [&redis] { return redis.ping(); });
+
+  platform::outbox::RedisOutboxRelay relay(io, redis, producer,
+                                           platform::outbox::RelayConfig::from_env("cart"));
+  // KAFKA_GROUP_PREFIX lets tests run isolated instances against one broker.
+  const auto group_prefix = platform::config::get_string("KAFKA_GROUP_PREFIX", "");
+  platform::kafka::Consumer catalog_consumer(
+      io,
+      platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-catalog",
+                                                {cart::kCatalogTopic}),
+      [&handlers](const platform::CloudEvent& e) { return handlers.on_catalog_event(e); },
+      producer);
+  platform::kafka::Consumer enrichment_consumer(
+      io,
+      platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-enrichment",
+                                                {cart::kCartTopic}),
+      [&handlers](const platform::CloudEvent& e) { return handlers.on_cart_event(e); }, producer);
+
+  server.start();
+  relay.start();
+  catalog_consumer.start();
+  enrichment_consumer.start();
+  spdlog::info("cart listening on port {}", server.port());
+
+  // Stop accepting, drain requests, finish the events in hand, flush the producer.
+  auto shutdown = [&]() -> asio::awaitable<void> {
+    spdlog::info("shutting down");
+    co_await server.shutdown();
+    co_await enrichment_consumer.stop();
+    co_await catalog_consumer.stop();
+    co_await relay.stop();
+    if (auto flushed = producer.flush(10s); !flushed) {
+      spdlog::warn("producer flush: {}", flushed.error().message);
+    }
+    redis.stop();
+  };
+  platform::http::on_shutdown_signal(io, [&] { asio::co_spawn(io, shutdown(), asio::detached); });
+  platform::http::run_io(io, static_cast<int>(platform::config::get_int("HTTP_THREADS", 2, 1, 64)));
+  spdlog::info("stopped");
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc == 3 && std::string_view(argv[1]) == "rebuild-view") return rebuild_view(argv[2]);
+    if (argc != 1) {
+      std::cerr << "usage: cart_service [rebuild-view USER_ID]\n";
+      return 2;
+    }
+    return serve();
+  } catch (const std::exception& e) {
+    std::cerr << "cart_service: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,116 @@
+#include "cart_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "events.hpp"
+#include "platform/metrics.hpp"
+
+namespace cart {
+namespace {
+using platform::Errc;
+using platform::make_error;
+
+platform::metrics::Counter& conflicts() {
+  static auto& counter = platform::metrics::registry().counter(
+      "cart_commit_conflicts_total", "Cart commits retried because a concurrent writer won");
+  return counter;
+}
+}  // namespace
+
+CartService::CartService(CartStore& store, CartConfig config, const platform::Clock& clock)
+    : store_(store), config_(std::move(config)), clock_(clock) {}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
+    std::string user_id, platform::TraceContext trace, Rule rule) {
+  for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
+    PLATFORM_CO_TRY(auto stored, co_await store_.load(user_id));
+    Cart cart = stored.cart;
+    // The first change opens the checkout session.
+    if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+    PLATFORM_CO_TRY(auto outcome, rule(cart));
+    // Nothing changed (e.g. a repeated catalog sync): write nothing, not even a new session.
+    if (outcome.changes.empty() && outcome.cart.lines == stored.cart.lines) {
+      co_return Committed{std::move(stored.cart), std::move(outcome.item_id), stored.revision};
+    }
+    auto events = events_for(outcome, stored.cart.version, trace, clock_.now());
+    PLATFORM_CO_TRY(bool committed, co_await store_.commit(stored, outcome, std::move(events)));
+    if (committed) {
+      co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1};
+    }
+    conflicts().inc();
+  }
+  co_return make_error(Errc::conflict, "the cart is changing too fast; try again",
+                       "concurrent_modification");
+}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::add_item(
+    std::string user_id, AddLine command, platform::TraceContext trace) {
+  PLATFORM_CO_TRY(auto product, co_await store_.product(command.sku));
+  if (!product) {
+    co_return make_error(Errc::invalid, "unknown sku " + command.sku, "unknown_sku");
+  }
+  const auto& limits = config_.limits;
+  co_return co_await mutate(std::move(user_id), std::move(trace), [&](const Cart& cart) {
+    return add_line(cart, command, *product, limits, [] { return platform::new_uuid(); });
+  });
+}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::remove_item(
+    std::string user_id, std::string item_id, platform::TraceContext trace) {
+  co_return co_await mutate(std::move(user_id), std::move(trace),
+                            [&](const Cart& cart) { return remove_line(cart, item_id); });
+}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::change_quantity(
+    std::string user_id, std::string item_id, std::int64_t quantity, platform::TraceContext trace) {
+  const auto& limits = config_.limits;
+  co_return co_await mutate(std::move(user_id), std::move(trace), [&](const Cart& cart) {
+    return cart::change_quantity(cart, item_id, quantity, limits);
+  });
+}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::acknowledge_price_changes(
+    std::string user_id, platform::TraceContext trace) {
+  co_return co_await mutate(std::move(user_id), std::move(trace),
+                            [](const Cart& cart) -> platform::Result<Outcome> {
+                              return Outcome{cart::acknowledge_price_changes(cart), {}, {}};
+                            });
+}
+
+boost::asio::awaitable<platform::Result<std::string>> CartService::view_json(std::string user_id) {
+  co_return co_await store_.view_json(std::move(user_id));
+}
+
+boost::asio::awaitable<platform::Status> CartService::sync_with_catalog(
+    std::string user_id, std::string sku, platform::TraceContext trace) {
+  PLATFORM_CO_TRY(auto product, co_await store_.product(sku));
+  if (!product) {
+    spdlog::warn("sku {} held by {} is no longer in the catalog", sku, user_id);
+    co_return platform::Status{};
+  }
+  const auto threshold = config_.low_stock_threshold;
+  auto committed = co_await mutate(std::move(user_id), std::move(trace),
+                                   [&](const Cart& cart) -> platform::Result<Outcome> {
+                                     return apply_catalog(cart, *product, threshold);
+                                   });
+  if (!committed) co_return committed.error();
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Status> CartService::reprice_holders(
+    std::string sku, platform::TraceContext trace) {
+  PLATFORM_CO_TRY(auto users, co_await store_.holders(sku));
+  for (auto& user : users) {
+    PLATFORM_CO_CHECK(co_await sync_with_catalog(std::move(user), sku, trace.child()));
+  }
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<Cart>> CartService::rebuild_view(std::string user_id) {
+  PLATFORM_CO_TRY(auto entries, co_await store_.read_stream(user_id));
+  PLATFORM_CO_TRY(auto cart, replay(user_id, entries));
+  PLATFORM_CO_CHECK(co_await store_.write_rebuilt(cart));
+  co_return cart;
+}
+
+}  // namespace cart

@@ -1,0 +1,66 @@
+#pragma once
+// The Cart's use cases. Each change loads the cart, applies a pure domain rule and commits view,
+// counter, stream, holder index and outbox events in one compare-and-set step, retrying when a
+// concurrent writer (another request, enrichment or a catalog reprice) got there first, so no
+// change is ever lost or applied on a stale cart.
+// Thread-safety: all members may run concurrently on the io_context's threads.
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "cart.hpp"
+#include "config.hpp"
+#include "platform/clock.hpp"
+#include "platform/ids.hpp"
+#include "store.hpp"
+
+namespace cart {
+
+struct Committed {
+  Cart cart;
+  std::string item_id;        // the line the call was about
+  std::int64_t revision = 0;  // the stored view's revision after the call
+};
+
+class CartService {
+ public:
+  CartService(CartStore& store, CartConfig config, const platform::Clock& clock);
+
+  boost::asio::awaitable<platform::Result<Committed>> add_item(std::string user_id, AddLine command,
+                                                               platform::TraceContext trace);
+  boost::asio::awaitable<platform::Result<Committed>> remove_item(std::string user_id,
+                                                                  std::string item_id,
+                                                                  platform::TraceContext trace);
+  boost::asio::awaitable<platform::Result<Committed>> change_quantity(std::string user_id,
+                                                                      std::string item_id,
+                                                                      std::int64_t quantity,
+                                                                      platform::TraceContext trace);
+  boost::asio::awaitable<platform::Result<Committed>> acknowledge_price_changes(
+      std::string user_id, platform::TraceContext trace);
+  boost::asio::awaitable<platform::Result<std::string>> view_json(std::string user_id);
+
+  // Brings the user's lines of `sku` in line with the catalog (enrichment after an add, and
+  // repricing after a catalog change). Idempotent: a second call with the same catalog state
+  // changes nothing.
+  boost::asio::awaitable<platform::Status> sync_with_catalog(std::string user_id, std::string sku,
+                                                             platform::TraceContext trace);
+  // Syncs every cart that holds `sku`.
+  boost::asio::awaitable<platform::Status> reprice_holders(std::string sku,
+                                                           platform::TraceContext trace);
+
+  // Rebuilds the view and counter from the cart's stream (admin command).
+  boost::asio::awaitable<platform::Result<Cart>> rebuild_view(std::string user_id);
+
+  const CartConfig& config() const { return config_; }
+
+ private:
+  using Rule = std::function<platform::Result<Outcome>(const Cart&)>;
+  boost::asio::awaitable<platform::Result<Committed>> mutate(std::string user_id,
+                                                             platform::TraceContext trace,
+                                                             Rule rule);
+
+  CartStore& store_;
+  CartConfig config_;
+  const platform::Clock& clock_;
+};
+
+}  // namespace cart

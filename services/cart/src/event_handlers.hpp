@@ -1,0 +1,28 @@
+#pragma once
+// How the Cart applies what it consumes:
+//  - catalog-events (CatalogPriceChanged, CatalogStockChanged, CatalogProductUpserted): every cart
+//    holding the sku is synced with the catalog's current record;
+//  - its own cart-events (CartItemAdded, CartItemQuantityChanged): asynchronous enrichment of the
+//    line's stock status and price, so adding a line never waits for it.
+// Both effects are idempotent by construction (syncing with the same catalog record twice changes
+// nothing), so a redelivered or reordered event cannot double-apply anything, and they read the
+// catalog's current record rather than the event's, so an old event never rolls a price back.
+#include <boost/asio/awaitable.hpp>
+
+#include "cart_service.hpp"
+#include "platform/cloud_event.hpp"
+
+namespace cart {
+
+class EventHandlers {
+ public:
+  explicit EventHandlers(CartService& service) : service_(service) {}
+
+  boost::asio::awaitable<platform::Status> on_catalog_event(const platform::CloudEvent& event);
+  boost::asio::awaitable<platform::Status> on_cart_event(const platform::CloudEvent& event);
+
+ private:
+  CartService& service_;
+};
+
+}  // namespace cart

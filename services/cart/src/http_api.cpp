@@ -1,0 +1,157 @@
+#include "http_api.hpp"
+
+#include <boost/json.hpp>
+
+#include "platform/http/json.hpp"
+#include "platform/http/problem.hpp"
+#include "view.hpp"
+
+namespace cart {
+namespace {
+namespace json = boost::json;
+namespace http = platform::http;
+using platform::Errc;
+using platform::make_error;
+
+constexpr std::size_t kMaxSkuLength = 64;
+constexpr std::size_t kMaxItemIdLength = 64;
+
+platform::Error field_error(std::string message) {
+  return make_error(Errc::invalid, std::move(message), "invalid_field");
+}
+
+platform::Status only_fields(const json::object& body,
+                             std::initializer_list<std::string_view> allowed) {
+  for (const auto& [name, value] : body) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      return field_error("unknown field '" + std::string(name) + "'");
+    }
+  }
+  return {};
+}
+
+platform::Result<std::int64_t> read_quantity(const json::object& body) {
+  const auto* quantity = body.if_contains("quantity");
+  if (quantity == nullptr) return field_error("'quantity' is required");
+  if (!quantity->is_int64()) return field_error("'quantity' must be an integer");
+  return quantity->as_int64();
+}
+
+http::Response line_response(int status, const Committed& committed) {
+  const auto* line = committed.cart.find(committed.item_id);
+  json::object body{{"cart_version", committed.cart.version}};
+  body["line"] = line ? json::value(view_line_json(committed.cart, *line)) : json::value(nullptr);
+  return http::json_response(status, body);
+}
+
+http::Response view_response(const Committed& committed) {
+  http::Response response;
+  response.body = view_to_json(committed.cart, committed.revision);
+  return response;
+}
+
+platform::Result<std::string> item_id_of(const http::Request& request) {
+  auto id = request.path_param("id");
+  if (!id || id->empty() || id->size() > kMaxItemIdLength) {
+    return make_error(Errc::not_found, "no such line in your cart", "line_not_found");
+  }
+  return std::string(*id);
+}
+}  // namespace
+
+platform::Result<AddLine> parse_add_line(std::string_view text) {
+  PLATFORM_TRY(auto body, http::parse_json_object(text));
+  PLATFORM_CHECK(only_fields(body, {"type", "sku", "quantity", "parent_item_id"}));
+  AddLine command;
+  const auto* type = body.if_contains("type");
+  if (type == nullptr || !type->is_string()) {
+    return field_error("'type' is required: one of offer, accessory, service");
+  }
+  auto parsed_type = line_type_from(type->as_string());
+  if (!parsed_type) return field_error("'type' must be one of offer, accessory, service");
+  command.type = *parsed_type;
+  const auto* sku = body.if_contains("sku");
+  if (sku == nullptr || !sku->is_string() || sku->as_string().empty() ||
+      sku->as_string().size() > kMaxSkuLength) {
+    return field_error("'sku' is required: a string of 1 to 64 characters");
+  }
+  command.sku = std::string(sku->as_string());
+  PLATFORM_TRY(command.quantity, read_quantity(body));
+  if (const auto* parent = body.if_contains("parent_item_id"); parent && !parent->is_null()) {
+    if (!parent->is_string() || parent->as_string().empty() ||
+        parent->as_string().size() > kMaxItemIdLength) {
+      return field_error("'parent_item_id' must be a line id");
+    }
+    command.parent_item_id = std::string(parent->as_string());
+  }
+  return command;
+}
+
+platform::Result<std::int64_t> parse_quantity_change(std::string_view text) {
+  PLATFORM_TRY(auto body, http::parse_json_object(text));
+  PLATFORM_CHECK(only_fields(body, {"quantity"}));
+  return read_quantity(body);
+}
+
+CartHttpApi::CartHttpApi(CartService& service, platform::idempotency::IdempotencyStore& idempotency)
+    : service_(service), idempotency_(idempotency) {}
+
+void CartHttpApi::register_routes(http::Router& router) {
+  router.add("POST", "/cart/items", [this](http::Request r) { return add_item(std::move(r)); });
+  router.add("DELETE", "/cart/items/{id}",
+             [this](http::Request r) { return remove_item(std::move(r)); });
+  router.add("PATCH", "/cart/items/{id}",
+             [this](http::Request r) { return change_quantity(std::move(r)); });
+  router.add("GET", "/cart", [this](http::Request r) { return get_cart(std::move(r)); });
+  router.add("POST", "/cart/price-changes/acknowledge",
+             [this](http::Request r) { return acknowledge_prices(std::move(r)); });
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::add_item(http::Request request) {
+  const auto user = request.user_id;
+  co_return co_await idempotency_.run(
+      request, user, [this](http::Request r) { return add_item_once(std::move(r)); });
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::add_item_once(http::Request request) {
+  auto command = parse_add_line(request.body);
+  if (!command) co_return http::problem(command.error(), request.path);
+  auto committed = co_await service_.add_item(request.user_id, std::move(*command), request.trace);
+  if (!committed) co_return http::problem(committed.error(), request.path);
+  co_return line_response(201, *committed);
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::remove_item(http::Request request) {
+  auto item_id = item_id_of(request);
+  if (!item_id) co_return http::problem(item_id.error(), request.path);
+  auto committed = co_await service_.remove_item(request.user_id, *item_id, request.trace);
+  if (!committed) co_return http::problem(committed.error(), request.path);
+  co_return view_response(*committed);
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::change_quantity(http::Request request) {
+  auto item_id = item_id_of(request);
+  if (!item_id) co_return http::problem(item_id.error(), request.path);
+  auto quantity = parse_quantity_change(request.body);
+  if (!quantity) co_return http::problem(quantity.error(), request.path);
+  auto committed =
+      co_await service_.change_quantity(request.user_id, *item_id, *quantity, request.trace);
+  if (!committed) co_return http::problem(committed.error(), request.path);
+  co_return line_response(200, *committed);
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::get_cart(http::Request request) {
+  auto view = co_await service_.view_json(request.user_id);
+  if (!view) co_return http::problem(view.error(), request.path);
+  http::Response response;
+  response.body = std::move(*view);
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::acknowledge_prices(http::Request request) {
+  auto committed = co_await service_.acknowledge_price_changes(request.user_id, request.trace);
+  if (!committed) co_return http::problem(committed.error(), request.path);
+  co_return view_response(*committed);
+}
+
+}  // namespace cart

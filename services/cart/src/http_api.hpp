@@ -1,0 +1,35 @@
+#pragma once
+// The Cart's HTTP routes: request → use case → response. Errors become problem+json through
+// platform/http/problem.hpp; this file never picks a status for an error by hand.
+#include "cart_service.hpp"
+#include "platform/http/message.hpp"
+#include "platform/http/router.hpp"
+#include "platform/idempotency/idempotency.hpp"
+
+namespace cart {
+
+// Parses a POST /cart/items body. Errc::malformed for bad JSON, Errc::invalid for bad fields.
+[[nodiscard]] platform::Result<AddLine> parse_add_line(std::string_view body);
+// Parses a PATCH /cart/items/{id} body: the new quantity.
+[[nodiscard]] platform::Result<std::int64_t> parse_quantity_change(std::string_view body);
+
+class CartHttpApi {
+ public:
+  CartHttpApi(CartService& service, platform::idempotency::IdempotencyStore& idempotency);
+  // Registers every customer route (all authenticated).
+  void register_routes(platform::http::Router& router);
+
+ private:
+  boost::asio::awaitable<platform::http::Response> add_item(platform::http::Request request);
+  boost::asio::awaitable<platform::http::Response> add_item_once(platform::http::Request request);
+  boost::asio::awaitable<platform::http::Response> remove_item(platform::http::Request request);
+  boost::asio::awaitable<platform::http::Response> change_quantity(platform::http::Request request);
+  boost::asio::awaitable<platform::http::Response> get_cart(platform::http::Request request);
+  boost::asio::awaitable<platform::http::Response> acknowledge_prices(
+      platform::http::Request request);
+
+  CartService& service_;
+  platform::idempotency::IdempotencyStore& idempotency_;
+};
+
+}  // namespace cart

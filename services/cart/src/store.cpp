@@ -1,0 +1,277 @@
+#include "store.hpp"
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "platform/outbox/redis_outbox.hpp"
+
+namespace cart {
+namespace {
+using platform::Errc;
+using platform::make_error;
+using platform::redis::Reply;
+
+// ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
+// 7 #holder ops, then 5 values per stream entry, 9 per event (outbox_argv), 2 per holder op.
+constexpr std::string_view kCommitLua = R"lua(
+local current = redis.call('GET', KEYS[1])
+local revision = 0
+if current then revision = tonumber(string.match(current, '^{"revision":(%d+)')) or -1 end
+if revision ~= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3])
+local i = 8
+for _ = 1, tonumber(ARGV[5]) do
+  redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
+             'version', ARGV[i + 3], 'line', ARGV[i + 4])
+  i = i + 5
+end
+for _ = 1, tonumber(ARGV[6]) do
+  outbox_append_argv(KEYS[4], i)
+  i = i + 9
+end
+for _ = 1, tonumber(ARGV[7]) do
+  local key = 'cart:holders:{' .. ARGV[i + 1] .. '}'
+  if ARGV[i] == '+' then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
+  i = i + 2
+end
+return 1
+)lua";
+
+platform::Error unexpected(const Reply& reply) {
+  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
+}
+
+platform::Result<std::optional<Product>> parse_product(const Reply& reply) {
+  if (reply.is_nil()) return std::optional<Product>();
+  if (reply.is_error()) return unexpected(reply);
+  boost::json::error_code ec;
+  auto doc = boost::json::parse(reply.as_string(), ec);
+  if (ec) return make_error(Errc::internal, "corrupt catalog record");
+  auto product = product_from_json(doc);
+  if (!product)
+    return make_error(Errc::internal, "corrupt catalog record: " + product.error().message);
+  return std::optional<Product>(std::move(*product));
+}
+
+platform::Result<StoredView> parse_view(const Reply& reply, const std::string& user_id) {
+  if (reply.is_nil()) {
+    StoredView empty;
+    empty.cart.user_id = user_id;
+    return empty;
+  }
+  if (reply.is_error()) return unexpected(reply);
+  return view_from_json(reply.as_string());
+}
+
+std::set<std::string> skus_of(const Cart& cart) {
+  std::set<std::string> skus;
+  for (const auto& line : cart.lines) skus.insert(line.sku);
+  return skus;
+}
+
+std::string_view kind_name(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::added:
+      return "added";
+    case ChangeKind::removed:
+      return "removed";
+    case ChangeKind::quantity_changed:
+      return "quantity_changed";
+    case ChangeKind::price_changed:
+      return "price_changed";
+    case ChangeKind::stock_changed:
+      return "stock_changed";
+  }
+  return "updated";
+}
+}  // namespace
+
+std::string view_key(std::string_view user_id) {
+  return "cart:view:{" + std::string(user_id) + "}";
+}
+std::string counter_key(std::string_view user_id) {
+  return "cart:counter:{" + std::string(user_id) + "}";
+}
+std::string stream_key(std::string_view user_id) {
+  return "cart:events:{" + std::string(user_id) + "}";
+}
+std::string holders_key(std::string_view sku) {
+  return "cart:holders:{" + std::string(sku) + "}";
+}
+std::string product_key(std::string_view sku) {
+  return "catalog:product:{" + std::string(sku) + "}";
+}
+
+std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after) {
+  std::vector<StreamEntry> entries;
+  const auto& cart = after.cart;
+  // Name each entry after the change that touched its line, if any.
+  auto kind_for = [&](const std::string& item_id) -> std::string {
+    for (const auto& change : after.changes) {
+      if (change.line.item_id == item_id) return std::string(kind_name(change.kind));
+    }
+    return "updated";
+  };
+  for (const auto& old_line : before.lines) {
+    if (cart.find(old_line.item_id) == nullptr) {
+      entries.push_back({"removed", true, cart.session_id, cart.version, old_line});
+    }
+  }
+  for (const auto& line : cart.lines) {
+    const auto* old_line = before.find(line.item_id);
+    if (old_line == nullptr || !(*old_line == line)) {
+      entries.push_back({kind_for(line.item_id), false, cart.session_id, cart.version, line});
+    }
+  }
+  return entries;
+}
+
+platform::Result<Cart> replay(const std::string& user_id, const std::vector<StreamEntry>& entries) {
+  Cart cart;
+  cart.user_id = user_id;
+  for (const auto& entry : entries) {
+    cart.session_id = entry.session_id;
+    cart.version = entry.version;
+    auto it = std::find_if(cart.lines.begin(), cart.lines.end(),
+                           [&](const CartLine& l) { return l.item_id == entry.line.item_id; });
+    if (entry.remove) {
+      if (it != cart.lines.end()) cart.lines.erase(it);
+    } else if (it != cart.lines.end()) {
+      *it = entry.line;
+    } else {
+      cart.lines.push_back(entry.line);
+    }
+  }
+  return cart;
+}
+
+CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_stream)
+    : redis_(redis),
+      outbox_stream_(std::move(outbox_stream)),
+      commit_script_(platform::redis::Script::from_source(
+          "cart_commit",
+          std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))) {}
+
+boost::asio::awaitable<platform::Result<std::string>> CartStore::view_json(std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", view_key(user_id)));
+  if (reply.is_nil()) co_return empty_view_json(user_id);
+  if (reply.is_error()) co_return unexpected(reply);
+  co_return std::move(reply.str);
+}
+
+boost::asio::awaitable<platform::Result<StoredView>> CartStore::load(std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", view_key(user_id)));
+  co_return parse_view(reply, user_id);
+}
+
+boost::asio::awaitable<platform::Result<CartStore::CartAndProduct>> CartStore::load_with_product(
+    std::string user_id, std::string sku) {
+  std::vector<std::vector<std::string>> reads{{"GET", view_key(user_id)},
+                                              {"GET", product_key(sku)}};
+  PLATFORM_CO_TRY(auto replies, co_await redis_.pipeline(std::move(reads)));
+  PLATFORM_CO_TRY(auto stored, parse_view(replies.at(0), user_id));
+  PLATFORM_CO_TRY(auto product, parse_product(replies.at(1)));
+  co_return CartAndProduct{std::move(stored), std::move(product)};
+}
+
+boost::asio::awaitable<platform::Result<std::optional<Product>>> CartStore::product(
+    std::string sku) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", product_key(sku)));
+  co_return parse_product(reply);
+}
+
+boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
+    const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events) {
+  const auto& cart = outcome.cart;
+  const auto entries = stream_entries(before.cart, outcome);
+  const auto old_skus = skus_of(before.cart);
+  const auto new_skus = skus_of(cart);
+  std::vector<std::pair<char, std::string>> holder_ops;
+  for (const auto& sku : new_skus) {
+    if (!old_skus.contains(sku)) holder_ops.emplace_back('+', sku);
+  }
+  for (const auto& sku : old_skus) {
+    if (!new_skus.contains(sku)) holder_ops.emplace_back('-', sku);
+  }
+
+  std::vector<std::string> args{
+      std::to_string(before.revision),   view_to_json(cart, before.revision + 1),
+      std::to_string(cart.item_count()), cart.user_id,
+      std::to_string(entries.size()),    std::to_string(events.size()),
+      std::to_string(holder_ops.size())};
+  for (const auto& entry : entries) {
+    args.emplace_back(entry.kind);
+    args.emplace_back(entry.remove ? "remove" : "upsert");
+    args.push_back(entry.session_id);
+    args.push_back(std::to_string(entry.version));
+    args.push_back(boost::json::serialize(line_state_to_json(entry.line)));
+  }
+  for (const auto& event : events) {
+    auto fields = platform::outbox::outbox_argv(event);
+    std::move(fields.begin(), fields.end(), std::back_inserter(args));
+  }
+  for (auto& [op, sku] : holder_ops) {
+    args.emplace_back(1, op);
+    args.push_back(std::move(sku));
+  }
+  std::vector<std::string> keys{view_key(cart.user_id), counter_key(cart.user_id),
+                                stream_key(cart.user_id), outbox_stream_};
+  PLATFORM_CO_TRY(auto reply,
+                  co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
+  if (reply.is_error()) co_return unexpected(reply);
+  co_return reply.as_integer() == 1;
+}
+
+boost::asio::awaitable<platform::Result<std::vector<std::string>>> CartStore::holders(
+    std::string sku) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("SMEMBERS", holders_key(sku)));
+  if (reply.is_error()) co_return unexpected(reply);
+  std::vector<std::string> users;
+  for (const auto& element : reply.elements()) users.push_back(element.as_string());
+  co_return users;
+}
+
+boost::asio::awaitable<platform::Result<std::vector<StreamEntry>>> CartStore::read_stream(
+    std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("XRANGE", stream_key(user_id), "-", "+"));
+  if (reply.is_error()) co_return unexpected(reply);
+  std::vector<StreamEntry> entries;
+  for (const auto& item : reply.elements()) {
+    // [id, [field, value, ...]]
+    if (item.elements().size() != 2) co_return make_error(Errc::internal, "bad stream entry");
+    StreamEntry entry;
+    const auto& fields = item.elements()[1].elements();
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      const auto& name = fields[i].as_string();
+      const auto& value = fields[i + 1].as_string();
+      if (name == "kind") {
+        entry.kind = value;
+      } else if (name == "op") {
+        entry.remove = value == "remove";
+      } else if (name == "session_id") {
+        entry.session_id = value;
+      } else if (name == "version") {
+        entry.version = fields[i + 1].as_integer();
+      } else if (name == "line") {
+        PLATFORM_CO_TRY(entry.line, line_state_from_json(value));
+      }
+    }
+    entries.push_back(std::move(entry));
+  }
+  co_return entries;
+}
+
+boost::asio::awaitable<platform::Status> CartStore::write_rebuilt(const Cart& cart) {
+  PLATFORM_CO_TRY(auto current, co_await load(cart.user_id));
+  std::vector<std::vector<std::string>> writes{
+      {"SET", view_key(cart.user_id), view_to_json(cart, current.revision + 1)},
+      {"SET", counter_key(cart.user_id), std::to_string(cart.item_count())}};
+  PLATFORM_CO_TRY(auto reply, co_await redis_.pipeline(std::move(writes)));
+  for (const auto& r : reply) {
+    if (r.is_error()) co_return unexpected(r);
+  }
+  co_return platform::Status{};
+}
+
+}  // namespace cart

@@ -1,0 +1,75 @@
+#pragma once
+// The Cart's Redis keys and the one Lua script that commits a change atomically:
+//   cart:view:{user_id}     the materialized view (JSON, starts with {"revision":N,)
+//   cart:counter:{user_id}  the number of items (sum of quantities)
+//   cart:events:{user_id}   the cart's own stream of line changes; replaying it rebuilds the view
+//   cart:holders:{sku}      the users whose cart holds a sku (to reprice them on catalog changes)
+//   outbox:cart             the transactional outbox stream (platform/outbox)
+//   catalog:product:{sku}   the catalog, written by tools/catalog_import (read-only here)
+// A commit is a compare-and-set on the view's revision: it fails (false) when another writer
+// committed since the view was loaded, and the caller loads again and retries.
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cart.hpp"
+#include "platform/cloud_event.hpp"
+#include "platform/redis/client.hpp"
+#include "view.hpp"
+
+namespace cart {
+
+std::string view_key(std::string_view user_id);
+std::string counter_key(std::string_view user_id);
+std::string stream_key(std::string_view user_id);
+std::string holders_key(std::string_view sku);
+std::string product_key(std::string_view sku);
+
+// One entry of cart:events:{user_id}: a line as it now is (upsert) or as it was (remove).
+struct StreamEntry {
+  std::string kind;  // added, removed, quantity_changed, price_changed, stock_changed, updated
+  bool remove = false;
+  std::string session_id;
+  std::int64_t version = 0;
+  CartLine line;
+};
+// The entries that turn `before` into `after` (lines compared field by field).
+std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after);
+// Replays a cart's stream into the cart it describes.
+[[nodiscard]] platform::Result<Cart> replay(const std::string& user_id,
+                                            const std::vector<StreamEntry>& entries);
+
+class CartStore {
+ public:
+  CartStore(platform::redis::RedisClient& redis, std::string outbox_stream);
+
+  // The stored view document, or the empty view when the user has no cart yet.
+  boost::asio::awaitable<platform::Result<std::string>> view_json(std::string user_id);
+  boost::asio::awaitable<platform::Result<StoredView>> load(std::string user_id);
+  // The cart and a product in one round trip.
+  struct CartAndProduct {
+    StoredView stored;
+    std::optional<Product> product;
+  };
+  boost::asio::awaitable<platform::Result<CartAndProduct>> load_with_product(std::string user_id,
+                                                                             std::string sku);
+  boost::asio::awaitable<platform::Result<std::optional<Product>>> product(std::string sku);
+  // Writes view, counter, stream entries, holder index and outbox events in one script.
+  // false: the revision moved (a concurrent writer won); nothing was written.
+  boost::asio::awaitable<platform::Result<bool>> commit(const StoredView& before,
+                                                        const Outcome& outcome,
+                                                        std::vector<platform::CloudEvent> events);
+  boost::asio::awaitable<platform::Result<std::vector<std::string>>> holders(std::string sku);
+  boost::asio::awaitable<platform::Result<std::vector<StreamEntry>>> read_stream(
+      std::string user_id);
+  // Overwrites the view and counter with a rebuilt cart (admin command).
+  boost::asio::awaitable<platform::Status> write_rebuilt(const Cart& cart);
+
+ private:
+  platform::redis::RedisClient& redis_;
+  std::string outbox_stream_;
+  platform::redis::Script commit_script_;
+};
+
+}  // namespace cart
