@@ -1,0 +1,238 @@
+#include "platform/pg/outbox.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <functional>
+
+#include "identifier.hpp"
+#include "platform/log.hpp"
+#include "platform/metrics.hpp"
+#include "platform/pg/pool.hpp"
+
+namespace platform::pg {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string encode_headers(const std::vector<std::pair<std::string, std::string>>& headers) {
+  boost::json::array out;
+  for (const auto& [name, value] : headers) out.push_back(boost::json::array{name, value});
+  return boost::json::serialize(out);
+}
+
+std::vector<std::pair<std::string, std::string>> decode_headers(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_array()) return out;
+  for (const auto& item : parsed.as_array()) {
+    const auto* pair = item.if_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) continue;
+    out.emplace_back(std::string((*pair)[0].as_string()), std::string((*pair)[1].as_string()));
+  }
+  return out;
+}
+
+// A text[] literal, quoting every element so any id survives.
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string column(const QueryResult& rows, std::size_t row, std::string_view name) {
+  return rows.value(row, name).value_or("");
+}
+
+}  // namespace
+
+Migration outbox_migration(int version) {
+  return Migration{version, "outbox", outbox_ddl()};
+}
+
+asio::awaitable<Status> append_outbox(Transaction& tx, std::string schema, CloudEvent event) {
+  if (!detail::valid_identifier(schema)) {
+    co_return make_error(Errc::invalid, "invalid schema name '" + schema + "'", "invalid_schema");
+  }
+  // Params built outside co_await: g++ 12 rejects an initializer list inside a co_await operand.
+  Params params{event.id,     event.topic,
+                event.key,    event.type,
+                event.source, event.subject,
+                event.time,   event.traceparent,
+                event.data,   encode_headers(event.extra_headers)};
+  auto inserted = co_await tx.query(
+      "INSERT INTO " + schema +
+          ".outbox (id, topic, key, type, source, subject, time, traceparent, data, headers) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)",
+      std::move(params));
+  if (!inserted) co_return inserted.error();
+  co_return Status{};
+}
+
+struct PgOutboxRelay::Impl {
+  Impl(asio::io_context& io_context, Pool& p, outbox::EventPublisher& pub, RelayConfig cfg)
+      : io(io_context),
+        pool(p),
+        publisher(pub),
+        config(std::move(cfg)),
+        strand(asio::make_strand(io_context)),
+        done(io_context, 1),
+        backlog(metrics::registry().gauge("outbox_backlog", "Outbox entries not yet published",
+                                          {{"stream", "pg:" + config.schema}})),
+        published(metrics::registry().counter("outbox_published_total", "Outbox entries published",
+                                              {{"stream", "pg:" + config.schema}})) {}
+
+  asio::awaitable<void> run();
+  asio::awaitable<Result<std::size_t>> publish_batch(Transaction& tx);
+  asio::awaitable<void> refresh_backlog();
+
+  asio::io_context& io;
+  Pool& pool;
+  outbox::EventPublisher& publisher;
+  RelayConfig config;
+  asio::strand<asio::io_context::executor_type> strand;
+  asio::cancellation_signal stop_signal;  // emitted on `strand` only
+  asio::experimental::concurrent_channel<void(boost::system::error_code)> done;
+  bool running = false;
+  bool publish_failed = false;  // set by publish_batch, read by run, both on `strand`
+  metrics::Gauge& backlog;
+  metrics::Counter& published;
+};
+
+// Claims the oldest unpublished rows, publishes them in order and marks those the broker
+// acknowledged. Stops at the first failure so later events of the same key don't overtake it;
+// returns ok with the rows marked even then, so the marks commit.
+asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(Transaction& tx) {
+  publish_failed = false;
+  Params select_params{std::to_string(config.batch)};
+  PLATFORM_CO_TRY(auto rows,
+                  co_await tx.query("SELECT id, topic, key, type, source, subject, time, "
+                                    "traceparent, data, headers::text AS headers FROM " +
+                                        config.schema +
+                                        ".outbox WHERE published_at IS NULL ORDER BY seq "
+                                        "LIMIT $1::int FOR UPDATE SKIP LOCKED",
+                                    std::move(select_params)));
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CloudEvent event;
+    event.id = column(rows, i, "id");
+    event.topic = column(rows, i, "topic");
+    event.key = column(rows, i, "key");
+    event.type = column(rows, i, "type");
+    event.source = column(rows, i, "source");
+    event.subject = column(rows, i, "subject");
+    event.time = column(rows, i, "time");
+    event.traceparent = column(rows, i, "traceparent");
+    event.data = column(rows, i, "data");
+    event.extra_headers = decode_headers(column(rows, i, "headers"));
+    auto sent = co_await publisher.publish(event);
+    if (!sent) {
+      spdlog::warn("outbox relay pg:{}: publishing {} failed, will retry: {}", config.schema,
+                   event.id, sent.error().message);
+      publish_failed = true;
+      break;
+    }
+    ids.push_back(std::move(event.id));
+  }
+  if (ids.empty()) co_return std::size_t{0};
+  Params mark_params{text_array(ids)};
+  PLATFORM_CO_TRY(auto marked, co_await tx.query("UPDATE " + config.schema +
+                                                     ".outbox SET published_at = now() "
+                                                     "WHERE id = ANY($1::text[])",
+                                                 std::move(mark_params)));
+  (void)marked;
+  co_return ids.size();
+}
+
+asio::awaitable<void> PgOutboxRelay::Impl::refresh_backlog() {
+  auto count = co_await pool.query("SELECT count(*) AS n FROM " + config.schema +
+                                   ".outbox WHERE published_at IS NULL");
+  if (count && count->size() == 1) backlog.set(std::stod(count->value(0, "n").value_or("0")));
+}
+
+asio::awaitable<void> PgOutboxRelay::Impl::run() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none) co_return;
+    auto batch = co_await pool.transaction<std::size_t>(
+        std::bind(&Impl::publish_batch, this, std::placeholders::_1));
+    if (batch) {
+      published.inc(*batch);
+    } else {
+      spdlog::warn("outbox relay pg:{}: {}", config.schema, batch.error().message);
+    }
+    co_await refresh_backlog();
+    const bool more = batch && !publish_failed && *batch == config.batch;
+    if (more) continue;
+    timer.expires_after(config.poll_interval);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+  }
+}
+
+PgOutboxRelay::PgOutboxRelay(asio::io_context& io, Pool& pool, outbox::EventPublisher& publisher,
+                             RelayConfig config)
+    : impl_(std::make_shared<Impl>(io, pool, publisher, std::move(config))) {
+  if (!detail::valid_identifier(impl_->config.schema)) {
+    throw std::invalid_argument("outbox relay: invalid schema name '" + impl_->config.schema + "'");
+  }
+}
+
+PgOutboxRelay::~PgOutboxRelay() {
+  if (impl_->running)
+    spdlog::error("outbox relay pg:{} destroyed without stop()", impl_->config.schema);
+}
+
+void PgOutboxRelay::start() {
+  if (impl_->running) return;
+  impl_->running = true;
+  auto impl = impl_;
+  asio::co_spawn(
+      impl->strand, impl->run(),
+      asio::bind_cancellation_slot(impl->stop_signal.slot(), [impl](std::exception_ptr failure) {
+        // Cancellation by stop() surfaces here as an
+        // operation_aborted exception; anything else is
+        // a bug worth a log line.
+        if (failure) {
+          try {
+            std::rethrow_exception(failure);
+          } catch (const boost::system::system_error& e) {
+            if (e.code() != asio::error::operation_aborted)
+              spdlog::error("outbox relay stopped: {}", e.what());
+          } catch (const std::exception& e) {
+            spdlog::error("outbox relay stopped: {}", e.what());
+          }
+        }
+        impl->done.try_send(boost::system::error_code{});
+      }));
+}
+
+asio::awaitable<void> PgOutboxRelay::stop() {
+  if (!impl_->running) co_return;
+  auto impl = impl_;
+  asio::post(impl->strand, [impl] { impl->stop_signal.emit(asio::cancellation_type::terminal); });
+  // Bounded: every wait inside the loop has its own deadline and reacts to the cancellation.
+  co_await impl->done.async_receive(asio::as_tuple(asio::use_awaitable));
+  impl->running = false;
+}
+
+}  // namespace platform::pg
