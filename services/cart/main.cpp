@@ -34,7 +34,8 @@ int rebuild_view(const std::string& user_id) {
   platform::SystemClock clock;
   cart::CartService service(store, cart::CartConfig::from_env(), clock);
   auto rebuild = [&]() -> asio::awaitable<platform::Result<cart::Cart>> {
-    if (!co_await redis.wait_connected(5s)) {
+    const bool connected = co_await redis.wait_connected(5s);
+    if (!connected) {
       co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
     }
     co_return co_await service.rebuild_view(user_id);

@@ -388,10 +388,34 @@ def accessories(rng):
     return out
 
 
+# Extra services are catalog products too (category "service"; the Cart adds them with
+# type=service). "standalone" ones have no parent line (service_standalone); the others are
+# tied to a line (service_item) and priced per line. No weight, no size, practically unlimited stock.
+SERVICE_STOCK = 100000
+
+
+def services(_rng):
+    rows = [
+        ("SRV-CARRY-IN", "Wniesienie sprzętu do mieszkania", 9900, False),
+        ("SRV-ASSEMBLY", "Montaż mebli", 14900, False),
+        ("SRV-INSTALL-WASHER", "Instalacja pralki", 12900, False),
+        ("SRV-INSTALL-DISHWASHER", "Instalacja zmywarki", 14900, False),
+        ("SRV-TV-WALL-MOUNT", "Montaż TV na ścianie", 19900, False),
+        ("SRV-OLD-PICKUP", "Odbiór starego sprzętu", 1900, False),
+        ("SRV-SMS", "Powiadomienie SMS", 99, True),
+        ("SRV-GIFT-WRAP", "Pakowanie na prezent", 1990, True),
+        ("SRV-EXT-SUPPORT", "Rozszerzone wsparcie techniczne (12 miesięcy)", 14900, True),
+    ]
+    return [dict(sku=sku, name=name, category="service", price=price, weight_g=0, dims=(0, 0, 0),
+                 flags=["standalone"] if standalone else [], stock=SERVICE_STOCK)
+            for sku, name, price, standalone in rows]
+
+
 def generate(seed: int) -> list[dict]:
     rng = random.Random(seed)
     products = []
-    for make in (tvs, fridges, washing_machines, dishwashers, furniture, laptops, phones, accessories):
+    for make in (tvs, fridges, washing_machines, dishwashers, furniture, laptops, phones, accessories,
+                 services):
         products.extend(make(rng))
     out, seen = [], set()
     for p in products:
@@ -401,7 +425,7 @@ def generate(seed: int) -> list[dict]:
         seen.add(sku)
         w, h, d = p["dims"]
         out.append({"sku": sku, "name": p["name"], "category": p["category"], "price": p["price"],
-                    "currency": "PLN", "stock": stock(rng), "weight_g": p["weight_g"],
+                    "currency": "PLN", "stock": p["stock"] if "stock" in p else stock(rng), "weight_g": p["weight_g"],
                     "dimensions_mm": {"width": w, "height": h, "depth": d}, "flags": p["flags"]})
         out[-1].update(PINNED.get(sku, {}))
     return out

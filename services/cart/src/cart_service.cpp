@@ -21,9 +21,16 @@ CartService::CartService(CartStore& store, CartConfig config, const platform::Cl
     : store_(store), config_(std::move(config)), clock_(clock) {}
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
-    std::string user_id, platform::TraceContext trace, Rule rule) {
+    std::string user_id, platform::TraceContext trace, Rule rule,
+    std::optional<StoredView> preloaded) {
   for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
-    PLATFORM_CO_TRY(auto stored, co_await store_.load(user_id));
+    StoredView stored;
+    if (preloaded) {
+      stored = std::move(*preloaded);
+      preloaded.reset();
+    } else {
+      PLATFORM_CO_TRY(stored, co_await store_.load(user_id));
+    }
     Cart cart = stored.cart;
     // The first change opens the checkout session.
     if (cart.session_id.empty()) cart.session_id = platform::new_uuid();

@@ -5,6 +5,7 @@
 // change is ever lost or applied on a stale cart.
 // Thread-safety: all members may run concurrently on the io_context's threads.
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string>
 
 #include "cart.hpp"
@@ -54,9 +55,10 @@ class CartService {
 
  private:
   using Rule = std::function<platform::Result<Outcome>(const Cart&)>;
-  boost::asio::awaitable<platform::Result<Committed>> mutate(std::string user_id,
-                                                             platform::TraceContext trace,
-                                                             Rule rule);
+  // `preloaded`: the cart as already read for the first attempt (saves a round trip).
+  boost::asio::awaitable<platform::Result<Committed>> mutate(
+      std::string user_id, platform::TraceContext trace, Rule rule,
+      std::optional<StoredView> preloaded = std::nullopt);
 
   CartStore& store_;
   CartConfig config_;

@@ -91,7 +91,8 @@ platform::redis::Reply CartServiceTest::redis(std::vector<std::string> args) {
     return config;
   }());
   auto task = [&]() -> boost::asio::awaitable<platform::Result<platform::redis::Reply>> {
-    if (!co_await client.wait_connected(5s)) {
+    const bool connected = co_await client.wait_connected(5s);
+    if (!connected) {
       co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
     }
     co_return co_await client.command(std::move(args));

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmarks the Cart: GET /cart and POST /cart/items over many users, 64 connections, against
+# the HTTP kit's trivial route (bench/http_selftest) measured in the same run with the same wrk
+# settings. Prints req/s, p50/p99, the ratios and the cart's peak resident memory under load.
+# Targets (2 cores): GET >= 0.5x trivial; POST >= 10000 req/s with p99 < 10 ms; RSS < 50 MB.
+#
+# Needs the dev stack (./dev bench starts it): cart_service on CART_URL with the sample catalog.
+# Env: CART_URL (http://127.0.0.1:8101), BENCH_USERS (5000), WRK_THREADS (2), WRK_CONNECTIONS (64),
+#      WRK_DURATION (10s), WRK_WARMUP (2s).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cart_url="${CART_URL:-http://127.0.0.1:8101}"
+users="${BENCH_USERS:-5000}"
+wrk_threads="${WRK_THREADS:-2}"
+connections="${WRK_CONNECTIONS:-64}"
+duration="${WRK_DURATION:-10s}"
+warmup="${WRK_WARMUP:-2s}"
+selftest="$repo/build/bench/http_selftest/http_selftest"
+dev_token="$repo/build/tools/dev_token/dev_token"
+cart_pid_file="$repo/.local/run/cart.pid"
+
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
+done
+[[ -x "$selftest" && -x "$dev_token" ]] || { echo "build first (./dev build)" >&2; exit 2; }
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$cart_url/readyz" || true)" == 200 ]] ||
+  { echo "cart is not ready at $cart_url (run ./dev up)" >&2; exit 2; }
+cart_pid="$(cat "$cart_pid_file" 2>/dev/null || pgrep -f services/cart/cart_service | head -1)"
+
+work="$(mktemp -d /tmp/cart_bench.XXXXXX)"
+selftest_pid=""
+sampler_pid=""
+cleanup() {
+  [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null
+  [[ -n "$selftest_pid" ]] && kill "$selftest_pid" 2>/dev/null && wait "$selftest_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$dev_token" --many "bench-user-$RANDOM-" "$users" > "$work/tokens"
+python3 - "$repo/tools/catalog/sample_catalog.jsonl" > "$work/skus" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    product = json.loads(line)
+    if product["category"] != "service":
+        print(product["sku"])
+PY
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+HTTP_PORT="$port" LOG_LEVEL=warn BENCH_BODY_BYTES=128 "$selftest" > "$work/selftest.log" 2>&1 &
+selftest_pid=$!
+until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping" || true)" == 200 ]]; do
+  sleep 0.05
+done
+
+# Peak VmRSS of the cart while the load runs, in kB.
+( peak=0
+  while sleep 0.2; do
+    rss="$(awk '/VmRSS/ {print $2}' "/proc/$cart_pid/status" 2>/dev/null || echo 0)"
+    ((rss > peak)) && peak=$rss && echo "$peak" > "$work/rss"
+  done ) &
+sampler_pid=$!
+
+# run NAME URL [wrk script args...]: warm-up, measured run; prints "rps p50 p99 non2xx".
+run() {
+  local name="$1" url="$2"; shift 2
+  local script=()
+  (($#)) && script=(-s "$repo/bench/cart/cart_load.lua" "$url" -- "$@")
+  ((${#script[@]})) || script=("$url")
+  wrk -t"$wrk_threads" -c"$connections" -d"$warmup" "${script[@]}" > /dev/null
+  wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "${script[@]}" > "$work/$name.out"
+  awk '/Requests\/sec:/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+       /Non-2xx/ {bad=$NF} END {printf "%s %s %s %s\n", rps, p50, p99, bad+0}' "$work/$name.out"
+}
+
+read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
+read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/tokens" "$work/skus")"
+read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/tokens" "$work/skus")"
+rss_mb="$(awk '{printf "%.1f", $1 / 1024}' "$work/rss" 2>/dev/null || echo "?")"
+
+echo "wrk -t$wrk_threads -c$connections -d$duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-18s %10s %9s %9s %8s\n' route "req/s" p50 p99 non-2xx
+printf '%-18s %10s %9s %9s %8s\n' "trivial /ping" "$t_rps" "$t_p50" "$t_p99" "$t_bad"
+printf '%-18s %10s %9s %9s %8s\n' "POST /cart/items" "$p_rps" "$p_p50" "$p_p99" "$p_bad"
+printf '%-18s %10s %9s %9s %8s\n' "GET /cart" "$g_rps" "$g_p50" "$g_p99" "$g_bad"
+python3 - "$t_rps" "$p_rps" "$g_rps" "$p_p99" "$rss_mb" <<'PY'
+import sys
+trivial, post, get, p99, rss = sys.argv[1:6]
+def ms(text):
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    for unit in ("us", "ms", "s"):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    return float(text)
+trivial, post, get = float(trivial), float(post), float(get)
+print(f"GET /cart / trivial: {get / trivial:.2f} (target >= 0.5)")
+print(f"POST /cart/items / trivial: {post / trivial:.2f}; {post:.0f} req/s (target >= 10000), "
+      f"p99 {ms(p99):.2f} ms (target < 10)")
+print(f"cart peak RSS under load: {rss} MB (target < 50)")
+PY
