@@ -79,6 +79,8 @@ int serve() {
   platform::http::HttpServer server(io, platform::http::ServerConfig::from_env(kDefaultPort),
                                     router, &verifier);
   server.add_readiness_check("redis", [&redis] { return redis.ping(); });
+  server.add_readiness_check(
+      "kafka", [&producer]() -> asio::awaitable<bool> { co_return producer.brokers_reachable(); });
 
   platform::outbox::RedisOutboxRelay relay(io, redis, producer,
                                            platform::outbox::RelayConfig::from_env("cart"));

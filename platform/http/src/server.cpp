@@ -450,9 +450,10 @@ awaitable<void> Connection::run() {
     std::string traceparent;
     auto response = co_await handle(request, metrics, traceparent);
     const bool keep = keep_alive && !close_requested_ && !server.stopping.load();
+    // Recorded before the write so that a client that has its answer also finds it counted.
+    metrics->record(response.status, std::chrono::duration<double>(Clock::now() - started).count());
     set_deadline(server.config.body_timeout);
     const bool written = co_await write(response, keep, traceparent);
-    metrics->record(response.status, std::chrono::duration<double>(Clock::now() - started).count());
     if (!written || !keep) break;
   }
   beast::error_code ignored;

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 
@@ -78,7 +79,17 @@ struct Producer::Impl {
   DeliveryReports reports;
   std::unique_ptr<RdKafka::Producer> producer;
   std::atomic<bool> stopping{false};
+  std::atomic<bool> reachable{false};
   std::thread poller;
+
+  // A metadata request (brokers only) answers whether the cluster is reachable right now.
+  void probe_brokers() {
+    RdKafka::Metadata* metadata = nullptr;
+    const auto err = producer->metadata(false, nullptr, &metadata, 1000);
+    reachable =
+        err == RdKafka::ERR_NO_ERROR && metadata != nullptr && !metadata->brokers()->empty();
+    delete metadata;
+  }
 };
 
 Producer::Producer(ProducerConfig config) : impl_(std::make_unique<Impl>()) {
@@ -102,8 +113,16 @@ Producer::Producer(ProducerConfig config) : impl_(std::make_unique<Impl>()) {
   }
   impl_->producer.reset(RdKafka::Producer::create(conf.get(), err));
   if (!impl_->producer) throw std::runtime_error("kafka producer: " + err);
+  impl_->probe_brokers();
   impl_->poller = std::thread([impl = impl_.get()] {
-    while (!impl->stopping.load()) impl->producer->poll(100);
+    auto next_probe = std::chrono::steady_clock::now();
+    while (!impl->stopping.load()) {
+      impl->producer->poll(100);
+      if (std::chrono::steady_clock::now() >= next_probe) {
+        impl->probe_brokers();
+        next_probe = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      }
+    }
   });
 }
 
@@ -115,6 +134,10 @@ Producer::~Producer() {
   // Fail what is left so every pending publish() gets its report and its state is freed.
   impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
   impl_->producer->poll(0);
+}
+
+bool Producer::brokers_reachable() const {
+  return impl_->reachable.load();
 }
 
 Status Producer::flush(std::chrono::milliseconds timeout) {

@@ -46,6 +46,10 @@ class Producer final : public outbox::EventPublisher {
   // Produces a raw record (used for dead-letter copies, which keep the original headers).
   boost::asio::awaitable<Status> send(Message message);
 
+  // Whether the last broker probe (a metadata request every 2 s on the poll thread) succeeded;
+  // for /readyz.
+  bool brokers_reachable() const;
+
   // Blocks until every outstanding record is delivered or failed; for graceful shutdown.
   // Errc::timeout when records are still in flight after `timeout`.
   [[nodiscard]] Status flush(std::chrono::milliseconds timeout);
