@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
 
@@ -26,13 +27,6 @@ using platform::idempotency::IdempotencyStore;
 using platform::redis::RedisClient;
 using platform::redis::RedisConfig;
 using namespace std::chrono_literals;
-
-RedisConfig test_config() {
-  RedisConfig config;
-  config.host = platform::testing::redis_host();
-  config.port = platform::testing::redis_port();
-  return config;
-}
 
 http::Request post(std::string body, std::optional<std::string> key) {
   http::Request request;
@@ -86,7 +80,7 @@ class IdempotencyTest : public ::testing::Test {
   }
 
   asio::io_context io_;
-  RedisClient redis_{io_, test_config()};
+  RedisClient redis_{io_, platform::testing::redis_config()};
   IdempotencyStore store_{redis_, "idem_test:" + platform::testing::unique_suffix() + ":",
                           std::chrono::seconds(60), std::chrono::seconds(30)};
   FakeHandler fake_;

@@ -32,16 +32,16 @@ ProducerConfig ProducerConfig::from_env() {
   return c;
 }
 
-namespace {
-
-using DeliveryChannel =
-    asio::experimental::concurrent_channel<void(boost::system::error_code, Status)>;
-
+namespace detail {
 // Lives until both the awaiting coroutine and the delivery report are done with it.
 struct Delivery {
   explicit Delivery(const asio::any_io_executor& ex) : channel(ex, 1) {}
-  DeliveryChannel channel;
+  asio::experimental::concurrent_channel<void(boost::system::error_code, Status)> channel;
 };
+}  // namespace detail
+
+namespace {
+using detail::Delivery;
 
 void count(const std::string& topic, const char* result) {
   metrics::registry()
@@ -152,16 +152,16 @@ asio::awaitable<Status> Producer::publish(CloudEvent event) {
   co_return co_await send(to_message(event));
 }
 
-asio::awaitable<Status> Producer::send(Message message) {
-  auto ex = co_await asio::this_coro::executor;
+// Hands one record to librdkafka; its delivery report arrives on the returned channel.
+Result<std::shared_ptr<Delivery>> Producer::produce(const Message& message,
+                                                    const asio::any_io_executor& ex) {
   auto delivery = std::make_shared<Delivery>(ex);
-
   auto* headers = RdKafka::Headers::create();
   for (const auto& [name, value] : message.headers) headers->add(name, value);
   auto* opaque = new std::shared_ptr<Delivery>(delivery);
   auto err = impl_->producer->produce(
       message.topic, message.partition < 0 ? RdKafka::Topic::PARTITION_UA : message.partition,
-      RdKafka::Producer::RK_MSG_COPY, message.value.data(), message.value.size(),
+      RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(message.value.data()), message.value.size(),
       message.key.empty() ? nullptr : message.key.data(), message.key.size(), 0, headers, opaque);
   if (err != RdKafka::ERR_NO_ERROR) {
     // On failure librdkafka keeps ownership with us.
@@ -169,20 +169,48 @@ asio::awaitable<Status> Producer::send(Message message) {
     delete opaque;
     count(message.topic, "error");
     auto code = err == RdKafka::ERR__QUEUE_FULL ? Errc::unavailable : Errc::invalid;
-    co_return make_error(code, "kafka produce to " + message.topic + ": " + RdKafka::err2str(err),
-                         "kafka_produce");
+    return make_error(code, "kafka produce to " + message.topic + ": " + RdKafka::err2str(err),
+                      "kafka_produce");
   }
+  return delivery;
+}
 
+asio::awaitable<Status> Producer::await_delivery(std::shared_ptr<Delivery> delivery,
+                                                 std::string topic) {
   // librdkafka reports within message.timeout.ms; the timer is a backstop.
-  asio::steady_timer timer(ex, impl_->config.delivery_timeout + std::chrono::seconds(2));
+  asio::steady_timer timer(co_await asio::this_coro::executor,
+                           impl_->config.delivery_timeout + std::chrono::seconds(2));
   auto result = co_await (delivery->channel.async_receive(asio::as_tuple(asio::use_awaitable)) ||
                           timer.async_wait(asio::as_tuple(asio::use_awaitable)));
   if (result.index() == 0) {
     auto [ec, status] = std::get<0>(std::move(result));
     if (!ec) co_return status;
   }
-  co_return make_error(Errc::timeout, "kafka delivery report for " + message.topic + " timed out",
+  co_return make_error(Errc::timeout, "kafka delivery report for " + topic + " timed out",
                        "kafka_timeout");
+}
+
+asio::awaitable<Status> Producer::send(Message message) {
+  auto delivery = produce(message, co_await asio::this_coro::executor);
+  if (!delivery) co_return delivery.error();
+  co_return co_await await_delivery(std::move(*delivery), message.topic);
+}
+
+asio::awaitable<std::vector<Status>> Producer::publish_all(std::vector<CloudEvent> events) {
+  const auto ex = co_await asio::this_coro::executor;
+  std::vector<Result<std::shared_ptr<Delivery>>> deliveries;
+  deliveries.reserve(events.size());
+  for (const auto& event : events) deliveries.push_back(produce(to_message(event), ex));
+  std::vector<Status> results;
+  results.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!deliveries[i]) {
+      results.emplace_back(deliveries[i].error());
+    } else {
+      results.push_back(co_await await_delivery(std::move(*deliveries[i]), events[i].topic));
+    }
+  }
+  co_return results;
 }
 
 }  // namespace platform::kafka

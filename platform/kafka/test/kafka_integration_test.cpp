@@ -13,6 +13,8 @@
 #include "platform/kafka/producer.hpp"
 #include "platform/log.hpp"
 #include "platform/metrics.hpp"
+#include "platform/testing/async.hpp"
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
 
@@ -22,38 +24,6 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-ConsumerConfig test_consumer(const std::string& group, std::vector<std::string> topics) {
-  ConsumerConfig c;
-  c.brokers = testing::kafka_brokers();
-  c.group_id = group;
-  c.topics = std::move(topics);
-  c.session_timeout = milliseconds(6000);
-  c.heartbeat_interval = milliseconds(500);
-  c.fetch_wait_max = milliseconds(20);
-  c.retry_backoff = milliseconds(20);
-  c.lag_interval = milliseconds(500);
-  return c;
-}
-
-ProducerConfig test_producer() {
-  ProducerConfig c;
-  c.brokers = testing::kafka_brokers();
-  c.linger = milliseconds(1);
-  return c;
-}
-
-asio::awaitable<bool> eventually(asio::io_context& io, std::function<bool()> done,
-                                 milliseconds timeout = milliseconds(20000)) {
-  asio::steady_timer timer(io);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) co_return false;
-    timer.expires_after(milliseconds(20));
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  co_return true;
-}
 
 // Reads `count` records of `topic` from the beginning with a plain librdkafka consumer.
 std::vector<Message> read_raw(const std::string& topic, std::size_t count) {
@@ -127,19 +97,21 @@ class KafkaIntegration : public ::testing::Test {
   }
   asio::io_context io_;
   std::string topic_;
-  Producer producer_{test_producer()};
+  Producer producer_{testing::producer_config()};
 };
 
 TEST_F(KafkaIntegration, RoundTripKeepsHeadersAndTraceparent) {
   auto seen = std::make_shared<Seen>();
-  Consumer consumer(io_, test_consumer("g-" + topic_, {topic_}), recorder(seen), producer_);
+  Consumer consumer(io_, testing::consumer_config("g-" + topic_, {topic_}), recorder(seen),
+                    producer_);
   auto sent = make_event(topic_, "s-1");
   sent.extra_headers = {{"x-tenant", "pl"}};
   consumer.start();
   testing::run(io_, [&]() -> asio::awaitable<void> {
     auto status = co_await producer_.publish(sent);
     EXPECT_TRUE(status) << (status ? "" : status.error().message);
-    EXPECT_TRUE(co_await eventually(io_, [&] { return seen->events.size() == 1; }));
+    EXPECT_TRUE(co_await platform::testing::eventually_async(
+        io_, [&] { return seen->events.size() == 1; }));
     co_await consumer.stop();
   }());
   ASSERT_EQ(seen->events.size(), 1u);
@@ -168,7 +140,8 @@ TEST_F(KafkaIntegration, RoundTripKeepsHeadersAndTraceparent) {
 
 TEST_F(KafkaIntegration, PoisonMessageGoesToDlqAndConsumerContinues) {
   auto seen = std::make_shared<Seen>();
-  Consumer consumer(io_, test_consumer("g-" + topic_, {topic_}), recorder(seen), producer_);
+  Consumer consumer(io_, testing::consumer_config("g-" + topic_, {topic_}), recorder(seen),
+                    producer_);
   consumer.start();
   Message poison;
   poison.topic = topic_;
@@ -180,7 +153,8 @@ TEST_F(KafkaIntegration, PoisonMessageGoesToDlqAndConsumerContinues) {
   testing::run(io_, [&]() -> asio::awaitable<void> {
     EXPECT_TRUE(co_await producer_.send(poison));
     EXPECT_TRUE(co_await producer_.publish(good));
-    EXPECT_TRUE(co_await eventually(io_, [&] { return consumer.handled() == 2; }));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return consumer.handled() == 2; }));
     co_await consumer.stop();
   }());
   ASSERT_EQ(seen->events.size(), 1u);
@@ -199,14 +173,15 @@ TEST_F(KafkaIntegration, PoisonMessageGoesToDlqAndConsumerContinues) {
 TEST_F(KafkaIntegration, HandlerFailingEveryTimeEndsInDlqAfterRetries) {
   auto seen = std::make_shared<Seen>();
   seen->fail = true;
-  auto config = test_consumer("g-" + topic_, {topic_});
+  auto config = testing::consumer_config("g-" + topic_, {topic_});
   config.handler_retries = 3;
   Consumer consumer(io_, config, recorder(seen), producer_);
   consumer.start();
   auto event = make_event(topic_, "s-3");
   testing::run(io_, [&]() -> asio::awaitable<void> {
     EXPECT_TRUE(co_await producer_.publish(event));
-    EXPECT_TRUE(co_await eventually(io_, [&] { return consumer.handled() == 1; }));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return consumer.handled() == 1; }));
     co_await consumer.stop();
   }());
   EXPECT_EQ(seen->attempts, 4);  // the first call and three retries
@@ -219,7 +194,7 @@ TEST_F(KafkaIntegration, HandlerFailingEveryTimeEndsInDlqAfterRetries) {
 }
 
 TEST_F(KafkaIntegration, PublishToMissingTopicFailsWithinDeadline) {
-  auto config = test_producer();
+  auto config = testing::producer_config();
   config.delivery_timeout = milliseconds(1000);
   Producer producer(config);
   auto event = make_event("missing-" + topic_, "s-4");

@@ -196,8 +196,11 @@ struct RedisOutboxRelay::Impl {
       co_return Batch::failed;
     }
     const auto& entries = range->elements();
+    if (entries.empty()) co_return Batch::drained;
+    if (stopping.load() || !co_await keep_lease()) co_return Batch::drained;
+    std::vector<std::string> ids;
+    std::vector<CloudEvent> events;
     for (const auto& entry : entries) {
-      if (stopping.load() || !co_await keep_lease()) co_return Batch::drained;
       if (entry.elements().size() != 2) continue;
       const auto& entry_id = entry.elements()[0].as_string();
       auto event = to_event(entry.elements()[1]);
@@ -212,20 +215,26 @@ struct RedisOutboxRelay::Impl {
         if (!moved) co_return Batch::failed;
         continue;
       }
-      auto sent = co_await publisher.publish(event);
-      if (!sent) {
-        spdlog::warn("outbox relay {}: publishing {} failed: {}", config.stream, event.id,
-                     sent.error().message);
-        co_return Batch::failed;
-      }
-      std::vector<std::string> xdel{"XDEL", config.stream, entry_id};
+      ids.push_back(entry_id);
+      events.push_back(std::move(event));
+    }
+    // The whole batch goes to the broker at once; entries are deleted up to the first failure,
+    // so a failed entry and everything after it are published again (at least once, in order).
+    const auto results = co_await publisher.publish_all(std::move(events));
+    std::size_t acked = 0;
+    while (acked < results.size() && results[acked]) ++acked;
+    if (acked > 0) {
+      std::vector<std::string> xdel{"XDEL", config.stream};
+      xdel.insert(xdel.end(), ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(acked));
       auto deleted = co_await redis.command(std::move(xdel));
-      if (!deleted || deleted->is_error()) {
-        // Published but still in the stream: it will be published again (at least once).
-        co_return Batch::failed;
-      }
-      published.inc();
-      backlog.add(-1);
+      if (!deleted || deleted->is_error()) co_return Batch::failed;
+      published.inc(acked);
+      backlog.add(-static_cast<double>(acked));
+    }
+    if (acked < results.size()) {
+      spdlog::warn("outbox relay {}: publishing {} failed: {}", config.stream, ids[acked],
+                   results[acked].error().message);
+      co_return Batch::failed;
     }
     co_return entries.size() == config.batch ? Batch::more : Batch::drained;
   }

@@ -19,6 +19,8 @@
 #include "platform/kafka/producer.hpp"
 #include "platform/outbox/dedupe.hpp"
 #include "platform/outbox/redis_outbox.hpp"
+#include "platform/testing/async.hpp"
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
 
@@ -29,37 +31,6 @@ namespace {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
-
-kafka::ConsumerConfig test_consumer(const std::string& group, std::vector<std::string> topics) {
-  kafka::ConsumerConfig c;
-  c.brokers = testing::kafka_brokers();
-  c.group_id = group;
-  c.topics = std::move(topics);
-  c.session_timeout = milliseconds(6000);
-  c.heartbeat_interval = milliseconds(500);
-  c.fetch_wait_max = milliseconds(20);
-  c.retry_backoff = milliseconds(20);
-  return c;
-}
-
-redis::RedisConfig test_redis() {
-  redis::RedisConfig c;
-  c.host = testing::redis_host();
-  c.port = testing::redis_port();
-  return c;
-}
-
-asio::awaitable<bool> eventually(asio::io_context& io, std::function<bool()> done,
-                                 milliseconds timeout = milliseconds(20000)) {
-  asio::steady_timer timer(io);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) co_return false;
-    timer.expires_after(milliseconds(20));
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  co_return true;
-}
 
 // The effect consumers apply: one INCR, deduplicated on the event id.
 struct Effect {
@@ -121,7 +92,7 @@ class OutboxIntegration : public ::testing::Test {
   asio::io_context io_;
   std::string suffix_;
   std::string topic_;
-  redis::RedisClient redis_{io_, test_redis()};
+  redis::RedisClient redis_{io_, testing::redis_config()};
   kafka::Producer producer_{[] {
     kafka::ProducerConfig c;
     c.brokers = testing::kafka_brokers();
@@ -133,25 +104,28 @@ class OutboxIntegration : public ::testing::Test {
 TEST_F(OutboxIntegration, FailedUncommittedEventIsRedeliveredAndAppliedOnce) {
   auto group = "g-" + suffix_;
   auto event = make_event(topic_, "s-" + suffix_);
-  auto first_config = test_consumer(group, {topic_});
+  auto first_config = testing::consumer_config(group, {topic_});
   first_config.handler_retries = 1000;  // never reaches the DLQ in this test
   effect_->fail_after_effect = true;
   kafka::Consumer first(io_, first_config, handler(effect_), producer_);
   first.start();
   testing::run(io_, [&]() -> asio::awaitable<void> {
     EXPECT_TRUE(co_await producer_.publish(event));
-    EXPECT_TRUE(co_await eventually(io_, [&] { return effect_->deliveries >= 2; }));
+    EXPECT_TRUE(co_await platform::testing::eventually_async(
+        io_, [&] { return effect_->deliveries >= 2; }));
     co_await first.stop();  // stopped while failing: nothing committed
   }());
   EXPECT_EQ(first.handled(), 0u);
 
   effect_->fail_after_effect = false;
   const int before = effect_->deliveries;
-  kafka::Consumer second(io_, test_consumer(group, {topic_}), handler(effect_), producer_);
+  kafka::Consumer second(io_, testing::consumer_config(group, {topic_}), handler(effect_),
+                         producer_);
   second.start();
   std::int64_t count = 0;
   testing::run(io_, [&]() -> asio::awaitable<void> {
-    EXPECT_TRUE(co_await eventually(io_, [&] { return second.handled() == 1; }));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return second.handled() == 1; }));
     co_await second.stop();
     count = co_await get_int(redis_, effect_->counter_key);
   }());
@@ -247,8 +221,8 @@ TEST_F(OutboxIntegration, RelayKilledBetweenPublishAndDeleteDeliversOnceInEffect
     EXPECT_TRUE(r && !r->is_error());
   }());
 
-  kafka::Consumer consumer(io_, test_consumer("g-" + suffix_, {topic_}), handler(effect_),
-                           producer_);
+  kafka::Consumer consumer(io_, testing::consumer_config("g-" + suffix_, {topic_}),
+                           handler(effect_), producer_);
   consumer.start();
 
   {
@@ -269,7 +243,8 @@ TEST_F(OutboxIntegration, RelayKilledBetweenPublishAndDeleteDeliversOnceInEffect
   ASSERT_TRUE(restarted.wait_line("published " + event.id, milliseconds(20000)));
   std::int64_t count = 0;
   testing::run(io_, [&]() -> asio::awaitable<void> {
-    EXPECT_TRUE(co_await eventually(io_, [&] { return consumer.handled() == 2; }));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return consumer.handled() == 2; }));
     std::int64_t left = -1;
     for (int i = 0; i < 250 && left != 0; ++i) {
       std::vector<std::string> xlen{"XLEN", stream};

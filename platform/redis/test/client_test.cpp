@@ -20,6 +20,7 @@
 #include <optional>
 #include <thread>
 
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
 
@@ -33,22 +34,16 @@ using platform::redis::Reply;
 using platform::redis::Script;
 using namespace std::chrono_literals;
 
-RedisConfig test_config() {
-  RedisConfig config;
-  config.host = platform::testing::redis_host();
-  config.port = platform::testing::redis_port();
-  return config;
-}
-
 class RedisClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(platform::testing::run(io_, client_.wait_connected(5000ms)))
-        << "no Redis at " << test_config().host << ":" << test_config().port;
+        << "no Redis at " << platform::testing::redis_config().host << ":"
+        << platform::testing::redis_config().port;
   }
 
   asio::io_context io_;
-  RedisClient client_{io_, test_config()};
+  RedisClient client_{io_, platform::testing::redis_config()};
   std::string prefix_ = "redis_test:" + platform::testing::unique_suffix() + ":";
 };
 
@@ -291,7 +286,7 @@ asio::awaitable<void> time_out(RedisClient& client, std::string key) {
 
 TEST(RedisClientTimeoutTest, CommandExceedingTimeoutIsTimeout) {
   asio::io_context io;
-  RedisConfig config = test_config();
+  RedisConfig config = platform::testing::redis_config();
   config.command_timeout = 200ms;
   RedisClient client(io, config);
   ASSERT_TRUE(platform::testing::run(io, client.wait_connected(5000ms)));

@@ -9,6 +9,7 @@
 
 #include "platform/kafka/consumer.hpp"
 #include "platform/kafka/producer.hpp"
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 
 namespace platform::testing {
@@ -22,21 +23,10 @@ struct EventProbe::Impl {
   kafka::Consumer consumer;
   std::thread thread;
 
-  static kafka::ProducerConfig producer_config() {
-    auto config = kafka::ProducerConfig::from_env();
-    config.brokers = kafka_brokers();
-    return config;
-  }
-  static kafka::ConsumerConfig consumer_config(std::vector<std::string> topics) {
-    auto config = kafka::ConsumerConfig::from_env("probe-" + unique_suffix(), std::move(topics));
-    config.brokers = kafka_brokers();
-    return config;
-  }
-
   explicit Impl(std::vector<std::string> topics)
       : dlq(producer_config()),
         consumer(
-            io, consumer_config(std::move(topics)),
+            io, consumer_config("probe-" + unique_suffix(), std::move(topics)),
             [this](const CloudEvent& event) -> boost::asio::awaitable<Status> {
               std::lock_guard lock(mutex);
               seen.push_back(event);

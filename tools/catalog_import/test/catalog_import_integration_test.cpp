@@ -25,6 +25,7 @@
 #include "platform/kafka/consumer.hpp"
 #include "platform/kafka/producer.hpp"
 #include "platform/redis/client.hpp"
+#include "platform/testing/async.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
 
@@ -103,18 +104,6 @@ asio::awaitable<platform::Status> record(std::shared_ptr<Seen> seen, platform::C
   co_return platform::Status{};
 }
 
-asio::awaitable<bool> eventually(asio::io_context& io, std::function<bool()> done,
-                                 milliseconds timeout = milliseconds(30000)) {
-  asio::steady_timer timer(io);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) co_return false;
-    timer.expires_after(milliseconds(50));
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  co_return true;
-}
-
 asio::awaitable<void> stop_consumer(platform::kafka::Consumer& consumer) {
   co_await consumer.stop();
 }
@@ -178,7 +167,8 @@ class CatalogImportIntegration : public ::testing::Test {
   }
 
   bool wait_for(std::function<bool()> done) {
-    return platform::testing::run(io_, eventually(io_, std::move(done)), std::chrono::seconds(40));
+    return platform::testing::run(io_, platform::testing::eventually_async(io_, std::move(done)),
+                                  std::chrono::seconds(40));
   }
 
   std::optional<std::string> stored(const std::string& sku) {

@@ -11,6 +11,7 @@
 #include "platform/kafka/admin.hpp"
 #include "platform/kafka/producer.hpp"
 #include "platform/outbox/publisher.hpp"
+#include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/eventually.hpp"
 #include "platform/testing/run.hpp"
@@ -84,12 +85,7 @@ HttpResult CartServiceTest::call(const std::string& user_id, const std::string& 
 platform::redis::Reply CartServiceTest::redis(std::vector<std::string> args) {
   // One connection for the whole suite, driven by this thread's calls to run().
   static boost::asio::io_context io;
-  static platform::redis::RedisClient client(io, [] {
-    platform::redis::RedisConfig config;
-    config.host = platform::testing::redis_host();
-    config.port = platform::testing::redis_port();
-    return config;
-  }());
+  static platform::redis::RedisClient client(io, platform::testing::redis_config());
   auto task = [&]() -> boost::asio::awaitable<platform::Result<platform::redis::Reply>> {
     const bool connected = co_await client.wait_connected(5s);
     if (!connected) {
@@ -109,9 +105,9 @@ void CartServiceTest::put_product(const Product& product) {
 
 void CartServiceTest::publish_catalog_event(const std::string& type, const std::string& sku,
                                             const std::string& data) {
-  auto config = platform::kafka::ProducerConfig::from_env();
-  config.brokers = platform::testing::kafka_brokers();
-  platform::kafka::Producer producer(config);
+  // The io_context outlives the producer: delivery reports complete on its executor.
+  boost::asio::io_context io;
+  platform::kafka::Producer producer(platform::testing::producer_config());
   platform::CloudEvent event;
   event.id = platform::new_uuid();
   event.type = type;
@@ -122,7 +118,6 @@ void CartServiceTest::publish_catalog_event(const std::string& type, const std::
   event.data = data;
   event.topic = kCatalogTopic;
   event.key = sku;
-  boost::asio::io_context io;
   auto status = platform::testing::run(io, producer.publish(event));
   ASSERT_TRUE(status) << status.error().message;
 }

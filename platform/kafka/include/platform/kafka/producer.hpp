@@ -10,6 +10,7 @@
 // Cancellation: cancelling the awaiting coroutine abandons the wait; the record may still be
 // delivered. Ownership: destroy after the io_context stopped running publish() coroutines; the
 // destructor flushes for up to ProducerConfig::delivery_timeout.
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
@@ -19,6 +20,10 @@
 #include "platform/outbox/publisher.hpp"
 
 namespace platform::kafka {
+
+namespace detail {
+struct Delivery;  // one record's pending delivery report (src/producer.cpp)
+}
 
 struct ProducerConfig {
   std::string brokers = "127.0.0.1:9092";
@@ -43,6 +48,9 @@ class Producer final : public outbox::EventPublisher {
 
   // Produces the event in CloudEvents binary mode to event.topic; ok once acked by all replicas.
   boost::asio::awaitable<Status> publish(CloudEvent event) override;
+  // Produces every event before awaiting the first ack (librdkafka keeps their order per
+  // partition), then returns one Status per event.
+  boost::asio::awaitable<std::vector<Status>> publish_all(std::vector<CloudEvent> events) override;
   // Produces a raw record (used for dead-letter copies, which keep the original headers).
   boost::asio::awaitable<Status> send(Message message);
 
@@ -56,6 +64,10 @@ class Producer final : public outbox::EventPublisher {
 
  private:
   struct Impl;
+  Result<std::shared_ptr<detail::Delivery>> produce(const Message& message,
+                                                    const boost::asio::any_io_executor& ex);
+  boost::asio::awaitable<Status> await_delivery(std::shared_ptr<detail::Delivery> delivery,
+                                                std::string topic);
   std::unique_ptr<Impl> impl_;
 };
 
