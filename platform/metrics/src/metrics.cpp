@@ -176,8 +176,10 @@ std::string Registry::render() const {
 }
 
 Registry& registry() {
-  static Registry instance;
-  return instance;
+  // Never destroyed: series are referenced from objects that may be torn down during static
+  // destruction (e.g. a client whose last handler dies with its io_context).
+  static auto* instance = new Registry();
+  return *instance;
 }
 
 }  // namespace platform::metrics
