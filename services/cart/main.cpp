@@ -117,7 +117,10 @@ int serve() {
     redis.stop();
   };
   platform::http::on_shutdown_signal(io, [&] { asio::co_spawn(io, shutdown(), asio::detached); });
-  platform::http::run_io(io, static_cast<int>(platform::config::get_int("HTTP_THREADS", 2, 1, 64)));
+  // One I/O thread by default: every request hops to the Redis connection's strand, and on a
+  // small machine shared with Redis and Kafka the cross-thread hand-offs cost more than a second
+  // thread gains (bench/cart.sh: GET /cart about 50k req/s with 1 thread, 22k with 2).
+  platform::http::run_io(io, static_cast<int>(platform::config::get_int("HTTP_THREADS", 1, 1, 64)));
   spdlog::info("stopped");
   return 0;
 }

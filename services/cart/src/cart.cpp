@@ -269,9 +269,13 @@ Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low
     }
     if (line.type != LineType::service) {
       const auto status = stock_status_for(product.stock, line.quantity, low_stock_threshold);
+      // A line is presumed available when added, so the first "in stock" is no news: only
+      // low/out of stock and recoveries from them are announced.
+      const bool news =
+          !(line.stock_status == StockStatus::unknown && status == StockStatus::in_stock);
       if (status != line.stock_status) {
         line.stock_status = status;
-        changes.push_back(Change{ChangeKind::stock_changed, line, 0, {}, {}});
+        if (news) changes.push_back(Change{ChangeKind::stock_changed, line, 0, {}, {}});
       }
     }
   }

@@ -187,6 +187,19 @@ TEST_F(CartFixture, EnrichmentSetsStockStatusOnce) {
   EXPECT_TRUE(again.changes.empty());
 }
 
+TEST_F(CartFixture, FirstEnrichmentInStockIsRecordedWithoutAnEvent) {
+  add(product("TV-1", 1000), 1);
+  auto enriched = apply_catalog(cart, product("TV-1", 1000), 3);
+  EXPECT_EQ(enriched.cart.lines[0].stock_status, StockStatus::in_stock);
+  EXPECT_EQ(enriched.cart.lines[0].enrichment, Enrichment::enriched);
+  EXPECT_TRUE(enriched.changes.empty());
+  auto sold_out = product("TV-1", 1000);
+  sold_out.stock = 0;
+  auto later = apply_catalog(enriched.cart, sold_out, 3);
+  ASSERT_EQ(later.changes.size(), 1U);
+  EXPECT_EQ(later.changes[0].kind, ChangeKind::stock_changed);
+}
+
 TEST(StockStatus, ThresholdsAndRequestedQuantity) {
   EXPECT_EQ(stock_status_for(0, 1, 3), StockStatus::out_of_stock);
   EXPECT_EQ(stock_status_for(2, 3, 3), StockStatus::out_of_stock);
