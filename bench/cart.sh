@@ -74,10 +74,35 @@ run() {
        /Non-2xx/ {bad=$NF} END {printf "%s %s %s %s\n", rps, p50, p99, bad+0}' "$work/$name.out"
 }
 
+# Waits until the cart has published everything and enriched every added line (outbox empty,
+# no consumer lag), so that one phase's background work does not land in the next phase's
+# figures; prints how long that took.
+settle() {
+  local started=$SECONDS deadline=$((SECONDS + ${SETTLE_TIMEOUT:-300}))
+  while ((SECONDS < deadline)); do
+    local pending
+    pending="$(curl -s "$cart_url/metrics" | awk '
+      /^outbox_backlog\{stream="outbox:cart"\}/ {n += $2}
+      /^kafka_consumer_lag\{topic="cart-events"/ {n += $2}
+      END {print n + 0}')"
+    if [[ "$pending" == 0 ]]; then
+      echo "$((SECONDS - started))"
+      return
+    fi
+    sleep 1
+  done
+  echo "timeout"
+}
+
 read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
 read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/tokens" "$work/skus")"
+settled_after_post="$(settle)"
 read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/tokens" "$work/skus")"
+lines_per_cart="$(curl -s "$cart_url/cart" -H "Authorization: Bearer $(head -1 "$work/tokens")" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["line_count"])')"
 rss_mb="$(awk '{printf "%.1f", $1 / 1024}' "$work/rss" 2>/dev/null || echo "?")"
+echo "after the POST phase the cart needed ${settled_after_post}s more to publish and enrich" \
+  "everything (outbox and consumer lag at 0); GET ran over carts of about $lines_per_cart lines"
 
 echo "wrk -t$wrk_threads -c$connections -d$duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-18s %10s %9s %9s %8s\n' route "req/s" p50 p99 non-2xx

@@ -206,13 +206,21 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
   bool offer(const Message& m) { return channel.try_send(boost::system::error_code{}, Message(m)); }
 
   void poll_loop() {
-    // Messages the channel had no room for; the partitions stay paused until it is drained.
+    // Messages the channel had no room for. Pausing makes librdkafka drop what it prefetched and
+    // fetch again on resume, so it is kept for a real backlog: pause above a high-water mark,
+    // resume at half of it, while the remaining overflow still feeds the handler.
     std::deque<Message> overflow;
+    const std::size_t high_water = config.channel_capacity * 64;
     while (!stop_polling.load()) {
       commit(false);
       while (!overflow.empty() && offer(overflow.front())) overflow.pop_front();
-      set_paused(!overflow.empty());
-      std::unique_ptr<RdKafka::Message> m(consumer->consume(overflow.empty() ? 100 : 20));
+      if (overflow.size() >= high_water) {
+        set_paused(true);
+      } else if (overflow.size() <= high_water / 2) {
+        set_paused(false);
+      }
+      const int timeout_ms = paused ? 20 : (overflow.empty() ? 100 : 1);
+      std::unique_ptr<RdKafka::Message> m(consumer->consume(timeout_ms));
       switch (m->err()) {
         case RdKafka::ERR_NO_ERROR: {
           auto msg = to_kit_message(*m);

@@ -1,7 +1,8 @@
 #pragma once
 // A consumer-group member over a list of topics. A private thread polls librdkafka and hands
-// messages to the io_context through a bounded channel; when the channel is full the poll thread
-// pauses its partitions (back-pressure) until there is room again.
+// messages to the io_context through a bounded channel; what does not fit waits in a bounded
+// overflow, and above 64 x channel_capacity waiting messages the poll thread pauses its partitions
+// (back-pressure) until half of them were handled.
 //
 // Delivery: at least once. Messages are handled one at a time in arrival order (so each
 // partition's order is kept); an offset is committed only after the handler returned ok, or after
