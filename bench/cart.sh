@@ -94,6 +94,7 @@ settle() {
   echo "timeout"
 }
 
+settled_before="$(settle)"
 read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
 read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/tokens" "$work/skus")"
 settled_after_post="$(settle)"
@@ -101,7 +102,7 @@ read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/tokens" "$
 lines_per_cart="$(curl -s "$cart_url/cart" -H "Authorization: Bearer $(head -1 "$work/tokens")" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["line_count"])')"
 rss_mb="$(awk '{printf "%.1f", $1 / 1024}' "$work/rss" 2>/dev/null || echo "?")"
-echo "after the POST phase the cart needed ${settled_after_post}s more to publish and enrich" \
+echo "the cart became idle ${settled_before}s after the start; after the POST phase the cart needed ${settled_after_post}s more to publish and enrich" \
   "everything (outbox and consumer lag at 0); GET ran over carts of about $lines_per_cart lines"
 
 echo "wrk -t$wrk_threads -c$connections -d$duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -47,6 +47,7 @@ struct ConsumerConfig {
   int handler_retries = 3;
   std::chrono::milliseconds retry_backoff{100};
   std::size_t channel_capacity = 64;
+  int prefetch_kbytes = 4096;  // queued.max.messages.kbytes
   std::chrono::milliseconds lag_interval{5000};
   // Upper bound for stop(): finishing the message in hand, committing and leaving the group.
   std::chrono::milliseconds stop_timeout{15000};
@@ -54,6 +55,7 @@ struct ConsumerConfig {
   // KAFKA_BROKERS (127.0.0.1:9092), KAFKA_SESSION_TIMEOUT_MS (10000),
   // KAFKA_HEARTBEAT_INTERVAL_MS (1000), KAFKA_FETCH_WAIT_MAX_MS (100),
   // KAFKA_HANDLER_RETRIES (3), KAFKA_RETRY_BACKOFF_MS (100), KAFKA_CONSUMER_CHANNEL (64),
+  // KAFKA_PREFETCH_KBYTES (4096),
   // KAFKA_LAG_INTERVAL_MS (5000). auto.offset.reset is always earliest.
   static ConsumerConfig from_env(std::string group_id, std::vector<std::string> topics = {});
 };
