@@ -17,6 +17,7 @@
 
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
+#include "platform/testing/own_redis.hpp"
 #include "platform/testing/run.hpp"
 
 namespace {
@@ -198,18 +199,33 @@ TEST_F(IdempotencyTest, DuplicateStillInProgressAfterWaitingIs409) {
   EXPECT_EQ(fake_.runs, 1);
 }
 
-TEST(IdempotencyDownTest, RedisUnavailableIs503WithRetryAfter) {
+// While Redis is down a creating call gets 503 with Retry-After and nothing runs; once Redis is
+// back the same call works, without restarting anything.
+TEST(IdempotencyDownTest, RedisDownIs503WithRetryAfterAndWorksAgainWhenBack) {
+  platform::testing::OwnRedisServer server;
+  server.start();
   asio::io_context io;
   RedisConfig config;
-  config.port = 1;  // nothing listens there
+  config.port = server.port();
   RedisClient redis(io, config);
+  ASSERT_TRUE(platform::testing::run(io, redis.wait_connected(5000ms)));
   IdempotencyStore store(redis, "idem_test:");
   FakeHandler fake;
-  const auto response =
+
+  server.kill();
+  const auto down =
       platform::testing::run(io, store.run(post("{}", "key-7"), "user1", handler_for(fake)));
-  EXPECT_EQ(response.status, 503);
-  EXPECT_EQ(header(response, "Retry-After"), "1");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(header(down, "Retry-After"), "1");
+  EXPECT_EQ(down.content_type, "application/problem+json");
   EXPECT_EQ(fake.runs, 0);
+
+  server.start();
+  ASSERT_TRUE(platform::testing::run(io, redis.wait_connected(10000ms)));
+  const auto back =
+      platform::testing::run(io, store.run(post("{}", "key-7"), "user1", handler_for(fake)));
+  EXPECT_EQ(back.status, 201);
+  EXPECT_EQ(fake.runs, 1);
 }
 
 }  // namespace

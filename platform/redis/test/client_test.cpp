@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
+#include "platform/testing/own_redis.hpp"
 #include "platform/testing/run.hpp"
 
 namespace {
@@ -155,55 +155,8 @@ TEST_F(RedisClientTest, ConcurrentCommandsFromTwoThreads) {
   EXPECT_EQ(total->as_integer(), 2000);
 }
 
-// A redis-server of the test's own, so the test can kill and restart it.
-class OwnRedis {
- public:
-  OwnRedis() : port_(free_port()) {}
-  ~OwnRedis() { kill(); }
-
-  int port() const { return port_; }
-
-  void start() {
-    std::string port = std::to_string(port_);
-    std::vector<std::string> args = {"redis-server", "--port", port,     "--save",   "",
-                                     "--appendonly", "no",     "--bind", "127.0.0.1"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    const int rc = posix_spawnp(&pid_, "redis-server", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ASSERT_EQ(rc, 0) << "redis-server not found in PATH";
-  }
-
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-  }
-
-  int port_;
-  pid_t pid_ = -1;
-};
-
 asio::awaitable<void> survive_restart(RedisClient& client, RedisClient& observer,
-                                      OwnRedis& server) {
+                                      platform::testing::OwnRedisServer& server) {
   using Clock = std::chrono::steady_clock;
   EXPECT_TRUE(co_await client.wait_connected(5000ms));
   auto before = co_await client.command("SET", "k", "v");
@@ -257,7 +210,7 @@ asio::awaitable<void> survive_restart(RedisClient& client, RedisClient& observer
 }
 
 TEST(RedisClientRestartTest, FailsFastWhileDownAndReconnectsAfterRestart) {
-  OwnRedis server;
+  platform::testing::OwnRedisServer server;
   server.start();
   asio::io_context io;
   RedisConfig config;

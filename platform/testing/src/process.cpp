@@ -42,7 +42,7 @@ void ChildProcess::start() {
     argv.push_back(path_.data());
     for (auto& arg : args_) argv.push_back(arg.data());
     argv.push_back(nullptr);
-    ::execv(path_.c_str(), argv.data());
+    ::execvp(path_.c_str(), argv.data());  // a bare name is looked up in PATH
     ::_exit(127);
   }
   pid_ = pid;
