@@ -9,7 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DEB_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang-format clang-tidy
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libjwt-dev librdkafka-dev
-  libhiredis-dev libpq-dev libyaml-cpp-dev libspdlog-dev libssl-dev libgtest-dev libgmock-dev
+  libhiredis-dev libjemalloc-dev libpq-dev libyaml-cpp-dev libspdlog-dev libssl-dev
+  libgtest-dev libgmock-dev
   libbenchmark-dev redis-server postgresql-15 nginx-light wrk kafkacat maven
   openjdk-17-jre-headless python3-venv jq
 )
