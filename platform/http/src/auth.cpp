@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "platform/config.hpp"
 
@@ -109,11 +111,26 @@ JwtConfig JwtConfig::from_env() {
   config.issuer = config::get_string("JWT_ISSUER", config.issuer);
   config.audience = config::get_string("JWT_AUDIENCE", config.audience);
   config.leeway = std::chrono::seconds(config::get_int("JWT_LEEWAY_SECONDS", 30, 0, 3600));
+  config.cache_size =
+      static_cast<std::size_t>(config::get_int("JWT_CACHE_SIZE", 10000, 0, 10000000));
   return config;
 }
 
+// Tokens that passed every check, with their subject and expiry. Verifying a token (base64, two
+// JSON parses, an HMAC or RSA check) costs more than the rest of a cached GET /cart.
+struct JwtVerifier::VerifiedCache {
+  struct Entry {
+    std::string subject;
+    std::int64_t expires_at = 0;  // exp claim, seconds since the epoch
+  };
+  std::mutex mutex;
+  std::unordered_map<std::string, Entry> entries;
+};
+
 JwtVerifier::JwtVerifier(JwtConfig config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock != nullptr ? clock : &system_clock_) {
+    : config_(std::move(config)),
+      clock_(clock != nullptr ? clock : &system_clock_),
+      cache_(std::make_shared<VerifiedCache>()) {
   alg_of(config_.algorithm);
   if (verification_key(config_).empty()) {
     throw std::invalid_argument(config_.algorithm == "RS256"
@@ -131,7 +148,33 @@ Result<std::string> JwtVerifier::verify_bearer(std::string_view authorization_he
   }
   const std::string token(trim(header.substr(space + 1)));
   if (token.empty()) return unauthenticated("missing bearer token");
+  if (config_.cache_size == 0) {
+    PLATFORM_TRY(auto verified, verify_token(token));
+    return std::move(verified.first);
+  }
 
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_->now().time_since_epoch()).count();
+  {
+    std::lock_guard lock(cache_->mutex);
+    if (auto it = cache_->entries.find(token); it != cache_->entries.end()) {
+      if (now > it->second.expires_at + config_.leeway.count()) {
+        cache_->entries.erase(it);
+        return unauthenticated("token expired");
+      }
+      return it->second.subject;
+    }
+  }
+  PLATFORM_TRY(auto verified, verify_token(token));
+  std::lock_guard lock(cache_->mutex);
+  // Bounded: when full, start over (tokens live an hour; the cache refills within seconds).
+  if (cache_->entries.size() >= config_.cache_size) cache_->entries.clear();
+  cache_->entries.emplace(token, VerifiedCache::Entry{verified.first, verified.second});
+  return std::move(verified.first);
+}
+
+Result<std::pair<std::string, std::int64_t>> JwtVerifier::verify_token(
+    const std::string& token) const {
   // Check the header's alg ourselves before libjwt looks at it: the pinned algorithm decides
   // how the token is verified, never the token.
   const auto first_dot = token.find('.');
@@ -194,7 +237,7 @@ Result<std::string> JwtVerifier::verify_bearer(std::string_view authorization_he
   if (sub == nullptr || !sub->is_string() || sub->get_string().empty()) {
     return unauthenticated("token has no subject (sub)");
   }
-  return std::string(sub->get_string());
+  return std::pair(std::string(sub->get_string()), *exp);
 }
 
 std::string issue_token(const JwtConfig& config, std::string_view subject, std::chrono::seconds ttl,

@@ -246,3 +246,37 @@ TEST(JwtConfig, FromEnvDefaultsAndValidation) {
 
 }  // namespace
 }  // namespace platform::http
+
+namespace platform::http {
+namespace {
+using std::chrono::seconds;
+
+// A clock the test moves by hand.
+struct SettableClock final : platform::Clock {
+  platform::TimePoint at = std::chrono::system_clock::now();
+  platform::TimePoint now() const override { return at; }
+};
+
+TEST(JwtVerifier, ACachedTokenStillExpires) {
+  SettableClock clock;
+  const JwtVerifier verifier(hs256(), &clock);
+  const auto token = bearer(issue_token(hs256(), "user-7", seconds(60)));
+  ASSERT_TRUE(verifier.verify_bearer(token));
+  auto again = verifier.verify_bearer(token);  // from the cache
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, "user-7");
+  clock.at += seconds(60 + 31);  // past exp + the 30 s leeway
+  expect_rejected(verifier, token, "token expired");
+}
+
+TEST(JwtVerifier, TheCacheIsKeyedByTheWholeToken) {
+  const JwtVerifier verifier(hs256());
+  const auto token = issue_token(hs256(), "user-8", seconds(60));
+  ASSERT_TRUE(verifier.verify_bearer(bearer(token)));
+  // The same claims with a forged signature are verified, not looked up.
+  const auto forged = token.substr(0, token.rfind('.') + 1) + "AAAA";
+  EXPECT_FALSE(verifier.verify_bearer(bearer(forged)));
+}
+
+}  // namespace
+}  // namespace platform::http

@@ -1,11 +1,15 @@
 #pragma once
 // Bearer-token authentication with JWTs (libjwt inside). The algorithm is pinned by
 // configuration and never taken from the token header, so an "alg: none" token or an HS256 token
-// signed with the RS256 public key (key confusion) is rejected. Thread-safe: verify_bearer() is
-// const and keeps no state between calls.
+// signed with the RS256 public key (key confusion) is rejected. Thread-safe: verify_bearer() may
+// run concurrently; its only state is a bounded cache of tokens that passed every check (keyed by
+// the whole token, so by its signature too), which still enforces their expiry on every call.
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "platform/clock.hpp"
 #include "platform/error.hpp"
@@ -19,9 +23,11 @@ struct JwtConfig {
   std::string issuer = "checkout-local";
   std::string audience = "checkout";
   std::chrono::seconds leeway{30};  // clock skew tolerated on exp and nbf
+  std::size_t cache_size = 10000;   // verified tokens remembered; 0 turns the cache off
 
   // JWT_ALGORITHM (HS256), JWT_SECRET (dev-secret-change-me), JWT_PUBLIC_KEY_FILE (read when
-  // RS256), JWT_ISSUER (checkout-local), JWT_AUDIENCE (checkout), JWT_LEEWAY_SECONDS (30).
+  // RS256), JWT_ISSUER (checkout-local), JWT_AUDIENCE (checkout), JWT_LEEWAY_SECONDS (30),
+  // JWT_CACHE_SIZE (10000).
   // Throws std::invalid_argument on an unknown algorithm or an unreadable key file.
   static JwtConfig from_env();
 };
@@ -41,9 +47,15 @@ class JwtVerifier {
   const JwtConfig& config() const { return config_; }
 
  private:
+  struct VerifiedCache;
+  // The subject and the exp claim of a token that passed every check.
+  [[nodiscard]] Result<std::pair<std::string, std::int64_t>> verify_token(
+      const std::string& token) const;
+
   JwtConfig config_;
   SystemClock system_clock_;
   const Clock* clock_;
+  std::shared_ptr<VerifiedCache> cache_;
 };
 
 // Signs a token for `subject` with iss, aud, iat, nbf and exp = now + ttl (ttl may be negative,
