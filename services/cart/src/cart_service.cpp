@@ -52,14 +52,19 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::add_item(
     std::string user_id, AddLine command, platform::TraceContext trace) {
-  PLATFORM_CO_TRY(auto product, co_await store_.product(command.sku));
-  if (!product) {
+  // The cart and the product in one round trip; the cart read serves the first attempt.
+  PLATFORM_CO_TRY(auto loaded, co_await store_.load_with_product(user_id, command.sku));
+  if (!loaded.product) {
     co_return make_error(Errc::invalid, "unknown sku " + command.sku, "unknown_sku");
   }
+  const auto& product = *loaded.product;
   const auto& limits = config_.limits;
-  co_return co_await mutate(std::move(user_id), std::move(trace), [&](const Cart& cart) {
-    return add_line(cart, command, *product, limits, [] { return platform::new_uuid(); });
-  });
+  co_return co_await mutate(
+      std::move(user_id), std::move(trace),
+      [&](const Cart& cart) {
+        return add_line(cart, command, product, limits, [] { return platform::new_uuid(); });
+      },
+      std::move(loaded.stored));
 }
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::remove_item(
@@ -90,16 +95,19 @@ boost::asio::awaitable<platform::Result<std::string>> CartService::view_json(std
 
 boost::asio::awaitable<platform::Status> CartService::sync_with_catalog(
     std::string user_id, std::string sku, platform::TraceContext trace) {
-  PLATFORM_CO_TRY(auto product, co_await store_.product(sku));
-  if (!product) {
+  PLATFORM_CO_TRY(auto loaded, co_await store_.load_with_product(user_id, sku));
+  if (!loaded.product) {
     spdlog::warn("sku {} held by {} is no longer in the catalog", sku, user_id);
     co_return platform::Status{};
   }
+  const auto& product = *loaded.product;
   const auto threshold = config_.low_stock_threshold;
-  auto committed = co_await mutate(std::move(user_id), std::move(trace),
-                                   [&](const Cart& cart) -> platform::Result<Outcome> {
-                                     return apply_catalog(cart, *product, threshold);
-                                   });
+  auto committed = co_await mutate(
+      std::move(user_id), std::move(trace),
+      [&](const Cart& cart) -> platform::Result<Outcome> {
+        return apply_catalog(cart, product, threshold);
+      },
+      std::move(loaded.stored));
   if (!committed) co_return committed.error();
   co_return platform::Status{};
 }

@@ -175,12 +175,6 @@ boost::asio::awaitable<platform::Result<CartStore::CartAndProduct>> CartStore::l
   co_return CartAndProduct{std::move(stored), std::move(product)};
 }
 
-boost::asio::awaitable<platform::Result<std::optional<Product>>> CartStore::product(
-    std::string sku) {
-  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", product_key(sku)));
-  co_return parse_product(reply);
-}
-
 boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
     const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events) {
   const auto& cart = outcome.cart;

@@ -54,7 +54,6 @@ class CartStore {
   };
   boost::asio::awaitable<platform::Result<CartAndProduct>> load_with_product(std::string user_id,
                                                                              std::string sku);
-  boost::asio::awaitable<platform::Result<std::optional<Product>>> product(std::string sku);
   // Writes view, counter, stream entries, holder index and outbox events in one script.
   // false: the revision moved (a concurrent writer won); nothing was written.
   boost::asio::awaitable<platform::Result<bool>> commit(const StoredView& before,
