@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <iostream>
 
 #include "cart_service.hpp"
@@ -19,7 +20,6 @@
 #include "platform/log.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/client.hpp"
-#include "platform/testing/run.hpp"
 
 namespace {
 namespace asio = boost::asio;
@@ -30,9 +30,10 @@ constexpr std::uint16_t kDefaultPort = 8101;
 int rebuild_view(const std::string& user_id) {
   asio::io_context io;
   platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
-  cart::CartStore store(redis, cart::CartConfig::from_env().outbox_stream);
+  const auto config = cart::CartConfig::from_env();
+  cart::CartStore store(redis, config.outbox_stream);
   platform::SystemClock clock;
-  cart::CartService service(store, cart::CartConfig::from_env(), clock);
+  cart::CartService service(store, config, clock);
   auto rebuild = [&]() -> asio::awaitable<platform::Result<cart::Cart>> {
     const bool connected = co_await redis.wait_connected(5s);
     if (!connected) {
@@ -40,7 +41,18 @@ int rebuild_view(const std::string& user_id) {
     }
     co_return co_await service.rebuild_view(user_id);
   };
-  auto cart = platform::testing::run(io, rebuild());
+  auto pending = asio::co_spawn(io, rebuild(), asio::use_future);
+  // The Redis client keeps the io_context busy, so run it only until the rebuild is done.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (pending.wait_for(0s) != std::future_status::ready &&
+         std::chrono::steady_clock::now() < deadline) {
+    io.run_one_for(50ms);
+  }
+  if (pending.wait_for(0s) != std::future_status::ready) {
+    std::cerr << "rebuild timed out\n";
+    return 1;
+  }
+  auto cart = pending.get();
   redis.stop();
   if (!cart) {
     std::cerr << "rebuild failed: " << cart.error().message << "\n";

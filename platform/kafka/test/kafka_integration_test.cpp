@@ -16,6 +16,7 @@
 #include "platform/testing/async.hpp"
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
+#include "platform/testing/events.hpp"
 #include "platform/testing/run.hpp"
 
 namespace platform::kafka {
@@ -76,17 +77,8 @@ Handler recorder(std::shared_ptr<Seen> seen) {
 }
 
 CloudEvent make_event(const std::string& topic, const std::string& session) {
-  CloudEvent e;
-  e.id = new_uuid();
-  e.type = "CartItemAdded";
-  e.source = "/checkout/cart";
-  e.subject = session;
-  e.time = "2026-01-01T10:00:00.000Z";
-  e.traceparent = TraceContext::generate().traceparent();
-  e.data = R"({"session_id":")" + session + R"("})";
-  e.topic = topic;
-  e.key = session;
-  return e;
+  return testing::test_event(topic, session, "CartItemAdded", "/checkout/cart",
+                             R"({"session_id":")" + session + R"("})");
 }
 
 class KafkaIntegration : public ::testing::Test {

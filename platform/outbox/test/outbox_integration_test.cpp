@@ -22,6 +22,7 @@
 #include "platform/testing/async.hpp"
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
+#include "platform/testing/events.hpp"
 #include "platform/testing/run.hpp"
 
 extern char** environ;
@@ -66,17 +67,7 @@ asio::awaitable<std::int64_t> get_int(redis::RedisClient& redis, std::string key
 }
 
 CloudEvent make_event(const std::string& topic, const std::string& session) {
-  CloudEvent e;
-  e.id = new_uuid();
-  e.type = "ProbeHappened";
-  e.source = "/checkout/probe";
-  e.subject = session;
-  e.time = "2026-01-01T10:00:00.000Z";
-  e.traceparent = TraceContext::generate().traceparent();
-  e.data = R"({"n":1})";
-  e.topic = topic;
-  e.key = session;
-  return e;
+  return testing::test_event(topic, session, "ProbeHappened", "/checkout/probe", R"({"n":1})");
 }
 
 class OutboxIntegration : public ::testing::Test {

@@ -130,9 +130,9 @@ asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(Transact
                                         ".outbox WHERE published_at IS NULL ORDER BY seq "
                                         "LIMIT $1::int FOR UPDATE SKIP LOCKED",
                                     std::move(select_params)));
-  std::vector<std::string> ids;
+  std::vector<CloudEvent> events(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    CloudEvent event;
+    auto& event = events[i];
     event.id = column(rows, i, "id");
     event.topic = column(rows, i, "topic");
     event.key = column(rows, i, "key");
@@ -143,15 +143,19 @@ asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(Transact
     event.traceparent = column(rows, i, "traceparent");
     event.data = column(rows, i, "data");
     event.extra_headers = decode_headers(column(rows, i, "headers"));
-    auto sent = co_await publisher.publish(event);
-    if (!sent) {
-      spdlog::warn("outbox relay pg:{}: publishing {} failed, will retry: {}", config.schema,
-                   event.id, sent.error().message);
-      publish_failed = true;
-      break;
-    }
-    ids.push_back(std::move(event.id));
   }
+  std::vector<std::string> ids;
+  for (const auto& event : events) ids.push_back(event.id);
+  // The whole batch goes to the broker before the first ack is awaited (as the Redis relay does).
+  const auto results = co_await publisher.publish_all(std::move(events));
+  std::size_t acked = 0;
+  while (acked < results.size() && results[acked]) ++acked;
+  if (acked < results.size()) {
+    spdlog::warn("outbox relay pg:{}: publishing {} failed, will retry: {}", config.schema,
+                 ids[acked], results[acked].error().message);
+    publish_failed = true;
+  }
+  ids.resize(acked);
   if (ids.empty()) co_return std::size_t{0};
   Params mark_params{text_array(ids)};
   PLATFORM_CO_TRY(auto marked, co_await tx.query("UPDATE " + config.schema +

@@ -98,6 +98,22 @@ std::string_view to_string(Validation validation) {
   return validation == Validation::validated ? "validated" : "not_yet_validated";
 }
 
+std::string_view to_string(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::added:
+      return "added";
+    case ChangeKind::removed:
+      return "removed";
+    case ChangeKind::quantity_changed:
+      return "quantity_changed";
+    case ChangeKind::price_changed:
+      return "price_changed";
+    case ChangeKind::stock_changed:
+      return "stock_changed";
+  }
+  return "added";
+}
+
 std::optional<LineType> line_type_from(std::string_view text) {
   for (auto type : {LineType::offer, LineType::accessory, LineType::service}) {
     if (to_string(type) == text) return type;

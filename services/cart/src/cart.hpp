@@ -79,6 +79,8 @@ struct Limits {
 
 // What a change did, one record per event the Cart publishes.
 enum class ChangeKind { added, removed, quantity_changed, price_changed, stock_changed };
+std::string_view to_string(ChangeKind kind);  // "added", "removed", ...
+
 struct Change {
   ChangeKind kind;
   CartLine line;                  // the line after the change (for removed: as it was)

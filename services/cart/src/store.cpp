@@ -70,21 +70,6 @@ std::set<std::string> skus_of(const Cart& cart) {
   return skus;
 }
 
-std::string_view kind_name(ChangeKind kind) {
-  switch (kind) {
-    case ChangeKind::added:
-      return "added";
-    case ChangeKind::removed:
-      return "removed";
-    case ChangeKind::quantity_changed:
-      return "quantity_changed";
-    case ChangeKind::price_changed:
-      return "price_changed";
-    case ChangeKind::stock_changed:
-      return "stock_changed";
-  }
-  return "updated";
-}
 }  // namespace
 
 std::string view_key(std::string_view user_id) {
@@ -109,7 +94,7 @@ std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after
   // Name each entry after the change that touched its line, if any.
   auto kind_for = [&](const std::string& item_id) -> std::string {
     for (const auto& change : after.changes) {
-      if (change.line.item_id == item_id) return std::string(kind_name(change.kind));
+      if (change.line.item_id == item_id) return std::string(to_string(change.kind));
     }
     return "updated";
   };

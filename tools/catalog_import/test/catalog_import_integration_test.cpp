@@ -28,6 +28,7 @@
 #include "platform/testing/async.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
+#include "test_product.hpp"
 
 namespace catalog_import {
 namespace {
@@ -42,19 +43,7 @@ std::string upper(std::string text) {
   return text;
 }
 
-cart::Product product(std::string sku, std::string category, std::int64_t price, std::int64_t stock,
-                      std::vector<std::string> flags = {}) {
-  cart::Product p;
-  p.sku = std::move(sku);
-  p.name = "Produkt testowy " + p.sku;
-  p.category = std::move(category);
-  p.price = platform::pln(price);
-  p.stock = stock;
-  p.weight_g = 12000;
-  p.dimensions_mm = {600, 850, 600};
-  p.flags = std::move(flags);
-  return p;
-}
+using cart::testing::test_product;
 
 struct RunResult {
   int exit_code = -1;
@@ -203,10 +192,11 @@ TEST_F(CatalogImportIntegration, PublishesChangesOnceAndPriceChangesWithOldAndNe
   const auto fridge = "IT-FR-" + suffix_;
   const auto cable = "IT-ACC-" + suffix_;
   const auto sms = "SRV-SMS-" + suffix_;
-  std::vector<cart::Product> products{product(tv, "tv", 329900, 14, {"large_appliance", "fragile"}),
-                                      product(fridge, "fridge", 259900, 3, {"large_appliance"}),
-                                      product(cable, "accessory", 4999, 120)};
-  auto service = product(sms, "service", 99, 100000, {"standalone"});
+  std::vector<cart::Product> products{
+      test_product(tv, "tv", 329900, 14, {"large_appliance", "fragile"}),
+      test_product(fridge, "fridge", 259900, 3, {"large_appliance"}),
+      test_product(cable, "accessory", 4999, 120)};
+  auto service = test_product(sms, "service", 99, 100000, {"standalone"});
   service.weight_g = 0;
   service.dimensions_mm = {};
   products.push_back(service);
@@ -279,8 +269,8 @@ TEST_F(CatalogImportIntegration, NextRunPublishesWhatAKilledRunLeftInTheOutbox) 
   const auto washer = "IT-WM-" + suffix_;
   const auto laptop = "IT-LT-" + suffix_;
   std::vector<cart::Product> products{
-      product(washer, "washing_machine", 179900, 7, {"large_appliance", "needs_installation"}),
-      product(laptop, "laptop", 349900, 0)};
+      test_product(washer, "washing_machine", 179900, 7, {"large_appliance", "needs_installation"}),
+      test_product(laptop, "laptop", 349900, 0)};
   write_file(products);
   start_consumer({washer, laptop});
 
@@ -310,7 +300,7 @@ TEST_F(CatalogImportIntegration, NextRunPublishesWhatAKilledRunLeftInTheOutbox) 
 
 TEST_F(CatalogImportIntegration, BadFileWritesNothing) {
   const auto good = "IT-OK-" + suffix_;
-  write_file({product(good, "tv", 100, 1)});
+  write_file({test_product(good, "tv", 100, 1)});
   {
     std::ofstream out(file_, std::ios::binary | std::ios::app);
     out << "{\"sku\": \"IT-BAD\"}\n";

@@ -13,8 +13,10 @@
 #include "platform/outbox/publisher.hpp"
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
+#include "platform/testing/events.hpp"
 #include "platform/testing/eventually.hpp"
 #include "platform/testing/run.hpp"
+#include "test_product.hpp"
 
 namespace cart::testing {
 namespace {
@@ -108,16 +110,8 @@ void CartServiceTest::publish_catalog_event(const std::string& type, const std::
   // The io_context outlives the producer: delivery reports complete on its executor.
   boost::asio::io_context io;
   platform::kafka::Producer producer(platform::testing::producer_config());
-  platform::CloudEvent event;
-  event.id = platform::new_uuid();
-  event.type = type;
-  event.source = "/checkout/catalog-import";
-  event.subject = sku;
-  event.time = "2026-11-30T10:00:00.000Z";
-  event.traceparent = platform::TraceContext::generate().traceparent();
-  event.data = data;
-  event.topic = kCatalogTopic;
-  event.key = sku;
+  const auto event =
+      platform::testing::test_event(kCatalogTopic, sku, type, "/checkout/catalog-import", data);
   auto status = platform::testing::run(io, producer.publish(event));
   ASSERT_TRUE(status) << status.error().message;
 }
@@ -128,16 +122,7 @@ std::string CartServiceTest::unique(const std::string& base) {
 
 Product CartServiceTest::product(const std::string& sku, std::int64_t price, std::string category,
                                  std::vector<std::string> flags, std::int64_t stock) {
-  Product p;
-  p.sku = sku;
-  p.name = "Produkt testowy " + sku;
-  p.category = std::move(category);
-  p.price = platform::pln(price);
-  p.stock = stock;
-  p.weight_g = 12000;
-  p.dimensions_mm = {600, 850, 600};
-  p.flags = std::move(flags);
-  return p;
+  return test_product(sku, std::move(category), price, stock, std::move(flags));
 }
 
 std::vector<platform::CloudEvent> CartServiceTest::cart_events_of(const std::string& user_id) {
