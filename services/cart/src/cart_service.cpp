@@ -2,6 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+
 #include "events.hpp"
 #include "platform/metrics.hpp"
 
@@ -14,6 +21,17 @@ platform::metrics::Counter& conflicts() {
   static auto& counter = platform::metrics::registry().counter(
       "cart_commit_conflicts_total", "Cart commits retried because a concurrent writer won");
   return counter;
+}
+// After a lost compare-and-set: a short random pause, growing with the attempt, so that two
+// writers of one cart (a customer and enrichment working through a backlog) stop colliding in
+// lockstep.
+boost::asio::awaitable<void> back_off(int attempt) {
+  thread_local std::mt19937 random{std::random_device{}()};
+  const auto ceiling = std::chrono::microseconds(200) * (1 << std::min(attempt, 5));
+  std::uniform_int_distribution<std::int64_t> pick(0, ceiling.count());
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                  std::chrono::microseconds(pick(random)));
+  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
 }
 }  // namespace
 
@@ -45,6 +63,7 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
       co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1};
     }
     conflicts().inc();
+    co_await back_off(attempt);
   }
   co_return make_error(Errc::conflict, "the cart is changing too fast; try again",
                        "concurrent_modification");
