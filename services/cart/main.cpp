@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <iostream>
 
@@ -75,40 +76,49 @@ int serve() {
     return 1;
   }
 
-  asio::io_context io;
-  platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
+  // Two halves, each with its own io_context, thread and Redis connection, sharing only the
+  // Kafka producer: the front serves customers; the back relays the outbox and consumes events
+  // (enrichment, repricing) at a lower CPU priority, so a burst of adds is answered first and
+  // its background work catches up right after.
   platform::kafka::Producer producer(platform::kafka::ProducerConfig::from_env());
   platform::SystemClock clock;
-  cart::CartStore store(redis, config.outbox_stream);
-  cart::CartService service(store, config, clock);
-  platform::idempotency::IdempotencyStore idempotency(redis, "cart:idempotency:");
-  cart::EventHandlers handlers(service);
 
+  asio::io_context front_io;
+  platform::redis::RedisClient front_redis(front_io, platform::redis::RedisConfig::from_env());
+  cart::CartStore front_store(front_redis, config.outbox_stream);
+  cart::CartService front_service(front_store, config, clock);
+  platform::idempotency::IdempotencyStore idempotency(front_redis, "cart:idempotency:");
   platform::http::Router router;
-  cart::CartHttpApi api(service, idempotency);
+  cart::CartHttpApi api(front_service, idempotency);
   api.register_routes(router);
   platform::http::JwtVerifier verifier(platform::http::JwtConfig::from_env());
-  platform::http::HttpServer server(io, platform::http::ServerConfig::from_env(kDefaultPort),
+  platform::http::HttpServer server(front_io, platform::http::ServerConfig::from_env(kDefaultPort),
                                     router, &verifier);
-  server.add_readiness_check("redis", [&redis] { return redis.ping(); });
-  server.add_readiness_check(
-      "kafka", [&producer]() -> asio::awaitable<bool> { co_return producer.brokers_reachable(); });
 
-  platform::outbox::RedisOutboxRelay relay(io, redis, producer,
+  asio::io_context back_io;
+  platform::redis::RedisClient back_redis(back_io, platform::redis::RedisConfig::from_env());
+  cart::CartStore back_store(back_redis, config.outbox_stream);
+  cart::CartService back_service(back_store, config, clock);
+  cart::EventHandlers handlers(back_service);
+  platform::outbox::RedisOutboxRelay relay(back_io, back_redis, producer,
                                            platform::outbox::RelayConfig::from_env("cart"));
   // KAFKA_GROUP_PREFIX lets tests run isolated instances against one broker.
   const auto group_prefix = platform::config::get_string("KAFKA_GROUP_PREFIX", "");
   platform::kafka::Consumer catalog_consumer(
-      io,
+      back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-catalog",
                                                 {cart::kCatalogTopic}),
       [&handlers](const platform::CloudEvent& e) { return handlers.on_catalog_event(e); },
       producer);
   platform::kafka::Consumer enrichment_consumer(
-      io,
+      back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-enrichment",
                                                 {cart::kCartTopic}),
       [&handlers](const platform::CloudEvent& e) { return handlers.on_cart_event(e); }, producer);
+
+  server.add_readiness_check("redis", [&front_redis] { return front_redis.ping(); });
+  server.add_readiness_check(
+      "kafka", [&producer]() -> asio::awaitable<bool> { co_return producer.brokers_reachable(); });
 
   server.start();
   relay.start();
@@ -117,22 +127,31 @@ int serve() {
   spdlog::info("cart listening on port {}", server.port());
 
   // Stop accepting, drain requests, finish the events in hand, flush the producer.
-  auto shutdown = [&]() -> asio::awaitable<void> {
-    spdlog::info("shutting down");
-    co_await server.shutdown();
+  auto stop_back = [&]() -> asio::awaitable<void> {
     co_await enrichment_consumer.stop();
     co_await catalog_consumer.stop();
     co_await relay.stop();
+    back_redis.stop();
+  };
+  auto shutdown = [&]() -> asio::awaitable<void> {
+    spdlog::info("shutting down");
+    co_await server.shutdown();
+    co_await asio::co_spawn(back_io, stop_back(), asio::use_awaitable);
     if (auto flushed = producer.flush(10s); !flushed) {
       spdlog::warn("producer flush: {}", flushed.error().message);
     }
-    redis.stop();
+    front_redis.stop();
   };
-  platform::http::on_shutdown_signal(io, [&] { asio::co_spawn(io, shutdown(), asio::detached); });
-  // One I/O thread by default: every request hops to the Redis connection's strand, and on a
-  // small machine shared with Redis and Kafka the cross-thread hand-offs cost more than a second
-  // thread gains (bench/cart.sh: GET /cart about 50k req/s with 1 thread, 22k with 2).
-  platform::http::run_io(io, static_cast<int>(platform::config::get_int("HTTP_THREADS", 1, 1, 64)));
+  platform::http::on_shutdown_signal(front_io,
+                                     [&] { asio::co_spawn(front_io, shutdown(), asio::detached); });
+  auto back_thread = platform::http::run_io_in_background(
+      back_io, static_cast<int>(platform::config::get_int("BACKGROUND_NICE", 5, 0, 19)));
+  // One front I/O thread by default: every request hops to the Redis connection's strand, and on
+  // a small machine shared with Redis and Kafka the cross-thread hand-offs cost more than a
+  // second thread gains (bench/cart.sh: GET /cart about 50k req/s with 1 thread, 22k with 2).
+  platform::http::run_io(front_io,
+                         static_cast<int>(platform::config::get_int("HTTP_THREADS", 1, 1, 64)));
+  back_thread.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -21,7 +21,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <optional>
@@ -805,6 +810,17 @@ void run_io(asio::io_context& io, int threads) {
   for (int i = 1; i < threads; ++i) pool.emplace_back(run);
   run();
   for (auto& thread : pool) thread.join();
+}
+
+std::thread run_io_in_background(asio::io_context& io, int nice) {
+  return std::thread([&io, nice] {
+    // Linux nice values are per thread: this lowers only the background thread.
+    if (nice > 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
+      spdlog::warn("cannot lower the background thread's priority by {}: {}", nice,
+                   std::strerror(errno));
+    }
+    run_io(io, 1);
+  });
 }
 
 void on_shutdown_signal(asio::io_context& io, std::function<void()> on_signal) {

@@ -6,9 +6,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -17,6 +21,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
+#include <deque>
 #include <exception>
 
 #include "platform/config.hpp"
@@ -66,14 +71,33 @@ Error unavailable_error() {
   return make_error(Errc::unavailable, "redis unavailable");
 }
 
+using Completion = asio::any_completion_handler<void(Result<std::vector<Reply>>)>;
+
+// A caller waiting for replies: its completion handler and the executor it resumes on.
+struct Waiter {
+  Completion completion;
+  asio::any_io_executor executor;
+};
+
+// Resumes a caller with its outcome on its own executor (never inline: the caller may issue
+// commands at once, and hiredis may be inside a callback).
+void complete(Waiter waiter, Result<std::vector<Reply>> outcome) {
+  auto executor = waiter.executor;
+  asio::post(executor,
+             [completion = std::move(waiter.completion), outcome = std::move(outcome)]() mutable {
+               std::move(completion)(std::move(outcome));
+             });
+}
+
 // The shared state of one command or pipeline. Touched only on the strand.
 struct Pending {
-  Pending(const Strand& strand, std::size_t expected_replies)
-      : timer(strand), expected(expected_replies) {}
-  asio::steady_timer timer;  // the command deadline; cancelled when the outcome is known
+  Pending(std::size_t expected_replies, Clock::time_point deadline_at, Waiter caller)
+      : expected(expected_replies), deadline(deadline_at), waiter(std::move(caller)) {}
   std::size_t expected;
+  Clock::time_point deadline;
+  Waiter waiter;  // resumed once, when the outcome is known
   std::vector<Reply> replies;
-  bool done = false;    // outcome known (or the caller gave up): later replies are dropped
+  bool done = false;    // outcome known (or timed out): later replies are dropped
   bool failed = false;  // the connection died first
 };
 
@@ -134,6 +158,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       : config(std::move(cfg)),
         strand(asio::make_strand(io)),
         event(strand),
+        deadline_timer(strand),
         connected_gauge(metrics::registry().gauge("redis_connected",
                                                   "1 while the Redis connection is established")),
         ok_total(commands_counter("ok")),
@@ -242,13 +267,52 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     if (p.done) return;
     if (reply == nullptr) {
       p.failed = true;
-      p.done = true;
     } else {
       p.replies.push_back(convert(static_cast<redisReply*>(reply)));
       if (p.replies.size() < p.expected) return;
-      p.done = true;
     }
-    if (!conn_of(ac->data).impl->destroying) p.timer.cancel();
+    conn_of(ac->data).impl->finish(p);
+  }
+
+  // Resumes the caller of a finished command with its outcome, counted in the metrics. Posted,
+  // not run inline: the caller may issue commands, and hiredis is in a callback here.
+  void finish(Pending& p) {
+    p.done = true;
+    // While the client is destroyed its io_context may be gone: the caller is not resumed.
+    if (!p.waiter.completion || destroying) return;
+    const std::size_t count = p.expected;
+    Result<std::vector<Reply>> outcome = std::vector<Reply>{};
+    if (p.failed) {
+      unavailable_total.inc(count);
+      outcome = unavailable_error();
+    } else if (p.replies.size() < p.expected) {
+      timeout_total.inc(count);
+      outcome = make_error(Errc::timeout, "redis command timed out");
+    } else {
+      for (const auto& r : p.replies) (r.is_error() ? error_total : ok_total).inc();
+      outcome = std::move(p.replies);
+    }
+    complete(std::move(p.waiter), std::move(outcome));
+    p.waiter.completion = nullptr;
+  }
+
+  // Replies come in command order, so the oldest command still waiting is at the front of
+  // `in_flight`; one timer at its deadline times out whatever is overdue.
+  void watch_deadlines() {
+    while (!in_flight.empty() && in_flight.front()->done) in_flight.pop_front();
+    if (in_flight.empty() || deadline_armed) return;
+    deadline_armed = true;
+    deadline_timer.expires_at(in_flight.front()->deadline);
+    deadline_timer.async_wait(
+        asio::bind_executor(strand, [self = shared_from_this()](boost::system::error_code) {
+          self->deadline_armed = false;
+          const auto now = Clock::now();
+          for (auto& pending : self->in_flight) {
+            if (pending->deadline > now) break;
+            if (!pending->done) self->finish(*pending);
+          }
+          self->watch_deadlines();
+        }));
   }
 
   // One connection attempt; true once connected.
@@ -325,28 +389,32 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     if (stopped) return;
     stopped = true;
     auto c = conn;  // keeps the Conn alive through hiredis's callbacks
-    if (c && c->ctx != nullptr) redisAsyncFree(c->ctx);
+    if (c && c->ctx != nullptr) redisAsyncFree(c->ctx);  // fails what is in flight
+    deadline_timer.cancel();
     set_connected(false);
     notify();
   }
 
-  static asio::awaitable<Result<std::vector<Reply>>> execute(
-      std::shared_ptr<Impl> self, std::vector<std::vector<std::string>> commands) {
+  // Sends the commands (on the strand) and arranges for `completion` to get their replies.
+  void submit(std::vector<std::vector<std::string>> commands, Waiter waiter) {
     const std::size_t count = commands.size();
-    if (count == 0) co_return std::vector<Reply>{};
-    auto c = self->conn;
-    if (self->stopped || !c || !c->connected || c->ctx == nullptr) {
-      self->unavailable_total.inc(count);
-      co_return unavailable_error();
+    auto fail_now = [&](Error error) {
+      complete(std::move(waiter), std::move(error));
+    };
+    if (count == 0) return complete(std::move(waiter), std::vector<Reply>{});
+    for (const auto& args : commands) {
+      if (args.empty()) return fail_now(make_error(Errc::internal, "empty redis command"));
     }
-    auto p = std::make_shared<Pending>(self->strand, count);
+    auto c = conn;
+    if (stopped || !c || !c->connected || c->ctx == nullptr) {
+      unavailable_total.inc(count);
+      return fail_now(unavailable_error());
+    }
+    auto p =
+        std::make_shared<Pending>(count, Clock::now() + config.command_timeout, std::move(waiter));
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     for (const auto& args : commands) {
-      if (args.empty()) {
-        p->done = true;  // replies to commands already queued are dropped
-        co_return make_error(Errc::internal, "empty redis command");
-      }
       argv.clear();
       lengths.clear();
       for (const auto& a : args) {
@@ -357,31 +425,29 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       if (redisAsyncCommandArgv(c->ctx, on_reply, holder, static_cast<int>(argv.size()),
                                 argv.data(), lengths.data()) != REDIS_OK) {
         delete holder;
-        p->done = true;
-        self->unavailable_total.inc(count);
-        co_return unavailable_error();
+        p->failed = true;  // replies to the commands already queued are dropped
+        finish(*p);
+        return;
       }
     }
-    p->timer.expires_after(self->config.command_timeout);
-    if (!p->done) co_await p->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (!p->done) {
-      p->done = true;
-      self->timeout_total.inc(count);
-      co_return make_error(Errc::timeout, "redis command timed out");
-    }
-    if (p->failed) {
-      self->unavailable_total.inc(count);
-      co_return unavailable_error();
-    }
-    for (const auto& r : p->replies) (r.is_error() ? self->error_total : self->ok_total).inc();
-    co_return std::move(p->replies);
+    in_flight.push_back(std::move(p));
+    watch_deadlines();
   }
 
   static asio::awaitable<Result<std::vector<Reply>>> pipeline(
       std::shared_ptr<Impl> impl, std::vector<std::vector<std::string>> commands) {
-    auto strand = impl->strand;
-    co_return co_await asio::co_spawn(strand, execute(std::move(impl), std::move(commands)),
-                                      asio::use_awaitable);
+    auto executor = co_await asio::this_coro::executor;
+    auto initiate = [impl = std::move(impl), commands = std::move(commands),
+                     executor](Completion completion) mutable {
+      auto strand = impl->strand;
+      asio::dispatch(strand, [impl = std::move(impl), commands = std::move(commands),
+                              waiter = Waiter{std::move(completion), executor}]() mutable {
+        impl->submit(std::move(commands), std::move(waiter));
+      });
+    };
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                            void(Result<std::vector<Reply>>)>(std::move(initiate),
+                                                                              asio::use_awaitable);
   }
 
   static asio::awaitable<Result<Reply>> command(std::shared_ptr<Impl> impl,
@@ -437,6 +503,9 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   Strand strand;
   asio::steady_timer event;  // wakes the reconnect loop on connection state changes
   std::shared_ptr<Conn> conn;
+  std::deque<std::shared_ptr<Pending>> in_flight;  // sent, oldest first
+  asio::steady_timer deadline_timer;               // at the oldest in-flight deadline
+  bool deadline_armed = false;
   bool stopped = false;
   bool destroying = false;
   std::atomic<bool> connected{false};

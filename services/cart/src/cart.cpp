@@ -1,6 +1,7 @@
 #include "cart.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 #include <cstdio>
 
@@ -156,21 +157,38 @@ platform::Money Cart::subtotal() const {
 }
 
 std::string Cart::content_hash() const {
-  // FNV-1a 64 over a canonical listing sorted by item id; a cache key, not a security digest.
-  std::vector<std::string> entries;
-  entries.reserve(lines.size());
-  for (const auto& l : lines) {
-    entries.push_back(l.item_id + "|" + std::string(to_string(l.type)) + "|" + l.sku + "|" +
-                      std::to_string(l.quantity) + "|" + l.parent_item_id.value_or("") + "|" +
-                      std::to_string(l.unit_price.amount));
-  }
-  std::sort(entries.begin(), entries.end());
+  // FNV-1a 64 over a canonical listing sorted by item id, one "id|type|sku|qty|parent|price\n"
+  // per line; a cache key, not a security digest. Hashed piece by piece: no string is built.
+  std::vector<const CartLine*> sorted;
+  sorted.reserve(lines.size());
+  for (const auto& line : lines) sorted.push_back(&line);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const CartLine* a, const CartLine* b) { return a->item_id < b->item_id; });
   std::uint64_t hash = 1469598103934665603ULL;
-  for (const auto& entry : entries) {
-    for (unsigned char c : entry + "\n") {
+  const auto feed = [&hash](std::string_view bytes) {
+    for (unsigned char c : bytes) {
       hash ^= c;
       hash *= 1099511628211ULL;
     }
+  };
+  const auto feed_number = [&feed](std::int64_t number) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+    feed(std::string_view(digits.data(), static_cast<std::size_t>(end - digits.data())));
+  };
+  for (const auto* line : sorted) {
+    feed(line->item_id);
+    feed("|");
+    feed(to_string(line->type));
+    feed("|");
+    feed(line->sku);
+    feed("|");
+    feed_number(line->quantity);
+    feed("|");
+    feed(line->parent_item_id ? std::string_view(*line->parent_item_id) : std::string_view());
+    feed("|");
+    feed_number(line->unit_price.amount);
+    feed("\n");
   }
   std::array<char, 17> text{};
   std::snprintf(text.data(), text.size(), "%016llx", static_cast<unsigned long long>(hash));

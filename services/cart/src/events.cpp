@@ -1,7 +1,6 @@
 #include "events.hpp"
 
-#include <boost/json.hpp>
-
+#include "platform/json_writer.hpp"
 #include "view.hpp"
 
 namespace cart {
@@ -33,33 +32,38 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
   std::int64_t version = before_version;
   for (const auto& change : outcome.changes) {
     const auto traceparent = trace.child().traceparent();
-    boost::json::object data{{"session_id", cart.session_id}, {"user_id", cart.user_id},
-                             {"version", ++version},          {"traceparent", traceparent},
-                             {"occurred_at", time},           {"cart_hash", cart_hash}};
+    platform::JsonWriter data(1024);
+    data.begin_object().key("session_id").value(cart.session_id);
+    data.key("user_id").value(cart.user_id).key("version").value(++version);
+    data.key("traceparent").value(traceparent).key("occurred_at").value(time);
+    data.key("cart_hash").value(cart_hash);
     switch (change.kind) {
       case ChangeKind::stock_changed:
-        data["item_id"] = change.line.item_id;
-        data["sku"] = change.line.sku;
-        data["stock_status"] = to_string(change.line.stock_status);
+        data.key("item_id").value(change.line.item_id).key("sku").value(change.line.sku);
+        data.key("stock_status").value(to_string(change.line.stock_status));
         break;
       case ChangeKind::removed:
-        data["line"] = line_to_json(change.line);
-        data["removed_with_parent"] = change.removed_with_parent
-                                          ? boost::json::value(*change.removed_with_parent)
-                                          : boost::json::value(nullptr);
+        write_line(data.key("line"), change.line);
+        data.key("removed_with_parent");
+        if (change.removed_with_parent) {
+          data.value(*change.removed_with_parent);
+        } else {
+          data.null();
+        }
         break;
       case ChangeKind::quantity_changed:
-        data["line"] = line_to_json(change.line);
-        data["old_quantity"] = change.old_quantity;
+        write_line(data.key("line"), change.line);
+        data.key("old_quantity").value(change.old_quantity);
         break;
       case ChangeKind::price_changed:
-        data["line"] = line_to_json(change.line);
-        data["old_unit_price"] = money_to_json(change.old_unit_price.value_or(platform::pln(0)));
+        write_line(data.key("line"), change.line);
+        write_money(data.key("old_unit_price"), change.old_unit_price.value_or(platform::pln(0)));
         break;
       case ChangeKind::added:
-        data["line"] = line_to_json(change.line);
+        write_line(data.key("line"), change.line);
         break;
     }
+    data.end_object();
     platform::CloudEvent event;
     event.id = platform::new_uuid();
     event.type = event_type(change.kind);
@@ -67,7 +71,7 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
     event.subject = cart.session_id;
     event.time = time;
     event.traceparent = traceparent;
-    event.data = boost::json::serialize(data);
+    event.data = std::move(data).take();
     event.topic = kCartTopic;
     event.key = cart.session_id;
     events.push_back(std::move(event));

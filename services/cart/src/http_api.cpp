@@ -4,6 +4,7 @@
 
 #include "platform/http/json.hpp"
 #include "platform/http/problem.hpp"
+#include "platform/json_writer.hpp"
 #include "view.hpp"
 
 namespace cart {
@@ -39,9 +40,18 @@ platform::Result<std::int64_t> read_quantity(const json::object& body) {
 
 http::Response line_response(int status, const Committed& committed) {
   const auto* line = committed.cart.find(committed.item_id);
-  json::object body{{"cart_version", committed.cart.version}};
-  body["line"] = line ? json::value(view_line_json(committed.cart, *line)) : json::value(nullptr);
-  return http::json_response(status, body);
+  platform::JsonWriter body(1024);
+  body.begin_object().key("cart_version").value(committed.cart.version).key("line");
+  if (line != nullptr) {
+    write_view_line(body, committed.cart, *line);
+  } else {
+    body.null();
+  }
+  body.end_object();
+  http::Response response;
+  response.status = status;
+  response.body = std::move(body).take();
+  return response;
 }
 
 http::Response view_response(const Committed& committed) {

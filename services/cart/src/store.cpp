@@ -14,9 +14,10 @@ using platform::redis::Reply;
 // ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
 // 7 #holder ops, then 5 values per stream entry, 9 per event (outbox_argv), 2 per holder op.
 constexpr std::string_view kCommitLua = R"lua(
-local current = redis.call('GET', KEYS[1])
+-- The revision leads the view: read its first bytes, not the whole document.
+local head = redis.call('GETRANGE', KEYS[1], 0, 31)
 local revision = 0
-if current then revision = tonumber(string.match(current, '^{"revision":(%d+)')) or -1 end
+if head ~= '' then revision = tonumber(string.match(head, '^{"revision":(%d+)')) or -1 end
 if revision ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
@@ -184,7 +185,7 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
     args.emplace_back(entry.remove ? "remove" : "upsert");
     args.push_back(entry.session_id);
     args.push_back(std::to_string(entry.version));
-    args.push_back(boost::json::serialize(line_state_to_json(entry.line)));
+    args.push_back(line_state_json(entry.line));
   }
   for (const auto& event : events) {
     auto fields = platform::outbox::outbox_argv(event);

@@ -2,15 +2,23 @@
 
 #include <boost/json.hpp>
 
+#include "platform/json_writer.hpp"
+
 namespace cart {
 namespace {
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
 
-json::value optional_string(const std::optional<std::string>& value) {
-  return value ? json::value(*value) : json::value(nullptr);
-}
+// Parsing a stored document allocates its DOM from a stack buffer: no malloc per node.
+class JsonArena {
+ public:
+  json::storage_ptr storage() { return json::storage_ptr(&resource_); }
+
+ private:
+  unsigned char buffer_[16384];
+  json::monotonic_resource resource_{buffer_, sizeof buffer_};
+};
 
 platform::Result<platform::Money> money_from(const json::value* value) {
   if (value == nullptr || !value->is_object()) return make_error(Errc::internal, "bad money");
@@ -70,60 +78,100 @@ platform::Result<CartLine> line_from(const json::value& value) {
 }
 }  // namespace
 
-json::object line_to_json(const CartLine& line) {
-  json::array flags;
-  for (const auto& flag : line.flags) flags.emplace_back(flag);
-  return {{"item_id", line.item_id},   {"type", to_string(line.type)},
-          {"sku", line.sku},           {"name", line.name},
-          {"category", line.category}, {"unit_price", money_to_json(line.unit_price)},
-          {"quantity", line.quantity}, {"parent_item_id", optional_string(line.parent_item_id)},
-          {"weight_g", line.weight_g}, {"dimensions_mm", dimensions_to_json(line.dimensions_mm)},
-          {"flags", std::move(flags)}};
+void write_money(platform::JsonWriter& out, const platform::Money& money) {
+  out.begin_object().key("amount").value(money.amount).key("currency").value(money.currency);
+  out.end_object();
 }
 
-json::object line_state_to_json(const CartLine& line) {
-  auto obj = line_to_json(line);
-  obj["stock_status"] = to_string(line.stock_status);
-  obj["enrichment"] = to_string(line.enrichment);
-  obj["validation"] = to_string(line.validation);
-  obj["price_change"] =
-      line.price_change ? json::value(json::object{
-                              {"old_unit_price", money_to_json(line.price_change->old_unit_price)},
-                              {"new_unit_price", money_to_json(line.price_change->new_unit_price)}})
-                        : json::value(nullptr);
-  return obj;
+namespace {
+void write_line_fields(platform::JsonWriter& out, const CartLine& line) {
+  out.key("item_id").value(line.item_id).key("type").value(to_string(line.type));
+  out.key("sku").value(line.sku).key("name").value(line.name);
+  out.key("category").value(line.category).key("unit_price");
+  write_money(out, line.unit_price);
+  out.key("quantity").value(line.quantity).key("parent_item_id");
+  if (line.parent_item_id) {
+    out.value(*line.parent_item_id);
+  } else {
+    out.null();
+  }
+  out.key("weight_g").value(line.weight_g).key("dimensions_mm").begin_object();
+  out.key("width").value(line.dimensions_mm.width).key("height").value(line.dimensions_mm.height);
+  out.key("depth").value(line.dimensions_mm.depth).end_object();
+  out.key("flags").begin_array();
+  for (const auto& flag : line.flags) out.value(flag);
+  out.end_array();
+}
+
+void write_line_state_fields(platform::JsonWriter& out, const CartLine& line) {
+  write_line_fields(out, line);
+  out.key("stock_status").value(to_string(line.stock_status));
+  out.key("enrichment").value(to_string(line.enrichment));
+  out.key("validation").value(to_string(line.validation));
+  out.key("price_change");
+  if (line.price_change) {
+    out.begin_object().key("old_unit_price");
+    write_money(out, line.price_change->old_unit_price);
+    out.key("new_unit_price");
+    write_money(out, line.price_change->new_unit_price);
+    out.end_object();
+  } else {
+    out.null();
+  }
+}
+}  // namespace
+
+void write_line(platform::JsonWriter& out, const CartLine& line) {
+  out.begin_object();
+  write_line_fields(out, line);
+  out.end_object();
+}
+
+std::string line_state_json(const CartLine& line) {
+  platform::JsonWriter out(512);
+  out.begin_object();
+  write_line_state_fields(out, line);
+  out.end_object();
+  return std::move(out).take();
 }
 
 platform::Result<CartLine> line_state_from_json(std::string_view text) {
+  JsonArena arena;
   json::error_code ec;
-  auto doc = json::parse(text, ec);
+  auto doc = json::parse(text, ec, arena.storage());
   if (ec) return make_error(Errc::internal, "corrupt cart line");
   return line_from(doc);
 }
 
-json::object view_line_json(const Cart& cart, const CartLine& line) {
-  auto obj = line_state_to_json(line);
-  json::array children;
-  for (const auto* child : cart.children_of(line.item_id)) children.emplace_back(child->item_id);
-  obj["line_total"] = money_to_json(line.line_total());
-  obj["children"] = std::move(children);
-  return obj;
+void write_view_line(platform::JsonWriter& out, const Cart& cart, const CartLine& line) {
+  out.begin_object();
+  write_line_state_fields(out, line);
+  out.key("line_total");
+  write_money(out, line.line_total());
+  out.key("children").begin_array();
+  for (const auto* child : cart.children_of(line.item_id)) out.value(child->item_id);
+  out.end_array().end_object();
 }
 
 std::string view_to_json(const Cart& cart, std::int64_t revision) {
-  json::array lines;
-  for (const auto& line : cart.lines) lines.emplace_back(view_line_json(cart, line));
-  json::object view{
-      {"revision", revision},
-      {"user_id", cart.user_id},
-      {"session_id", cart.session_id.empty() ? json::value(nullptr) : json::value(cart.session_id)},
-      {"version", cart.version},
-      {"cart_hash", cart.content_hash()},
-      {"item_count", cart.item_count()},
-      {"line_count", static_cast<std::int64_t>(cart.lines.size())},
-      {"subtotal", money_to_json(cart.subtotal())},
-      {"lines", std::move(lines)}};
-  return json::serialize(view);
+  platform::JsonWriter out(512 + 640 * cart.lines.size());
+  // The revision must lead: the store's compare-and-set reads it from the first bytes.
+  out.begin_object().key("revision").value(revision);
+  out.key("user_id").value(cart.user_id).key("session_id");
+  if (cart.session_id.empty()) {
+    out.null();
+  } else {
+    out.value(cart.session_id);
+  }
+  out.key("version").value(cart.version).key("cart_hash").value(cart.content_hash());
+  out.key("item_count").value(cart.item_count());
+  out.key("line_count").value(static_cast<std::int64_t>(cart.lines.size()));
+  out.key("subtotal");
+  write_money(out, cart.subtotal());
+  out.key("lines").begin_array();
+  for (const auto& line : cart.lines) write_view_line(out, cart, line);
+  out.end_array().end_object();
+  return std::move(out).take();
 }
 
 std::string empty_view_json(const std::string& user_id) {
@@ -133,8 +181,9 @@ std::string empty_view_json(const std::string& user_id) {
 }
 
 platform::Result<StoredView> view_from_json(std::string_view text) {
+  JsonArena arena;
   json::error_code ec;
-  auto doc = json::parse(text, ec);
+  auto doc = json::parse(text, ec, arena.storage());
   if (ec || !doc.is_object()) return make_error(Errc::internal, "corrupt cart view");
   const auto& o = doc.as_object();
   StoredView stored;

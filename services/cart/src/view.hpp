@@ -7,17 +7,23 @@
 
 #include "cart.hpp"
 
+namespace platform {
+class JsonWriter;
+}
+
 namespace cart {
 
+void write_money(platform::JsonWriter& out, const platform::Money& money);
 // The line as events carry it (contracts/events/common.schema.json#/$defs/line).
-boost::json::object line_to_json(const CartLine& line);
+void write_line(platform::JsonWriter& out, const CartLine& line);
 // The line with its cart-side state (stock, enrichment, validation, price change): one entry of
 // the cart's own stream.
-boost::json::object line_state_to_json(const CartLine& line);
+std::string line_state_json(const CartLine& line);
 [[nodiscard]] platform::Result<CartLine> line_state_from_json(std::string_view text);
 // The line as GET /cart shows it: its state plus line_total and children.
-boost::json::object view_line_json(const Cart& cart, const CartLine& line);
-// The view document; `revision` counts writes (the store's compare-and-set token).
+void write_view_line(platform::JsonWriter& out, const Cart& cart, const CartLine& line);
+// The view document; `revision` counts writes (the store's compare-and-set token) and comes
+// first, so the store can read it from the document's first bytes.
 std::string view_to_json(const Cart& cart, std::int64_t revision);
 
 struct StoredView {

@@ -218,6 +218,13 @@ TEST_F(CartFixture, ContentHashFollowsContentNotHistory) {
   EXPECT_NE(changed->cart.content_hash(), hash);
 }
 
+TEST_F(CartFixture, ContentHashIsFnv1aOfTheSortedLineListing) {
+  // Other services key caches by this value: pin it (computed independently with Python).
+  add(product("TV-1", 199900), 2);
+  add(product("SRV-1", 19900, "service"), 1, LineType::service, "item-1");
+  EXPECT_EQ(cart.content_hash(), "76580456b261dd39");
+}
+
 TEST_F(CartFixture, ViewRoundTripsEveryField) {
   add(product("FR-1", 250000, "fridge", {"large_appliance"}), 1);
   add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");

@@ -3,7 +3,8 @@
 // configuration and never taken from the token header, so an "alg: none" token or an HS256 token
 // signed with the RS256 public key (key confusion) is rejected. Thread-safe: verify_bearer() may
 // run concurrently; its only state is a bounded cache of tokens that passed every check (keyed by
-// the whole token, so by its signature too), which still enforces their expiry on every call.
+// the SHA-256 of the whole token, so by its signature too), which still enforces their expiry on
+// every call.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -23,11 +24,11 @@ struct JwtConfig {
   std::string issuer = "checkout-local";
   std::string audience = "checkout";
   std::chrono::seconds leeway{30};  // clock skew tolerated on exp and nbf
-  std::size_t cache_size = 10000;   // verified tokens remembered; 0 turns the cache off
+  std::size_t cache_size = 65536;   // verified tokens remembered; 0 turns the cache off
 
   // JWT_ALGORITHM (HS256), JWT_SECRET (dev-secret-change-me), JWT_PUBLIC_KEY_FILE (read when
   // RS256), JWT_ISSUER (checkout-local), JWT_AUDIENCE (checkout), JWT_LEEWAY_SECONDS (30),
-  // JWT_CACHE_SIZE (10000).
+  // JWT_CACHE_SIZE (65536).
   // Throws std::invalid_argument on an unknown algorithm or an unreadable key file.
   static JwtConfig from_env();
 };
