@@ -32,14 +32,35 @@ cart_pid="$(cat "$cart_pid_file" 2>/dev/null || pgrep -f services/cart/cart_serv
 work="$(mktemp -d /tmp/cart_bench.XXXXXX)"
 selftest_pid=""
 sampler_pid=""
+user_prefix="bench-user-$RANDOM-"
+# Deletes what the run wrote for its users (views, counters, streams, holder entries), so that
+# repeated runs do not grow the dev Redis (and its AOF rewrites) without end.
+forget_bench_users() {
+  python3 - "$user_prefix" "$users" "$work/skus" <<'PY' | redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6390}" --pipe > /dev/null
+import sys
+prefix, count, skus = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read().split()
+def command(*args):
+    out = [f"*{len(args)}\r\n"]
+    for a in args:
+        out.append(f"${len(a.encode())}\r\n{a}\r\n")
+    sys.stdout.write("".join(out))
+users = [f"{prefix}{i}" for i in range(count)]
+for u in users:
+    command("UNLINK", f"cart:view:{{{u}}}", f"cart:counter:{{{u}}}", f"cart:events:{{{u}}}")
+for sku in skus:
+    for i in range(0, len(users), 1000):
+        command("SREM", f"cart:holders:{{{sku}}}", *users[i:i + 1000])
+PY
+}
 cleanup() {
+  [[ -s "$work/skus" ]] && forget_bench_users
   [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null
   [[ -n "$selftest_pid" ]] && kill "$selftest_pid" 2>/dev/null && wait "$selftest_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$dev_token" --many "bench-user-$RANDOM-" "$users" > "$work/tokens"
+"$dev_token" --many "$user_prefix" "$users" > "$work/tokens"
 python3 - "$repo/tools/catalog/sample_catalog.jsonl" > "$work/skus" <<'PY'
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):

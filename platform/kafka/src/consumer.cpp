@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,12 +13,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <deque>
-#include <map>
 #include <mutex>
-#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include "in_flight_offsets.hpp"
 #include "platform/config.hpp"
 #include "platform/ids.hpp"
 #include "platform/kafka/envelope.hpp"
@@ -31,6 +31,10 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
 
+namespace {
+constexpr std::int64_t kMaxConcurrency = 1024;
+}  // namespace
+
 ConsumerConfig ConsumerConfig::from_env(std::string group_id, std::vector<std::string> topics) {
   ConsumerConfig c;
   c.group_id = std::move(group_id);
@@ -41,21 +45,33 @@ ConsumerConfig ConsumerConfig::from_env(std::string group_id, std::vector<std::s
   c.heartbeat_interval =
       milliseconds(config::get_int("KAFKA_HEARTBEAT_INTERVAL_MS", 1000, 100, 60000));
   c.fetch_wait_max = milliseconds(config::get_int("KAFKA_FETCH_WAIT_MAX_MS", 100, 0, 60000));
+  c.concurrency = static_cast<std::size_t>(
+      config::get_int("KAFKA_HANDLER_CONCURRENCY", 16, 1, kMaxConcurrency));
   c.handler_retries = static_cast<int>(config::get_int("KAFKA_HANDLER_RETRIES", 3, 0, 100));
   c.retry_backoff = milliseconds(config::get_int("KAFKA_RETRY_BACKOFF_MS", 100, 0, 600000));
   c.prefetch_kbytes = static_cast<int>(config::get_int("KAFKA_PREFETCH_KBYTES", 4096, 64, 1048576));
   c.channel_capacity =
       static_cast<std::size_t>(config::get_int("KAFKA_CONSUMER_CHANNEL", 64, 1, 100000));
   c.lag_interval = milliseconds(config::get_int("KAFKA_LAG_INTERVAL_MS", 5000, 100, 600000));
+  c.commit_interval = milliseconds(config::get_int("KAFKA_COMMIT_INTERVAL_MS", 200, 0, 60000));
   return c;
 }
 
 namespace {
 
-using MessageChannel =
-    asio::experimental::concurrent_channel<void(boost::system::error_code, Message)>;
+// A message as polled, with the generation of the assignment it was polled under.
+struct Polled {
+  Message message;
+  std::uint64_t generation = 0;
+};
+
+using PolledChannel =
+    asio::experimental::concurrent_channel<void(boost::system::error_code, Polled)>;
 using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
-using PartitionKey = std::pair<std::string, std::int32_t>;
+
+// A few messages per lane keep the dispatcher going while a lane is busy; more would only delay
+// back-pressure and add to what a stop or rebalance leaves unhandled.
+constexpr std::size_t kLaneQueue = 4;
 
 void count_consumed(const std::string& topic, const char* result) {
   metrics::registry()
@@ -96,16 +112,18 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
         dlq(p),
         channel(io, config.channel_capacity),
         poll_done(io, 1),
-        dispatch_done(io, 1) {}
+        tasks_done(io, 1) {}
 
   asio::io_context& io;
   ConsumerConfig config;
   Handler handler;
   Producer& dlq;
 
-  MessageChannel channel;
+  PolledChannel channel;
+  std::vector<std::unique_ptr<PolledChannel>> lanes;  // set by start()
   DoneChannel poll_done;
-  DoneChannel dispatch_done;
+  DoneChannel tasks_done;                            // when the dispatcher and every lane returned
+  std::atomic<std::size_t> tasks_running{0};         // the dispatcher and the lanes
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;  // used by the poll thread only
   std::thread poller;
   std::atomic<bool> stopping{false};
@@ -115,9 +133,9 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
   bool stopped = false;
 
   std::mutex commit_mutex;
-  std::map<PartitionKey, std::int64_t> to_commit;  // next offset per partition, handled ok
-  std::set<PartitionKey> assigned;                 // poll thread only
-  bool paused = false;                             // poll thread only
+  detail::InFlightOffsets offsets;  // guarded by commit_mutex
+  std::uint64_t generation = 0;     // poll thread only: the assignment's, given to polled messages
+  bool paused = false;              // poll thread only
 
   // ---- poll thread ----
 
@@ -125,18 +143,16 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
                     std::vector<RdKafka::TopicPartition*>& parts) override {
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
       c->assign(parts);
-      assigned.clear();
-      for (auto* p : parts) assigned.emplace(p->topic(), p->partition());
-      paused = false;
     } else {
       commit(true);
       c->unassign();
-      assigned.clear();
-      paused = false;
-      // Progress on revoked partitions now belongs to their next owner.
-      std::lock_guard lock(commit_mutex);
-      to_commit.clear();
     }
+    paused = false;
+    // Progress on revoked partitions now belongs to their next owner: messages polled before
+    // (queued or in a handler) change nothing any more. The eager protocol revokes every
+    // partition, so one generation for all of them is enough.
+    std::lock_guard lock(commit_mutex);
+    generation = offsets.reset();
   }
 
   void event_cb(RdKafka::Event& event) override {
@@ -170,23 +186,19 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
   }
 
   void commit(bool sync) {
-    std::map<PartitionKey, std::int64_t> batch;
+    std::vector<std::pair<detail::InFlightOffsets::Partition, std::int64_t>> batch;
     {
       std::lock_guard lock(commit_mutex);
-      batch.swap(to_commit);
+      batch = offsets.take_commits();
     }
     if (batch.empty()) return;
     std::vector<RdKafka::TopicPartition*> parts;
     for (const auto& [key, offset] : batch) {
-      if (assigned.count(key) == 0) continue;
       parts.push_back(RdKafka::TopicPartition::create(key.first, key.second, offset));
     }
-    if (!parts.empty()) {
-      auto err = sync ? consumer->commitSync(parts) : consumer->commitAsync(parts);
-      if (err != RdKafka::ERR_NO_ERROR) {
-        spdlog::warn("kafka commit for group {} failed: {}", config.group_id,
-                     RdKafka::err2str(err));
-      }
+    auto err = sync ? consumer->commitSync(parts) : consumer->commitAsync(parts);
+    if (err != RdKafka::ERR_NO_ERROR) {
+      spdlog::warn("kafka commit for group {} failed: {}", config.group_id, RdKafka::err2str(err));
     }
     delete_all(parts);
   }
@@ -204,16 +216,22 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     paused = pause;
   }
 
-  bool offer(const Message& m) { return channel.try_send(boost::system::error_code{}, Message(m)); }
+  bool offer(const Polled& p) { return channel.try_send(boost::system::error_code{}, Polled(p)); }
 
   void poll_loop() {
     // Messages the channel had no room for. Pausing makes librdkafka drop what it prefetched and
     // fetch again on resume, so it is kept for a real backlog: pause above a high-water mark,
     // resume at half of it, while the remaining overflow still feeds the handler.
-    std::deque<Message> overflow;
+    std::deque<Polled> overflow;
     const std::size_t high_water = config.channel_capacity * 64;
+    auto next_commit = std::chrono::steady_clock::now();
     while (!stop_polling.load()) {
-      commit(false);
+      // Progress is committed every commit_interval, not after every message: each commit is a
+      // write on the broker, and at-least-once delivery only needs it eventually.
+      if (const auto now = std::chrono::steady_clock::now(); now >= next_commit) {
+        commit(false);
+        next_commit = now + config.commit_interval;
+      }
       while (!overflow.empty() && offer(overflow.front())) overflow.pop_front();
       if (overflow.size() >= high_water) {
         set_paused(true);
@@ -224,8 +242,8 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
       std::unique_ptr<RdKafka::Message> m(consumer->consume(timeout_ms));
       switch (m->err()) {
         case RdKafka::ERR_NO_ERROR: {
-          auto msg = to_kit_message(*m);
-          if (!overflow.empty() || !offer(msg)) overflow.push_back(std::move(msg));
+          Polled polled{to_kit_message(*m), generation};
+          if (!overflow.empty() || !offer(polled)) overflow.push_back(std::move(polled));
           break;
         }
         case RdKafka::ERR__TIMED_OUT:
@@ -253,10 +271,21 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     }
   }
 
-  void mark_done(const Message& m) {
+  // Records the message as in flight; false when it was polled before a rebalance.
+  bool mark_in_flight(const Polled& p) {
+    std::lock_guard lock(commit_mutex);
+    return offsets.begin({p.message.topic, p.message.partition}, p.message.offset, p.generation);
+  }
+
+  bool is_current(const Polled& p) {
+    std::lock_guard lock(commit_mutex);
+    return p.generation == offsets.generation();
+  }
+
+  void mark_done(const Polled& p) {
     {
       std::lock_guard lock(commit_mutex);
-      to_commit[{m.topic, m.partition}] = m.offset + 1;
+      offsets.finish({p.message.topic, p.message.partition}, p.message.offset, p.generation);
     }
     handled.fetch_add(1);
   }
@@ -294,15 +323,16 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     }
   }
 
-  // Returns false when the message was left uncommitted because of stop().
-  asio::awaitable<bool> handle(const Message& m) {
+  // Returns false when the message was left unfinished because of stop().
+  asio::awaitable<bool> handle(const Polled& p) {
+    const Message& m = p.message;
     auto parsed = from_message(m);
     if (!parsed) {
       spdlog::warn("kafka poison message {}[{}]@{}: {}", m.topic, m.partition, m.offset,
                    parsed.error().message);
       if (!co_await dead_letter(m, parsed.error().message)) co_return false;
       count_consumed(m.topic, "poison");
-      mark_done(m);
+      mark_done(p);
       co_return true;
     }
     const auto trace_id = TraceContext::parse_or_generate(parsed->traceparent).trace_id;
@@ -325,21 +355,44 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     log::set_trace_id({});
     if (status) {
       count_consumed(m.topic, "ok");
-      mark_done(m);
+      mark_done(p);
       co_return true;
     }
     if (!co_await dead_letter(m, status.error().message)) co_return false;
     count_consumed(m.topic, "dlq");
-    mark_done(m);
+    mark_done(p);
     co_return true;
   }
 
+  // Routes each message to its lane, waiting while that lane's queue is full.
   asio::awaitable<void> dispatch() {
+    const boost::system::error_code no_error;
     while (!stopping.load()) {
-      auto [ec, m] = co_await channel.async_receive(asio::as_tuple(asio::use_awaitable));
+      auto [ec, polled] = co_await channel.async_receive(asio::as_tuple(asio::use_awaitable));
       if (ec || stopping.load()) break;
-      if (!co_await handle(m)) break;
+      if (!mark_in_flight(polled)) continue;  // its partition's next owner reads it again
+      auto& lane =
+          *lanes[detail::lane_of(polled.message.key, polled.message.partition, lanes.size())];
+      auto [closed] = co_await lane.async_send(no_error, std::move(polled),
+                                               asio::as_tuple(asio::use_awaitable));
+      if (closed) break;  // by stop()
     }
+  }
+
+  asio::awaitable<void> run_lane(std::size_t index) {
+    auto& queue = *lanes[index];
+    while (!stopping.load()) {
+      auto [ec, polled] = co_await queue.async_receive(asio::as_tuple(asio::use_awaitable));
+      if (ec || stopping.load()) break;
+      if (!is_current(polled)) continue;  // polled before a rebalance
+      const bool finished = co_await handle(polled);
+      if (!finished) break;
+    }
+  }
+
+  void close_queues() {
+    channel.close();
+    for (auto& lane : lanes) lane->close();
   }
 };
 
@@ -350,7 +403,7 @@ Consumer::~Consumer() {
   if (impl_->started && !impl_->stopped) {
     impl_->stopping = true;
     impl_->stop_polling = true;
-    impl_->channel.close();
+    impl_->close_queues();
     impl_->poller.join();
   }
 }
@@ -362,6 +415,11 @@ std::size_t Consumer::handled() const {
 void Consumer::start() {
   if (impl_->started) return;
   const auto& c = impl_->config;
+  if (c.concurrency < 1 || c.concurrency > static_cast<std::size_t>(kMaxConcurrency)) {
+    throw std::runtime_error("kafka consumer concurrency must be 1.." +
+                             std::to_string(kMaxConcurrency) + ", not " +
+                             std::to_string(c.concurrency));
+  }
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string err;
   auto set = [&](const std::string& name, const std::string& value) {
@@ -393,18 +451,28 @@ void Consumer::start() {
   if (sub != RdKafka::ERR_NO_ERROR) {
     throw std::runtime_error("kafka subscribe: " + RdKafka::err2str(sub));
   }
+  for (std::size_t i = 0; i < c.concurrency; ++i) {
+    impl_->lanes.push_back(std::make_unique<PolledChannel>(impl_->io, kLaneQueue));
+  }
   impl_->started = true;
   impl_->poller = std::thread([impl = impl_] { impl->poll_loop(); });
-  asio::co_spawn(impl_->io, impl_->dispatch(), [impl = impl_](std::exception_ptr e) {
+  impl_->tasks_running = c.concurrency + 1;
+  auto on_exit = [impl = impl_](std::exception_ptr e) {
     if (e) {
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
-        spdlog::error("kafka dispatcher for {} failed: {}", impl->config.group_id, ex.what());
+        spdlog::error("kafka consumer {} task failed: {}", impl->config.group_id, ex.what());
       }
     }
-    impl->dispatch_done.try_send(boost::system::error_code{});
-  });
+    if (impl->tasks_running.fetch_sub(1) == 1) {
+      impl->tasks_done.try_send(boost::system::error_code{});
+    }
+  };
+  asio::co_spawn(impl_->io, impl_->dispatch(), on_exit);
+  for (std::size_t i = 0; i < c.concurrency; ++i) {
+    asio::co_spawn(impl_->io, impl_->run_lane(i), on_exit);
+  }
 }
 
 asio::awaitable<void> Consumer::stop() {
@@ -412,13 +480,13 @@ asio::awaitable<void> Consumer::stop() {
   if (!impl->started || impl->stopped) co_return;
   impl->stopped = true;
   impl->stopping = true;
-  // Wakes the dispatcher if it waits for a message; one being handled is finished first.
-  impl->channel.close();
+  // Wakes the dispatcher and the lanes where they wait for a message; messages being handled are
+  // finished first, queued ones are left uncommitted.
+  impl->close_queues();
   asio::steady_timer timer(impl->io, impl->config.stop_timeout);
-  auto dispatched =
-      co_await (impl->dispatch_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
-                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (dispatched.index() != 0)
+  auto finished = co_await (impl->tasks_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
+                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (finished.index() != 0)
     spdlog::warn("kafka consumer {}: handler still running at stop", impl->config.group_id);
   impl->stop_polling = true;
   timer.expires_after(impl->config.stop_timeout);

@@ -1,12 +1,22 @@
-// Against a real broker (KAFKA_BROKERS): envelope round trip, poison messages and retries to DLQ.
+// Against a real broker (KAFKA_BROKERS): envelope round trip, poison messages and retries to DLQ,
+// per-key order and commits under concurrent handling.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
 
+#include "in_flight_offsets.hpp"
 #include "platform/ids.hpp"
 #include "platform/kafka/admin.hpp"
 #include "platform/kafka/consumer.hpp"
@@ -55,6 +65,23 @@ std::vector<Message> read_raw(const std::string& topic, std::size_t count) {
   return out;
 }
 
+// The group's committed offset of topic[partition], RdKafka::Topic::OFFSET_INVALID if none.
+std::int64_t committed_offset(const std::string& group, const std::string& topic,
+                              std::int32_t partition) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  conf->set("bootstrap.servers", testing::kafka_brokers(), err);
+  conf->set("group.id", group, err);
+  conf->set("enable.auto.commit", "false", err);
+  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), err));
+  std::vector<RdKafka::TopicPartition*> parts{RdKafka::TopicPartition::create(topic, partition)};
+  const auto result = c->committed(parts, 10000);
+  const auto offset = result == RdKafka::ERR_NO_ERROR ? parts[0]->offset() : -2;
+  RdKafka::TopicPartition::destroy(parts);
+  c->close();
+  return offset;
+}
+
 struct Seen {
   std::vector<CloudEvent> events;
   std::vector<std::string> trace_ids;
@@ -79,6 +106,76 @@ Handler recorder(std::shared_ptr<Seen> seen) {
 CloudEvent make_event(const std::string& topic, const std::string& session) {
   return testing::test_event(topic, session, "CartItemAdded", "/checkout/cart",
                              R"({"session_id":")" + session + R"("})");
+}
+
+// Publishes `events` one after the other, so each key's events are in the topic in this order.
+asio::awaitable<void> publish_all(Producer& producer, std::vector<CloudEvent> events) {
+  for (const auto& e : events) {
+    auto status = co_await producer.publish(e);
+    EXPECT_TRUE(status) << (status ? "" : status.error().message);
+  }
+}
+
+asio::awaitable<void> sleep_for(milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(d);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+struct Ordered {
+  std::mutex mutex;                   // the io_context may run on several threads
+  std::map<std::string, int> seq_of;  // event id -> its sequence number within its key
+  std::map<std::string, std::vector<int>> by_key;
+  std::mt19937 rng{20260101};
+};
+
+asio::awaitable<Status> record_after_random_pause(std::shared_ptr<Ordered> seen, CloudEvent event) {
+  milliseconds pause{};
+  {
+    std::lock_guard lock(seen->mutex);
+    pause = milliseconds(seen->rng() % 4);
+  }
+  co_await sleep_for(pause);
+  std::lock_guard lock(seen->mutex);
+  seen->by_key[event.key].push_back(seen->seq_of.at(event.id));
+  co_return Status{};
+}
+
+struct Overlap {
+  int running = 0;
+  int max_running = 0;
+  std::size_t done = 0;
+};
+
+asio::awaitable<Status> count_overlap(std::shared_ptr<Overlap> overlap, CloudEvent) {
+  overlap->max_running = std::max(overlap->max_running, ++overlap->running);
+  co_await sleep_for(milliseconds(5));
+  --overlap->running;
+  ++overlap->done;
+  co_return Status{};
+}
+
+// Every event but the one with `slow_key` is recorded at once; that one waits for `release`.
+struct Gate {
+  std::string slow_key;
+  bool release = false;
+  bool slow_started = false;
+  bool slow_returned = false;
+  std::vector<std::string> ids;
+};
+
+asio::awaitable<Status> hold_slow(std::shared_ptr<Gate> gate, CloudEvent event) {
+  if (event.key != gate->slow_key) {
+    gate->ids.push_back(event.id);
+    co_return Status{};
+  }
+  gate->slow_started = true;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  while (!gate->release && std::chrono::steady_clock::now() < deadline) {
+    co_await sleep_for(milliseconds(5));
+  }
+  gate->slow_returned = true;
+  co_return Status{};
 }
 
 class KafkaIntegration : public ::testing::Test {
@@ -183,6 +280,148 @@ TEST_F(KafkaIntegration, HandlerFailingEveryTimeEndsInDlqAfterRetries) {
   EXPECT_EQ(*find_header(dlq[0].headers, "traceparent"), event.traceparent);
   EXPECT_EQ(*find_header(dlq[0].headers, "dlq_error"), "downstream says no");
   EXPECT_EQ(dlq[0].value, event.data);
+}
+
+// Publishes 200 events of 10 keys, interleaved, and handles them with concurrency 8 on an
+// io_context run by `io_threads` threads, through a handler that pauses 0-3 ms at random.
+// Returns each key's sequence numbers in the order they were handled.
+std::map<std::string, std::vector<int>> handle_interleaved_keys(Producer& producer,
+                                                                const std::string& topic,
+                                                                int io_threads) {
+  asio::io_context io;
+  auto seen = std::make_shared<Ordered>();
+  std::vector<CloudEvent> events;
+  for (int i = 0; i < 200; ++i) {
+    events.push_back(make_event(topic, "key-" + std::to_string(i % 10)));
+    seen->seq_of[events.back().id] = i / 10;
+  }
+  testing::run(io, publish_all(producer, events));
+  auto config = testing::consumer_config("g-" + topic, {topic});
+  config.concurrency = 8;
+  Consumer consumer(
+      io, config, [seen](const CloudEvent& e) { return record_after_random_pause(seen, e); },
+      producer);
+  consumer.start();
+  auto work = asio::make_work_guard(io);
+  io.restart();  // testing::run left it stopped once it ran out of work
+  std::vector<std::thread> threads;
+  for (int i = 0; i < io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+  auto handle_all = [&]() -> asio::awaitable<bool> {
+    const bool all =
+        co_await platform::testing::eventually_async(io, [&] { return consumer.handled() == 200; });
+    co_await consumer.stop();
+    co_return all;
+  };
+  auto handled_all = asio::co_spawn(io, handle_all(), asio::use_future);
+  EXPECT_TRUE(handled_all.get());
+  work.reset();
+  for (auto& t : threads) t.join();
+  std::lock_guard lock(seen->mutex);
+  return seen->by_key;
+}
+
+void expect_every_key_once_in_order(const std::map<std::string, std::vector<int>>& by_key) {
+  ASSERT_EQ(by_key.size(), 10u);
+  std::vector<int> expected(20);
+  for (int i = 0; i < 20; ++i) expected[i] = i;
+  for (const auto& [key, seqs] : by_key) EXPECT_EQ(seqs, expected) << key;
+}
+
+TEST_F(KafkaIntegration, EachKeyIsHandledInOrderWhileKeysRunConcurrently) {
+  expect_every_key_once_in_order(handle_interleaved_keys(producer_, topic_, 1));
+}
+
+TEST_F(KafkaIntegration, EachKeyIsHandledInOrderWithSeveralIoThreads) {
+  expect_every_key_once_in_order(handle_interleaved_keys(producer_, topic_, 3));
+}
+
+// Runs 64 events of 64 keys through a handler that takes 5 ms; returns the most calls at once.
+int most_handlers_at_once(asio::io_context& io, Producer& producer, const std::string& topic,
+                          std::size_t concurrency) {
+  std::vector<CloudEvent> events;
+  for (int i = 0; i < 64; ++i) events.push_back(make_event(topic, "key-" + std::to_string(i)));
+  auto overlap = std::make_shared<Overlap>();
+  auto config = testing::consumer_config("g-" + topic, {topic});
+  config.concurrency = concurrency;
+  Consumer consumer(
+      io, config, [overlap](const CloudEvent& e) { return count_overlap(overlap, e); }, producer);
+  testing::run(io, publish_all(producer, events));
+  consumer.start();
+  testing::run(io, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io, [&] { return consumer.handled() == 64; }));
+    co_await consumer.stop();
+  }());
+  EXPECT_EQ(overlap->done, 64u);
+  return overlap->max_running;
+}
+
+TEST_F(KafkaIntegration, HandlersOfDifferentKeysRunAtOnceUpToTheConcurrency) {
+  const int most = most_handlers_at_once(io_, producer_, topic_, 8);
+  EXPECT_GT(most, 1);
+  EXPECT_LE(most, 8);
+}
+
+TEST_F(KafkaIntegration, ConcurrencyOneHandlesOneMessageAtATime) {
+  EXPECT_EQ(most_handlers_at_once(io_, producer_, topic_, 1), 1);
+}
+
+TEST_F(KafkaIntegration, CommitStopsBeforeAnUnfinishedMessageWhichComesAgain) {
+  // 20 events on partition 0; the one at offset 5 hangs in its handler while the others, all on
+  // other lanes, finish.
+  constexpr std::size_t kLanes = 4;
+  constexpr std::int64_t kSlowOffset = 5;
+  auto gate = std::make_shared<Gate>();
+  gate->slow_key = "slow";
+  std::vector<CloudEvent> events;
+  for (int k = 0; events.size() < 20; ++k) {
+    if (static_cast<std::int64_t>(events.size()) == kSlowOffset) {
+      events.push_back(make_event(topic_, gate->slow_key));
+      continue;
+    }
+    const auto key = "key-" + std::to_string(k);
+    if (detail::lane_of(key, 0, kLanes) == detail::lane_of(gate->slow_key, 0, kLanes)) continue;
+    events.push_back(make_event(topic_, key));
+  }
+  const auto group = "g-" + topic_;
+  auto config = testing::consumer_config(group, {topic_});
+  config.concurrency = kLanes;
+  config.stop_timeout = milliseconds(500);  // gives up on the hanging handler
+  Consumer first(
+      io_, config, [gate](const CloudEvent& e) { return hold_slow(gate, e); }, producer_);
+  first.start();
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    for (const auto& e : events) {
+      auto message = to_message(e);
+      message.partition = 0;
+      EXPECT_TRUE(co_await producer_.send(message));
+    }
+    EXPECT_TRUE(co_await platform::testing::eventually_async(
+        io_, [&] { return gate->slow_started && gate->ids.size() == 19; }));
+    co_await first.stop();
+  }());
+  EXPECT_EQ(first.handled(), 19u);
+  EXPECT_EQ(committed_offset(group, topic_, 0), kSlowOffset);
+
+  auto seen = std::make_shared<Seen>();
+  Consumer second(io_, testing::consumer_config(group, {topic_}), recorder(seen), producer_);
+  second.start();
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return second.handled() == 15; }));
+    co_await second.stop();
+    gate->release = true;  // lets the first consumer's handler return while io_ still runs
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return gate->slow_returned; }));
+  }());
+  std::vector<std::string> again;
+  for (const auto& e : seen->events) again.push_back(e.id);
+  std::vector<std::string> expected;
+  for (std::size_t i = kSlowOffset; i < events.size(); ++i) expected.push_back(events[i].id);
+  std::sort(again.begin(), again.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(again, expected);  // the slow event and everything after it, once each
+  EXPECT_EQ(committed_offset(group, topic_, 0), 20);
 }
 
 TEST_F(KafkaIntegration, PublishToMissingTopicFailsWithinDeadline) {

@@ -152,6 +152,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     bool want_write = false;
     bool read_armed = false;
     bool write_armed = false;
+    bool flush_posted = false;
   };
 
   Impl(asio::io_context& io, RedisConfig cfg)
@@ -201,7 +202,11 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   static void hook_add_write(void* data) {
     Conn& c = conn_of(data);
     c.want_write = true;
-    c.impl->arm_write(c);
+    if (c.connected) {
+      c.impl->post_flush(c);
+    } else {
+      c.impl->arm_write(c);  // a connect in progress completes when the socket turns writable
+    }
   }
   static void hook_del_write(void* data) { conn_of(data).want_write = false; }
   static void hook_cleanup(void* data) {
@@ -223,6 +228,20 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
           redisAsyncHandleRead(conn->ctx);
           if (conn->ctx != nullptr && conn->want_read) self->arm_read(*conn);
         }));
+  }
+
+  // Writes what hiredis has buffered once the handlers ready now have run, so the commands of
+  // every request handled in this turn of the event loop leave in one write (no wait for the
+  // socket to turn writable: it nearly always is; if the write is partial, fall back to waiting).
+  void post_flush(Conn& c) {
+    if (c.flush_posted || c.write_armed || c.ctx == nullptr) return;
+    c.flush_posted = true;
+    asio::post(strand, [self = shared_from_this(), conn = c.shared_from_this()] {
+      conn->flush_posted = false;
+      if (conn->ctx == nullptr || !conn->want_write) return;
+      redisAsyncHandleWrite(conn->ctx);
+      if (conn->ctx != nullptr && conn->want_write) self->arm_write(*conn);
+    });
   }
 
   void arm_write(Conn& c) {

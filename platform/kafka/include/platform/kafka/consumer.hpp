@@ -4,17 +4,27 @@
 // overflow, and above 64 x channel_capacity waiting messages the poll thread pauses its partitions
 // (back-pressure) until half of them were handled.
 //
-// Delivery: at least once. Messages are handled one at a time in arrival order (so each
-// partition's order is kept); an offset is committed only after the handler returned ok, or after
-// the message went to the dead-letter topic "<topic>.dlq". Handlers must be idempotent in effect
-// (see platform/outbox/dedupe.hpp).
+// Delivery: at least once, in order per key. A dispatcher routes each message by a hash of its key
+// (of its partition when the key is empty) to one of `concurrency` lanes, each a small bounded
+// queue whose messages are handled one at a time in arrival order; the lanes run concurrently.
+// So the events of one key (of one partition, for empty keys) are handled in order, one after
+// the other, while other keys go ahead. A slow or retried message holds up its own lane, and
+// the others only once its lane's queue is full (the dispatcher waits for room).
+// concurrency 1 handles every message one at a time in arrival order. A partition's offset is
+// committed only up to its lowest message in flight (dispatched, not yet handled ok or sent to
+// the dead-letter topic "<topic>.dlq"), so a restart may deliver again what was handled behind
+// an unfinished message: handlers must be idempotent in effect (see platform/outbox/dedupe.hpp).
+// Messages from before a rebalance are dropped if not yet started (the partition's next owner
+// reads them again) and commit nothing when they finish.
 // Errors: a handler error is retried `handler_retries` times with exponential backoff starting at
 // `retry_backoff`; then, or at once for a poison message (no valid CloudEvents headers), the
 // original record goes to "<topic>.dlq" with its headers plus dlq_error, dlq_original_topic,
 // dlq_original_partition and dlq_original_offset. If the DLQ publish fails the offset is not
 // committed and the message is retried.
 // While a handler runs, the log trace id is the event's traceparent trace id.
-// Thread-safety: start() and stop() from one thread; the handler runs on the io_context.
+// Thread-safety: start() and stop() from one thread. The handler runs on the io_context, called
+// concurrently for different keys (up to `concurrency` calls at once; in parallel when several
+// threads run the io_context), so what its calls share must be safe for that.
 // Metrics: kafka_consumed_total{topic,result=ok|retry|dlq|poison}, kafka_dlq_total{topic},
 // kafka_consumer_lag{topic,partition} (librdkafka statistics, every lag_interval).
 #include <boost/asio/awaitable.hpp>
@@ -44,19 +54,25 @@ struct ConsumerConfig {
   std::chrono::milliseconds heartbeat_interval{1000};
   // fetch.wait.max.ms: 100 ms bounds the delivery latency of a quiet topic.
   std::chrono::milliseconds fetch_wait_max{100};
+  // Lanes handling messages at once (by key, see above); 1 handles one message at a time.
+  std::size_t concurrency = 16;
   int handler_retries = 3;
   std::chrono::milliseconds retry_backoff{100};
   std::size_t channel_capacity = 64;
   int prefetch_kbytes = 4096;  // queued.max.messages.kbytes
   std::chrono::milliseconds lag_interval{5000};
-  // Upper bound for stop(): finishing the message in hand, committing and leaving the group.
+  // How often handled progress is committed (and always on stop and rebalance); a crash may
+  // deliver again up to this much of what was handled.
+  std::chrono::milliseconds commit_interval{200};
+  // Upper bound for stop(): finishing the messages in hand, committing and leaving the group.
   std::chrono::milliseconds stop_timeout{15000};
 
   // KAFKA_BROKERS (127.0.0.1:9092), KAFKA_SESSION_TIMEOUT_MS (10000),
   // KAFKA_HEARTBEAT_INTERVAL_MS (1000), KAFKA_FETCH_WAIT_MAX_MS (100),
-  // KAFKA_HANDLER_RETRIES (3), KAFKA_RETRY_BACKOFF_MS (100), KAFKA_CONSUMER_CHANNEL (64),
-  // KAFKA_PREFETCH_KBYTES (4096),
-  // KAFKA_LAG_INTERVAL_MS (5000). auto.offset.reset is always earliest.
+  // KAFKA_HANDLER_CONCURRENCY (16, 1..1024), KAFKA_HANDLER_RETRIES (3),
+  // KAFKA_RETRY_BACKOFF_MS (100), KAFKA_CONSUMER_CHANNEL (64), KAFKA_PREFETCH_KBYTES (4096),
+  // KAFKA_LAG_INTERVAL_MS (5000), KAFKA_COMMIT_INTERVAL_MS (200). auto.offset.reset is always
+  // earliest.
   static ConsumerConfig from_env(std::string group_id, std::vector<std::string> topics = {});
 };
 
@@ -67,14 +83,17 @@ class Consumer {
  public:
   // `dlq` publishes dead-letter copies; `io`, `dlq` and the handler's captures must outlive this.
   Consumer(boost::asio::io_context& io, ConsumerConfig config, Handler handler, Producer& dlq);
-  ~Consumer();  // stops abruptly (no commit of the message in hand) if stop() was not awaited
+  ~Consumer();  // stops abruptly (no commit of the messages in hand) if stop() was not awaited
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
-  // Joins the group and starts handling. Throws std::runtime_error on bad librdkafka config.
+  // Joins the group and starts handling. Throws std::runtime_error on bad librdkafka config or a
+  // concurrency outside 1..1024.
   void start();
-  // Graceful: lets the handler call in progress finish (no further retries), commits what was
-  // handled, closes the consumer (leaves the group). Bounded by stop_timeout. Idempotent.
+  // Graceful: stops taking messages, lets the handler calls in progress finish (no further
+  // retries), commits what was handled (up to each partition's first unfinished message), closes
+  // the consumer (leaves the group). Queued messages not yet started are left uncommitted. Bounded
+  // by stop_timeout. Idempotent.
   boost::asio::awaitable<void> stop();
 
   // Messages handled to completion (ok or dead-lettered) since start(); for tests and readiness.
