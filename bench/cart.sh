@@ -4,15 +4,22 @@
 # settings. Prints req/s, p50/p99, the ratios and the cart's peak resident memory under load.
 # Targets (2 cores): GET >= 0.5x trivial; POST >= 10000 req/s with p99 < 10 ms; RSS < 50 MB.
 #
+# Phases: fill (unmeasured: every GET user gets BENCH_CART_LINES adds), settle, trivial route,
+# GET over the filled carts, POST over fresh users, settle (how long the cart needed to publish
+# and enrich the burst). Settling waits for the outbox and the consumer lag to reach zero, so one
+# phase's background work does not land in the next one's figures. The users' data is deleted
+# at the end.
+#
 # Needs the dev stack (./dev bench starts it): cart_service on CART_URL with the sample catalog.
-# Env: CART_URL (http://127.0.0.1:8101), BENCH_USERS (20000: a 10 s POST phase leaves carts of
-#      about 4 lines, a typical cart), WRK_THREADS (2), WRK_CONNECTIONS (64),
+# Env: CART_URL (http://127.0.0.1:8101), BENCH_USERS (20000 for each of GET and POST),
+#      BENCH_CART_LINES (5: a typical cart), WRK_THREADS (2), WRK_CONNECTIONS (64),
 #      WRK_DURATION (10s), WRK_WARMUP (2s).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cart_url="${CART_URL:-http://127.0.0.1:8101}"
 users="${BENCH_USERS:-20000}"
+cart_lines="${BENCH_CART_LINES:-5}"
 wrk_threads="${WRK_THREADS:-2}"
 connections="${WRK_CONNECTIONS:-64}"
 duration="${WRK_DURATION:-10s}"
@@ -32,19 +39,21 @@ cart_pid="$(cat "$cart_pid_file" 2>/dev/null || pgrep -f services/cart/cart_serv
 work="$(mktemp -d /tmp/cart_bench.XXXXXX)"
 selftest_pid=""
 sampler_pid=""
-user_prefix="bench-user-$RANDOM-"
+run_id="$RANDOM"
+post_prefix="bench-post-$run_id-"
+get_prefix="bench-get-$run_id-"
 # Deletes what the run wrote for its users (views, counters, streams, holder entries), so that
 # repeated runs do not grow the dev Redis (and its AOF rewrites) without end.
 forget_bench_users() {
-  python3 - "$user_prefix" "$users" "$work/skus" <<'PY' | redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6390}" --pipe > /dev/null
+  python3 - "$post_prefix,$get_prefix" "$users" "$work/skus" <<'PY' | redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6390}" --pipe > /dev/null
 import sys
-prefix, count, skus = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read().split()
+prefixes, count, skus = sys.argv[1].split(","), int(sys.argv[2]), open(sys.argv[3]).read().split()
 def command(*args):
     out = [f"*{len(args)}\r\n"]
     for a in args:
         out.append(f"${len(a.encode())}\r\n{a}\r\n")
     sys.stdout.write("".join(out))
-users = [f"{prefix}{i}" for i in range(count)]
+users = [f"{prefix}{i}" for prefix in prefixes for i in range(count)]
 for u in users:
     command("UNLINK", f"cart:view:{{{u}}}", f"cart:counter:{{{u}}}", f"cart:events:{{{u}}}")
 for sku in skus:
@@ -60,7 +69,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$dev_token" --many "$user_prefix" "$users" > "$work/tokens"
+"$dev_token" --many "$post_prefix" "$users" > "$work/post_tokens"
+"$dev_token" --many "$get_prefix" "$users" > "$work/get_tokens"
 python3 - "$repo/tools/catalog/sample_catalog.jsonl" > "$work/skus" <<'PY'
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
@@ -96,19 +106,24 @@ run() {
        /Non-2xx/ {bad=$NF} END {printf "%s %s %s %s\n", rps, p50, p99, bad+0}' "$work/$name.out"
 }
 
-# Waits until the cart has published everything and enriched every added line (outbox empty,
-# no consumer lag), so that one phase's background work does not land in the next phase's
-# figures; prints how long that took.
+# Waits until the cart has published everything and enriched every added line: the outbox
+# backlog and the consumer lag at zero for 6 s in a row (the lag gauge is refreshed every 5 s),
+# so that one phase's background work does not land in the next phase's figures; prints how
+# long it took until that quiet streak began.
 settle() {
-  local started=$SECONDS deadline=$((SECONDS + ${SETTLE_TIMEOUT:-300}))
+  local started=$SECONDS deadline=$((SECONDS + ${SETTLE_TIMEOUT:-300})) quiet_since=-1
   while ((SECONDS < deadline)); do
     local pending
     pending="$(curl -s "$cart_url/metrics" | awk '
       /^outbox_backlog\{stream="outbox:cart"\}/ {n += $2}
       /^kafka_consumer_lag\{topic="cart-events"/ {n += $2}
       END {print n + 0}')"
-    if [[ "$pending" == 0 ]]; then
-      echo "$((SECONDS - started))"
+    if [[ "$pending" != 0 ]]; then
+      quiet_since=-1
+    elif ((quiet_since < 0)); then
+      quiet_since=$SECONDS
+    elif ((SECONDS - quiet_since >= 6)); then
+      echo "$((quiet_since - started))"
       return
     fi
     sleep 1
@@ -117,19 +132,22 @@ settle() {
 }
 
 settled_before="$(settle)"
-read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
-read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/tokens" "$work/skus")"
-settled_after_post="$(settle)"
-read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/tokens" "$work/skus")"
-lines_per_cart="$(head -50 "$work/tokens" | while read -r token; do
+fill_result="$(python3 "$repo/bench/cart/fill_carts.py" "$cart_url" "$work/get_tokens" "$work/skus" \
+  "$cart_lines" || true)"
+settled_after_fill="$(settle)"
+lines_per_cart="$(shuf -n 50 "$work/get_tokens" | while read -r token; do
     curl -s "$cart_url/cart" -H "Authorization: Bearer $token"; echo
   done | python3 -c 'import json, sys
 counts = [json.loads(line)["line_count"] for line in sys.stdin if line.strip()]
 print(f"{sum(counts) / len(counts):.1f}")')"
+read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
+read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/get_tokens" "$work/skus")"
+read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/post_tokens" "$work/skus")"
+settled_after_post="$(settle)"
 rss_mb="$(awk '{printf "%.1f", $1 / 1024}' "$work/rss" 2>/dev/null || echo "?")"
-echo "the cart became idle ${settled_before}s after the start; after the POST phase the cart needed ${settled_after_post}s more to publish and enrich" \
-  "everything (outbox and consumer lag at 0); GET ran over carts of $lines_per_cart lines on average (50 sampled)"
-
+echo "the cart became idle ${settled_before}s after the start; the fill (${cart_lines} adds for each of" \
+  "$users users: $fill_result) settled in ${settled_after_fill}s; GET ran over carts of $lines_per_cart lines on average (50 sampled);" \
+  "after the POST burst the cart needed ${settled_after_post}s more to publish and enrich everything"
 echo "wrk -t$wrk_threads -c$connections -d$duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-18s %10s %9s %9s %8s\n' route "req/s" p50 p99 non-2xx
 printf '%-18s %10s %9s %9s %8s\n' "trivial /ping" "$t_rps" "$t_p50" "$t_p99" "$t_bad"
