@@ -3,11 +3,11 @@
 #include <jwt.h>
 #include <openssl/evp.h>
 
-#include <boost/json/parse.hpp>
 #include <array>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <mutex>

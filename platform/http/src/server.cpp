@@ -1,5 +1,8 @@
 #include "platform/http/server.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -20,11 +23,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <exception>

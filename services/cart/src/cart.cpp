@@ -1,8 +1,8 @@
 #include "cart.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 namespace cart {

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "platform/http/auth.hpp"
 #include "platform/http/router.hpp"
