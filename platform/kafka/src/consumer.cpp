@@ -219,31 +219,56 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
   bool offer(const Polled& p) { return channel.try_send(boost::system::error_code{}, Polled(p)); }
 
   void poll_loop() {
-    // Messages the channel had no room for. Pausing makes librdkafka drop what it prefetched and
-    // fetch again on resume, so it is kept for a real backlog: pause above a high-water mark,
-    // resume at half of it, while the remaining overflow still feeds the handler.
+    // Messages taken from librdkafka that the hand-over channel had no room for. Once the
+    // overflow holds a quarter of the prefetch budget, the loop stops taking messages and only
+    // hands over what it holds: librdkafka then keeps its prefetch and stops fetching by itself
+    // at queued.max.messages.kbytes. (Pausing the partitions instead would make it drop the
+    // prefetch and fetch it again on resume: a backlog then drains at a few thousand events/s.)
+    // consume() still runs every 100 ms to serve rebalances; should the handlers stall long
+    // enough for the overflow to reach the whole prefetch budget, the partitions are paused
+    // after all. Memory: at most about twice prefetch_kbytes of messages.
     std::deque<Polled> overflow;
-    const std::size_t high_water = config.channel_capacity * 64;
+    std::size_t overflow_bytes = 0;
+    const std::size_t budget = static_cast<std::size_t>(config.prefetch_kbytes) * 1024;
+    const auto bytes_of = [](const Polled& p) {
+      std::size_t bytes = 256 + p.message.key.size() + p.message.value.size();
+      for (const auto& [name, value] : p.message.headers) bytes += 64 + name.size() + value.size();
+      return bytes;
+    };
     auto next_commit = std::chrono::steady_clock::now();
+    auto next_consume = next_commit;
     while (!stop_polling.load()) {
       // Progress is committed every commit_interval, not after every message: each commit is a
       // write on the broker, and at-least-once delivery only needs it eventually.
-      if (const auto now = std::chrono::steady_clock::now(); now >= next_commit) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_commit) {
         commit(false);
         next_commit = now + config.commit_interval;
       }
-      while (!overflow.empty() && offer(overflow.front())) overflow.pop_front();
-      if (overflow.size() >= high_water) {
+      while (!overflow.empty() && offer(overflow.front())) {
+        overflow_bytes -= bytes_of(overflow.front());
+        overflow.pop_front();
+      }
+      if (overflow_bytes >= budget) {
         set_paused(true);
-      } else if (overflow.size() <= high_water / 2) {
+      } else if (overflow_bytes <= budget / 8) {
         set_paused(false);
       }
-      const int timeout_ms = paused ? 20 : (overflow.empty() ? 100 : 1);
+      if (overflow_bytes >= budget / 4 && now < next_consume) {
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+        continue;
+      }
+      next_consume = now + std::chrono::milliseconds(100);
+      // While events wait in the overflow, come back within a millisecond to hand more over.
+      const int timeout_ms = overflow.empty() ? 100 : 1;
       std::unique_ptr<RdKafka::Message> m(consumer->consume(timeout_ms));
       switch (m->err()) {
         case RdKafka::ERR_NO_ERROR: {
           Polled polled{to_kit_message(*m), generation};
-          if (!overflow.empty() || !offer(polled)) overflow.push_back(std::move(polled));
+          if (!overflow.empty() || !offer(polled)) {
+            overflow_bytes += bytes_of(polled);
+            overflow.push_back(std::move(polled));
+          }
           break;
         }
         case RdKafka::ERR__TIMED_OUT:

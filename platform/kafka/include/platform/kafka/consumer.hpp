@@ -1,8 +1,10 @@
 #pragma once
 // A consumer-group member over a list of topics. A private thread polls librdkafka and hands
-// messages to the io_context through a bounded channel; what does not fit waits in a bounded
-// overflow, and above 64 x channel_capacity waiting messages the poll thread pauses its partitions
-// (back-pressure) until half of them were handled.
+// messages to the io_context through a bounded channel; what does not fit waits in a small
+// overflow, and while that is full the poll thread takes no more messages, so librdkafka stops
+// fetching at its prefetch bound (back-pressure without pausing the partitions, which would drop
+// the prefetch). Memory: at most about twice prefetch_kbytes of messages (librdkafka's prefetch
+// plus the overflow), plus what the lanes hold.
 //
 // Delivery: at least once, in order per key. A dispatcher routes each message by a hash of its key
 // (of its partition when the key is empty) to one of `concurrency` lanes, each a small bounded
