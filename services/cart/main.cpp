@@ -32,7 +32,7 @@ int rebuild_view(const std::string& user_id) {
   asio::io_context io;
   platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
   const auto config = cart::CartConfig::from_env();
-  cart::CartStore store(redis, config.outbox_stream);
+  cart::CartStore store(redis, config.outbox_stream, config.cart_ttl);
   platform::SystemClock clock;
   cart::CartService service(store, config, clock);
   auto rebuild = [&]() -> asio::awaitable<platform::Result<cart::Cart>> {
@@ -85,7 +85,7 @@ int serve() {
 
   asio::io_context front_io;
   platform::redis::RedisClient front_redis(front_io, platform::redis::RedisConfig::from_env());
-  cart::CartStore front_store(front_redis, config.outbox_stream);
+  cart::CartStore front_store(front_redis, config.outbox_stream, config.cart_ttl);
   cart::CartService front_service(front_store, config, clock);
   platform::idempotency::IdempotencyStore idempotency(front_redis, "cart:idempotency:");
   platform::http::Router router;
@@ -97,7 +97,7 @@ int serve() {
 
   asio::io_context back_io;
   platform::redis::RedisClient back_redis(back_io, platform::redis::RedisConfig::from_env());
-  cart::CartStore back_store(back_redis, config.outbox_stream);
+  cart::CartStore back_store(back_redis, config.outbox_stream, config.cart_ttl);
   cart::CartService back_service(back_store, config, clock);
   cart::EventHandlers handlers(back_service);
   platform::outbox::RedisOutboxRelay relay(back_io, back_redis, producer,

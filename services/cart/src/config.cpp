@@ -17,6 +17,7 @@ CartConfig CartConfig::from_env() {
   config.limits.max_lines = static_cast<std::size_t>(env::get_int("CART_MAX_LINES", 100, 1, 1000));
   config.low_stock_threshold = env::get_int("CART_LOW_STOCK_THRESHOLD", 3, 0, 1000000);
   config.commit_attempts = static_cast<int>(env::get_int("CART_COMMIT_ATTEMPTS", 16, 1, 1000));
+  config.cart_ttl = std::chrono::hours(24 * env::get_int("CART_TTL_DAYS", 30, 0, 3650));
   return config;
 }
 

@@ -12,7 +12,8 @@ using platform::make_error;
 using platform::redis::Reply;
 
 // ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
-// 7 #holder ops, then 5 values per stream entry, 9 per event (outbox_argv), 2 per holder op.
+// 7 #holder ops, 8 time to live in ms (0: none), then 5 values per stream entry, 9 per event
+// (outbox_argv), 2 per holder op.
 constexpr std::string_view kCommitLua = R"lua(
 -- The revision leads the view: read its first bytes, not the whole document.
 local head = redis.call('GETRANGE', KEYS[1], 0, 31)
@@ -21,7 +22,7 @@ if head ~= '' then revision = tonumber(string.match(head, '^{"revision":(%d+)'))
 if revision ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
-local i = 8
+local i = 9
 for _ = 1, tonumber(ARGV[5]) do
   redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
              'version', ARGV[i + 3], 'line', ARGV[i + 4])
@@ -35,6 +36,9 @@ for _ = 1, tonumber(ARGV[7]) do
   local key = 'cart:holders:{' .. ARGV[i + 1] .. '}'
   if ARGV[i] == '+' then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
   i = i + 2
+end
+if ARGV[8] ~= '0' then
+  for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], ARGV[8]) end
 end
 return 1
 )lua";
@@ -132,9 +136,11 @@ platform::Result<Cart> replay(const std::string& user_id, const std::vector<Stre
   return cart;
 }
 
-CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_stream)
+CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_stream,
+                     std::chrono::seconds cart_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
+      cart_ttl_(cart_ttl),
       commit_script_(platform::redis::Script::from_source(
           "cart_commit",
           std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))) {}
@@ -176,10 +182,14 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
   }
 
   std::vector<std::string> args{
-      std::to_string(before.revision),   view_to_json(cart, before.revision + 1),
-      std::to_string(cart.item_count()), cart.user_id,
-      std::to_string(entries.size()),    std::to_string(events.size()),
-      std::to_string(holder_ops.size())};
+      std::to_string(before.revision),
+      view_to_json(cart, before.revision + 1),
+      std::to_string(cart.item_count()),
+      cart.user_id,
+      std::to_string(entries.size()),
+      std::to_string(events.size()),
+      std::to_string(holder_ops.size()),
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl_).count())};
   for (const auto& entry : entries) {
     args.emplace_back(entry.kind);
     args.emplace_back(entry.remove ? "remove" : "upsert");
@@ -247,6 +257,14 @@ boost::asio::awaitable<platform::Status> CartStore::write_rebuilt(const Cart& ca
   std::vector<std::vector<std::string>> writes{
       {"SET", view_key(cart.user_id), view_to_json(cart, current.revision + 1)},
       {"SET", counter_key(cart.user_id), std::to_string(cart.item_count())}};
+  if (cart_ttl_.count() > 0) {  // a rebuild counts as a change: the cart lives cart_ttl again
+    const auto ms =
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl_).count());
+    for (const auto& key :
+         {view_key(cart.user_id), counter_key(cart.user_id), stream_key(cart.user_id)}) {
+      writes.push_back({"PEXPIRE", key, ms});
+    }
+  }
   PLATFORM_CO_TRY(auto reply, co_await redis_.pipeline(std::move(writes)));
   for (const auto& r : reply) {
     if (r.is_error()) co_return unexpected(r);

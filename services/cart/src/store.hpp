@@ -9,6 +9,7 @@
 // A commit is a compare-and-set on the view's revision: it fails (false) when another writer
 // committed since the view was loaded, and the caller loads again and retries.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,10 @@ std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after
 
 class CartStore {
  public:
-  CartStore(platform::redis::RedisClient& redis, std::string outbox_stream);
+  // `cart_ttl`: every change makes the user's view, counter and stream live this long again
+  // (abandoned carts expire); zero keeps them forever.
+  CartStore(platform::redis::RedisClient& redis, std::string outbox_stream,
+            std::chrono::seconds cart_ttl = {});
 
   // The stored view document, or the empty view when the user has no cart yet.
   boost::asio::awaitable<platform::Result<std::string>> view_json(std::string user_id);
@@ -68,6 +72,7 @@ class CartStore {
  private:
   platform::redis::RedisClient& redis_;
   std::string outbox_stream_;
+  std::chrono::seconds cart_ttl_;
   platform::redis::Script commit_script_;
 };
 

@@ -52,6 +52,7 @@ void CartServiceTest::start_service() {
           {"KAFKA_BROKERS", platform::testing::kafka_brokers()},
           {"KAFKA_GROUP_PREFIX", suffix_ + "-"},
           {"CART_MAX_LINES", "50"},
+          {"CART_TTL_DAYS", "2"},
           {"OUTBOX_POLL_INTERVAL_MS", "10"},
           {"LOG_LEVEL", "info"}},
       std::filesystem::temp_directory_path() / ("cart_service_" + suffix_ + ".log"));

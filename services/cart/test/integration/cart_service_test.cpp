@@ -141,6 +141,24 @@ TEST_F(CartApiTest, AddChangeAndRemoveKeepViewCounterAndStreamInStep) {
   }
 }
 
+TEST_F(CartApiTest, EveryChangeMakesTheCartLiveItsTimeToLiveAgain) {
+  // The fixture runs the service with CART_TTL_DAYS=2.
+  constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+  const auto tv_id = add("offer", tv_, 1);
+  const std::vector<std::string> keys{"cart:view:{" + user_ + "}", "cart:counter:{" + user_ + "}",
+                                      "cart:events:{" + user_ + "}"};
+  for (const auto& key : keys) {
+    const auto ttl = redis({"PTTL", key}).as_integer();
+    EXPECT_GT(ttl, kDayMs) << key;
+    EXPECT_LE(ttl, 2 * kDayMs) << key;
+  }
+  // An abandoned cart would expire; the next change gives it the full time again.
+  for (const auto& key : keys) redis({"PEXPIRE", key, "600000"});
+  auto patched = call(user_, "PATCH", "/cart/items/" + tv_id, R"({"quantity":2})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  for (const auto& key : keys) EXPECT_GT(redis({"PTTL", key}).as_integer(), kDayMs) << key;
+}
+
 TEST_F(CartApiTest, EventVersionsAreConsecutivePerSession) {
   const auto id = add("offer", tv_, 1);
   ASSERT_EQ(call(user_, "PATCH", "/cart/items/" + id, R"({"quantity":2})").status, 200);
