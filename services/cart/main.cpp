@@ -28,19 +28,28 @@ using namespace std::chrono_literals;
 
 constexpr std::uint16_t kDefaultPort = 8101;
 
+// A Redis connection on `io` and the cart's use cases over it.
+struct CartOnRedis {
+  CartOnRedis(asio::io_context& io, const cart::CartConfig& config, const platform::Clock& clock)
+      : redis(io, platform::redis::RedisConfig::from_env()),
+        store(redis, config.outbox_stream, config.cart_ttl),
+        service(store, config, clock) {}
+
+  platform::redis::RedisClient redis;
+  cart::CartStore store;
+  cart::CartService service;
+};
+
 int rebuild_view(const std::string& user_id) {
   asio::io_context io;
-  platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
-  const auto config = cart::CartConfig::from_env();
-  cart::CartStore store(redis, config.outbox_stream, config.cart_ttl);
   platform::SystemClock clock;
-  cart::CartService service(store, config, clock);
+  CartOnRedis cart(io, cart::CartConfig::from_env(), clock);
   auto rebuild = [&]() -> asio::awaitable<platform::Result<cart::Cart>> {
-    const bool connected = co_await redis.wait_connected(5s);
+    const bool connected = co_await cart.redis.wait_connected(5s);
     if (!connected) {
       co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
     }
-    co_return co_await service.rebuild_view(user_id);
+    co_return co_await cart.service.rebuild_view(user_id);
   };
   auto pending = asio::co_spawn(io, rebuild(), asio::use_future);
   // The Redis client keeps the io_context busy, so run it only until the rebuild is done.
@@ -53,14 +62,14 @@ int rebuild_view(const std::string& user_id) {
     std::cerr << "rebuild timed out\n";
     return 1;
   }
-  auto cart = pending.get();
-  redis.stop();
-  if (!cart) {
-    std::cerr << "rebuild failed: " << cart.error().message << "\n";
+  auto rebuilt = pending.get();
+  cart.redis.stop();
+  if (!rebuilt) {
+    std::cerr << "rebuild failed: " << rebuilt.error().message << "\n";
     return 1;
   }
-  std::cout << "rebuilt cart of " << user_id << ": " << cart->lines.size() << " lines, "
-            << cart->item_count() << " items, version " << cart->version << "\n";
+  std::cout << "rebuilt cart of " << user_id << ": " << rebuilt->lines.size() << " lines, "
+            << rebuilt->item_count() << " items, version " << rebuilt->version << "\n";
   return 0;
 }
 
@@ -84,23 +93,19 @@ int serve() {
   platform::SystemClock clock;
 
   asio::io_context front_io;
-  platform::redis::RedisClient front_redis(front_io, platform::redis::RedisConfig::from_env());
-  cart::CartStore front_store(front_redis, config.outbox_stream, config.cart_ttl);
-  cart::CartService front_service(front_store, config, clock);
-  platform::idempotency::IdempotencyStore idempotency(front_redis, "cart:idempotency:");
+  CartOnRedis front(front_io, config, clock);
+  platform::idempotency::IdempotencyStore idempotency(front.redis, "cart:idempotency:");
   platform::http::Router router;
-  cart::CartHttpApi api(front_service, idempotency);
+  cart::CartHttpApi api(front.service, idempotency);
   api.register_routes(router);
   platform::http::JwtVerifier verifier(platform::http::JwtConfig::from_env());
   platform::http::HttpServer server(front_io, platform::http::ServerConfig::from_env(kDefaultPort),
                                     router, &verifier);
 
   asio::io_context back_io;
-  platform::redis::RedisClient back_redis(back_io, platform::redis::RedisConfig::from_env());
-  cart::CartStore back_store(back_redis, config.outbox_stream, config.cart_ttl);
-  cart::CartService back_service(back_store, config, clock);
-  cart::EventHandlers handlers(back_service);
-  platform::outbox::RedisOutboxRelay relay(back_io, back_redis, producer,
+  CartOnRedis back(back_io, config, clock);
+  cart::EventHandlers handlers(back.service);
+  platform::outbox::RedisOutboxRelay relay(back_io, back.redis, producer,
                                            platform::outbox::RelayConfig::from_env("cart"));
   // KAFKA_GROUP_PREFIX lets tests run isolated instances against one broker.
   const auto group_prefix = platform::config::get_string("KAFKA_GROUP_PREFIX", "");
@@ -116,7 +121,7 @@ int serve() {
                                                 {cart::kCartTopic}),
       [&handlers](const platform::CloudEvent& e) { return handlers.on_cart_event(e); }, producer);
 
-  server.add_readiness_check("redis", [&front_redis] { return front_redis.ping(); });
+  server.add_readiness_check("redis", [&front] { return front.redis.ping(); });
   server.add_readiness_check(
       "kafka", [&producer]() -> asio::awaitable<bool> { co_return producer.brokers_reachable(); });
 
@@ -131,7 +136,7 @@ int serve() {
     co_await enrichment_consumer.stop();
     co_await catalog_consumer.stop();
     co_await relay.stop();
-    back_redis.stop();
+    back.redis.stop();
   };
   auto shutdown = [&]() -> asio::awaitable<void> {
     spdlog::info("shutting down");
@@ -140,7 +145,7 @@ int serve() {
     if (auto flushed = producer.flush(10s); !flushed) {
       spdlog::warn("producer flush: {}", flushed.error().message);
     }
-    front_redis.stop();
+    front.redis.stop();
   };
   platform::http::on_shutdown_signal(front_io,
                                      [&] { asio::co_spawn(front_io, shutdown(), asio::detached); });

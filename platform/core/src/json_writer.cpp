@@ -95,6 +95,10 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::value_or_null(const std::optional<std::string>& text) {
+  return text ? value(*text) : null();
+}
+
 JsonWriter& JsonWriter::raw(std::string_view json) {
   separate();
   out_.append(json);

@@ -15,6 +15,12 @@ TEST(JsonWriter, WritesNestedDocumentsWithCommasInTheRightPlaces) {
   EXPECT_EQ(out.text(), R"({"a":-12,"b":["x",{},[],null,true],"c":{"d":false}})");
 }
 
+TEST(JsonWriter, AnOptionalIsItsTextOrNull) {
+  JsonWriter out;
+  out.begin_array().value_or_null(std::nullopt).value_or_null(std::string("y")).end_array();
+  EXPECT_EQ(out.text(), R"([null,"y"])");
+}
+
 TEST(JsonWriter, EscapesWhatJsonRequiresAndKeepsUtf8) {
   const std::string tricky = "Pralka \"slim\" 7 kg\\ zażółć\n\t\x01 end";
   JsonWriter out;

@@ -216,7 +216,9 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     paused = pause;
   }
 
-  bool offer(const Polled& p) { return channel.try_send(boost::system::error_code{}, Polled(p)); }
+  // Hands `p` over without copying it. Asio's try_send leaves its arguments alone when it
+  // returns false (no room), so a refused message is still whole in `p`.
+  bool offer(Polled& p) { return channel.try_send(boost::system::error_code{}, std::move(p)); }
 
   void poll_loop() {
     // Messages taken from librdkafka that the hand-over channel had no room for. Once the
@@ -245,8 +247,10 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
         commit(false);
         next_commit = now + config.commit_interval;
       }
-      while (!overflow.empty() && offer(overflow.front())) {
-        overflow_bytes -= bytes_of(overflow.front());
+      while (!overflow.empty()) {
+        const auto bytes = bytes_of(overflow.front());
+        if (!offer(overflow.front())) break;
+        overflow_bytes -= bytes;
         overflow.pop_front();
       }
       if (overflow_bytes >= budget) {

@@ -311,8 +311,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       for (const auto& r : p.replies) (r.is_error() ? error_total : ok_total).inc();
       outcome = std::move(p.replies);
     }
-    complete(std::move(p.waiter), std::move(outcome));
-    p.waiter.completion = nullptr;
+    complete(std::move(p.waiter), std::move(outcome));  // leaves p.waiter.completion empty
   }
 
   // Replies come in command order, so the oldest command still waiting is at the front of

@@ -44,12 +44,7 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
         break;
       case ChangeKind::removed:
         write_line(data.key("line"), change.line);
-        data.key("removed_with_parent");
-        if (change.removed_with_parent) {
-          data.value(*change.removed_with_parent);
-        } else {
-          data.null();
-        }
+        data.key("removed_with_parent").value_or_null(change.removed_with_parent);
         break;
       case ChangeKind::quantity_changed:
         write_line(data.key("line"), change.line);

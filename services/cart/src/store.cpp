@@ -140,7 +140,8 @@ CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_str
                      std::chrono::seconds cart_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
-      cart_ttl_(cart_ttl),
+      cart_ttl_ms_(
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl).count())),
       commit_script_(platform::redis::Script::from_source(
           "cart_commit",
           std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))) {}
@@ -182,14 +183,10 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
   }
 
   std::vector<std::string> args{
-      std::to_string(before.revision),
-      view_to_json(cart, before.revision + 1),
-      std::to_string(cart.item_count()),
-      cart.user_id,
-      std::to_string(entries.size()),
-      std::to_string(events.size()),
-      std::to_string(holder_ops.size()),
-      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl_).count())};
+      std::to_string(before.revision),   view_to_json(cart, before.revision + 1),
+      std::to_string(cart.item_count()), cart.user_id,
+      std::to_string(entries.size()),    std::to_string(events.size()),
+      std::to_string(holder_ops.size()), cart_ttl_ms_};
   for (const auto& entry : entries) {
     args.emplace_back(entry.kind);
     args.emplace_back(entry.remove ? "remove" : "upsert");
@@ -257,12 +254,10 @@ boost::asio::awaitable<platform::Status> CartStore::write_rebuilt(const Cart& ca
   std::vector<std::vector<std::string>> writes{
       {"SET", view_key(cart.user_id), view_to_json(cart, current.revision + 1)},
       {"SET", counter_key(cart.user_id), std::to_string(cart.item_count())}};
-  if (cart_ttl_.count() > 0) {  // a rebuild counts as a change: the cart lives cart_ttl again
-    const auto ms =
-        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl_).count());
+  if (cart_ttl_ms_ != "0") {  // a rebuild counts as a change: the cart lives cart_ttl again
     for (const auto& key :
          {view_key(cart.user_id), counter_key(cart.user_id), stream_key(cart.user_id)}) {
-      writes.push_back({"PEXPIRE", key, ms});
+      writes.push_back({"PEXPIRE", key, cart_ttl_ms_});
     }
   }
   PLATFORM_CO_TRY(auto reply, co_await redis_.pipeline(std::move(writes)));

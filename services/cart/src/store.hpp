@@ -72,7 +72,7 @@ class CartStore {
  private:
   platform::redis::RedisClient& redis_;
   std::string outbox_stream_;
-  std::chrono::seconds cart_ttl_;
+  std::string cart_ttl_ms_;  // as the commands take it; "0": no expiry
   platform::redis::Script commit_script_;
 };
 

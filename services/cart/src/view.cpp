@@ -89,12 +89,8 @@ void write_line_fields(platform::JsonWriter& out, const CartLine& line) {
   out.key("sku").value(line.sku).key("name").value(line.name);
   out.key("category").value(line.category).key("unit_price");
   write_money(out, line.unit_price);
-  out.key("quantity").value(line.quantity).key("parent_item_id");
-  if (line.parent_item_id) {
-    out.value(*line.parent_item_id);
-  } else {
-    out.null();
-  }
+  out.key("quantity").value(line.quantity);
+  out.key("parent_item_id").value_or_null(line.parent_item_id);
   out.key("weight_g").value(line.weight_g).key("dimensions_mm").begin_object();
   out.key("width").value(line.dimensions_mm.width).key("height").value(line.dimensions_mm.height);
   out.key("depth").value(line.dimensions_mm.depth).end_object();

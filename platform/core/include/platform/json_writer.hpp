@@ -12,6 +12,7 @@
 // The writer does not check nesting: a key outside an object or an unbalanced end is the
 // caller's bug (unit tests catch them; parse what you wrote there).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,8 @@ class JsonWriter {
   JsonWriter& value(std::int64_t number);
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // The text, or null when there is none.
+  JsonWriter& value_or_null(const std::optional<std::string>& text);
   // A value that is already JSON text (e.g. a stored document), copied as it is.
   JsonWriter& raw(std::string_view json);
 
