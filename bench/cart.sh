@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the Cart: GET /cart and POST /cart/items over many users, 64 connections, against
 # the HTTP kit's trivial route (bench/http_selftest) measured in the same run with the same wrk
-# settings. Prints req/s, p50/p99, the ratios and the cart's peak resident memory under load.
+# settings and the same request script (bench/cart/cart_load.lua: each request carries one of
+# the users' tokens), so that the ratio compares services, not load-generator work. Prints req/s, p50/p99, the ratios and the cart's peak resident memory under load.
 # Targets (2 cores): GET >= 0.5x trivial; POST >= 10000 req/s with p99 < 10 ms; RSS < 50 MB.
 #
 # Phases: fill (unmeasured: every GET user gets BENCH_CART_LINES adds), settle, trivial route,
@@ -94,12 +95,10 @@ done
   done ) &
 sampler_pid=$!
 
-# run NAME URL [wrk script args...]: warm-up, measured run; prints "rps p50 p99 non2xx".
+# run NAME URL MODE TOKENS SKUS: warm-up, measured run; prints "rps p50 p99 non2xx".
 run() {
   local name="$1" url="$2"; shift 2
-  local script=()
-  (($#)) && script=(-s "$repo/bench/cart/cart_load.lua" "$url" -- "$@")
-  ((${#script[@]})) || script=("$url")
+  local script=(-s "$repo/bench/cart/cart_load.lua" "$url" -- "$@")
   wrk -t"$wrk_threads" -c"$connections" -d"$warmup" "${script[@]}" > /dev/null
   wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "${script[@]}" > "$work/$name.out"
   awk '/Requests\/sec:/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
@@ -140,7 +139,7 @@ lines_per_cart="$(shuf -n 50 "$work/get_tokens" | while read -r token; do
   done | python3 -c 'import json, sys
 counts = [json.loads(line)["line_count"] for line in sys.stdin if line.strip()]
 print(f"{sum(counts) / len(counts):.1f}")')"
-read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port/ping")"
+read -r t_rps t_p50 t_p99 t_bad <<< "$(run trivial "http://127.0.0.1:$port" ping "$work/get_tokens" "$work/skus")"
 read -r g_rps g_p50 g_p99 g_bad <<< "$(run get "$cart_url" get "$work/get_tokens" "$work/skus")"
 read -r p_rps p_p50 p_p99 p_bad <<< "$(run post "$cart_url" post "$work/post_tokens" "$work/skus")"
 settled_after_post="$(settle)"
