@@ -14,6 +14,7 @@
 #include "http_api.hpp"
 #include "platform/config.hpp"
 #include "platform/http/auth.hpp"
+#include "platform/http/give_way.hpp"
 #include "platform/http/server.hpp"
 #include "platform/kafka/admin.hpp"
 #include "platform/kafka/consumer.hpp"
@@ -105,21 +106,33 @@ int serve() {
   asio::io_context back_io;
   CartOnRedis back(back_io, config, clock);
   cart::EventHandlers handlers(back.service);
-  platform::outbox::RedisOutboxRelay relay(back_io, back.redis, producer,
-                                           platform::outbox::RelayConfig::from_env("cart"));
+  // While the front is busy, each relay batch and each event waits (boundedly) for it.
+  const platform::http::GiveWay give_way(server, platform::http::GiveWayConfig::from_env());
+  auto relay_config = platform::outbox::RelayConfig::from_env("cart");
+  relay_config.before_batch = [&give_way] {
+    return give_way.wait();
+  };
+  platform::outbox::RedisOutboxRelay relay(back_io, back.redis, producer, relay_config);
   // KAFKA_GROUP_PREFIX lets tests run isolated instances against one broker.
   const auto group_prefix = platform::config::get_string("KAFKA_GROUP_PREFIX", "");
   platform::kafka::Consumer catalog_consumer(
       back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-catalog",
                                                 {cart::kCatalogTopic}),
-      [&handlers](const platform::CloudEvent& e) { return handlers.on_catalog_event(e); },
+      [&](const platform::CloudEvent& e) -> asio::awaitable<platform::Status> {
+        co_await give_way.wait();
+        co_return co_await handlers.on_catalog_event(e);
+      },
       producer);
   platform::kafka::Consumer enrichment_consumer(
       back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-enrichment",
                                                 {cart::kCartTopic}),
-      [&handlers](const platform::CloudEvent& e) { return handlers.on_cart_event(e); }, producer);
+      [&](const platform::CloudEvent& e) -> asio::awaitable<platform::Status> {
+        co_await give_way.wait();
+        co_return co_await handlers.on_cart_event(e);
+      },
+      producer);
 
   server.add_readiness_check("redis", [&front] { return front.redis.ping(); });
   server.add_readiness_check(

@@ -284,6 +284,8 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   std::mutex connections_mutex;  // only on connect, disconnect, sweep and stop
   std::unordered_set<std::shared_ptr<Connection>> connections;
   std::atomic<std::size_t> active{0};
+  // Requests read and not yet answered (handler running or response being written).
+  std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   std::atomic<bool> sweeping{false};
   std::chrono::milliseconds sweep_interval{250};
@@ -305,6 +307,20 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
     std::lock_guard lock(connections_mutex);
     for (const auto& connection : connections) fn(connection);
   }
+};
+
+// Counts a request as in flight for its lifetime.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~InFlight() { count_.fetch_sub(1, std::memory_order_relaxed); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& count_;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -453,6 +469,7 @@ awaitable<void> Connection::run() {
     clear_deadline();
     RouteMetrics* metrics = nullptr;
     std::string traceparent;
+    const InFlight counted(server.in_flight);
     auto response = co_await handle(request, metrics, traceparent);
     const bool keep = keep_alive && !close_requested_ && !server.stopping.load();
     // Recorded before the write so that a client that has its answer also finds it counted.
@@ -777,6 +794,10 @@ void HttpServer::start() {
   asio::co_spawn(impl.strand, impl.accept_loop(), log_failure);
   asio::co_spawn(impl.strand, impl.sweep_loop(), log_failure);
   spdlog::info("http server listening on {}:{}", impl.config.host, port());
+}
+
+int HttpServer::requests_in_flight() const {
+  return impl_->in_flight.load(std::memory_order_relaxed);
 }
 
 std::uint16_t HttpServer::port() const {

@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "platform/http/give_way.hpp"
 #include "platform/http/problem.hpp"
 #include "platform/testing/run.hpp"
 
@@ -353,6 +354,79 @@ TEST_F(ServerTest, ThrowingHandlerIs500Problem) {
   EXPECT_EQ(response[bhttp::field::content_type], "application/problem+json");
   EXPECT_EQ(boost::json::parse(response.body()).at("status").as_int64(), 500);
   EXPECT_EQ(response.body().find("bug"), std::string::npos);  // no internals leak
+}
+
+// A route that answers only once `release` is set: keeps its request in flight.
+void add_held_route(Router& router, std::atomic<bool>& started, std::atomic<bool>& release) {
+  router.add("GET", "/held",
+             [&started, &release](Request) -> awaitable<Response> {
+               started = true;
+               co_await wait_for(release);
+               co_return Response{};
+             },
+             {.authenticated = false});
+}
+
+std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
+TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  add_held_route(router_, started, release);
+  start();
+  const GiveWay give_way(*server_, {.busy_at = 1, .max_wait = 5s, .recheck = 5ms});
+  EXPECT_EQ(server_->requests_in_flight(), 0);
+  EXPECT_FALSE(give_way.server_busy());
+  auto idle_wait = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+  EXPECT_EQ(idle_wait.wait_for(1s), std::future_status::ready);  // not busy: no wait
+
+  std::future<void> background;
+  const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
+    co_await c.send(request("GET", "/held"));
+    co_await wait_for(started);
+    EXPECT_EQ(server_->requests_in_flight(), 1);
+    EXPECT_TRUE(give_way.server_busy());
+    background = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    asio::steady_timer pause(co_await asio::this_coro::executor, 100ms);
+    co_await pause.async_wait(use_awaitable);
+    EXPECT_EQ(background.wait_for(0s), std::future_status::timeout);  // still giving way
+    release = true;
+    co_return co_await c.read();
+  });
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(background.wait_for(2s), std::future_status::ready);
+  EXPECT_EQ(server_->requests_in_flight(), 0);
+}
+
+TEST_F(ServerTest, GiveWayWaitsNoLongerThanMaxWaitUnderSustainedLoad) {
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  add_held_route(router_, started, release);
+  start();
+  const GiveWay give_way(*server_, {.busy_at = 1, .max_wait = 150ms, .recheck = 5ms});
+  const GiveWay never(*server_, {.busy_at = 0});
+  std::chrono::milliseconds waited{};
+  std::chrono::milliseconds waited_when_disabled{};
+  const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
+    co_await c.send(request("GET", "/held"));
+    co_await wait_for(started);
+    const auto before = std::chrono::steady_clock::now();
+    co_await asio::co_spawn(io_, give_way.wait(), use_awaitable);
+    waited = elapsed_since(before);
+    const auto before_disabled = std::chrono::steady_clock::now();
+    co_await asio::co_spawn(io_, never.wait(), use_awaitable);
+    waited_when_disabled = elapsed_since(before_disabled);
+    EXPECT_EQ(server_->requests_in_flight(), 1);  // the request was in flight all along
+    release = true;
+    co_return co_await c.read();
+  });
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_GE(waited, 150ms);
+  EXPECT_LT(waited, 2s);
+  EXPECT_LT(waited_when_disabled, 50ms);
 }
 
 }  // namespace

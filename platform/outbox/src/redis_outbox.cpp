@@ -245,6 +245,7 @@ struct RedisOutboxRelay::Impl {
         co_await pause(config.poll_interval);
         continue;
       }
+      if (config.before_batch) co_await config.before_batch();
       auto batch = co_await relay_batch();
       if (batch == Batch::failed) {
         co_await pause(config.error_backoff);

@@ -257,5 +257,56 @@ TEST_F(OutboxIntegration, RelayKilledBetweenPublishAndDeleteDeliversOnceInEffect
   EXPECT_EQ(count, 1);  // ...applied once
 }
 
+
+TEST_F(OutboxIntegration, RelayReadsNothingUntilItsBeforeBatchHookCompletes) {
+  const auto stream = outbox_stream("giveway-" + suffix_);
+  auto event = make_event(topic_, "s-" + suffix_);
+  auto append = redis::Script::from_source(
+      "probe_append", std::string(outbox_lua_append()) + "return outbox_append_argv(KEYS[1], 1)\n");
+  auto backlog = [&]() -> asio::awaitable<std::int64_t> {
+    std::vector<std::string> xlen{"XLEN", stream};
+    auto r = co_await redis_.command(xlen);
+    co_return r ? r->as_integer() : -1;
+  };
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    std::vector<std::string> keys{stream};
+    auto r = co_await redis_.eval(append, keys, outbox_argv(event));
+    EXPECT_TRUE(r && !r->is_error());
+  }());
+
+  // The hook holds the relay (as GiveWay does while the service is busy) until released.
+  int hook_calls = 0;
+  bool released = false;
+  RelayConfig config;
+  config.stream = stream;
+  config.poll_interval = milliseconds(20);
+  config.before_batch = [&]() -> asio::awaitable<void> {
+    ++hook_calls;
+    asio::steady_timer timer(io_);
+    while (!released) {
+      timer.expires_after(milliseconds(10));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  };
+  RedisOutboxRelay relay(io_, redis_, producer_, config);
+  relay.start();
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await platform::testing::eventually_async(io_, [&] { return hook_calls == 1; }));
+    asio::steady_timer hold(io_, milliseconds(300));
+    co_await hold.async_wait(asio::use_awaitable);
+    EXPECT_EQ(co_await backlog(), 1);  // held: nothing published
+    released = true;
+    std::int64_t left = -1;
+    for (int i = 0; i < 250 && left != 0; ++i) {
+      left = co_await backlog();
+      asio::steady_timer pause(io_, milliseconds(20));
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+    EXPECT_EQ(left, 0);  // published and deleted once let through
+    EXPECT_GE(hook_calls, 2);  // and asked again before the next batch
+    co_await relay.stop();
+  }());
+}
+
 }  // namespace
 }  // namespace platform::outbox

@@ -66,6 +66,8 @@ class HttpServer {
   void start();
   // The bound port (after start()).
   std::uint16_t port() const;
+  // Requests read and not yet answered, on all threads (for background work to give way).
+  int requests_in_flight() const;
 
   // Graceful stop: stop accepting, close idle connections, let in-flight requests finish (their
   // connections then close), and after shutdown_timeout close whatever is left. Completes when

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,9 @@ struct RelayConfig {
   std::chrono::milliseconds poll_interval{50};  // how often an empty stream is read again
   std::chrono::milliseconds lease_ttl{5000};
   std::chrono::milliseconds error_backoff{500};  // after a Redis or publish failure
+  // Awaited before each batch is read, e.g. to give way to requests (platform::http::GiveWay);
+  // empty: none. Not set by from_env.
+  std::function<boost::asio::awaitable<void>()> before_batch;
 
   // OUTBOX_BATCH (100), OUTBOX_POLL_INTERVAL_MS (50), OUTBOX_LEASE_MS (5000),
   // OUTBOX_ERROR_BACKOFF_MS (500).
