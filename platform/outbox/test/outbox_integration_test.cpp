@@ -257,7 +257,6 @@ TEST_F(OutboxIntegration, RelayKilledBetweenPublishAndDeleteDeliversOnceInEffect
   EXPECT_EQ(count, 1);  // ...applied once
 }
 
-
 TEST_F(OutboxIntegration, RelayReadsNothingUntilItsBeforeBatchHookCompletes) {
   const auto stream = outbox_stream("giveway-" + suffix_);
   auto event = make_event(topic_, "s-" + suffix_);
@@ -302,7 +301,7 @@ TEST_F(OutboxIntegration, RelayReadsNothingUntilItsBeforeBatchHookCompletes) {
       asio::steady_timer pause(io_, milliseconds(20));
       co_await pause.async_wait(asio::use_awaitable);
     }
-    EXPECT_EQ(left, 0);  // published and deleted once let through
+    EXPECT_EQ(left, 0);        // published and deleted once let through
     EXPECT_GE(hook_calls, 2);  // and asked again before the next batch
     co_await relay.stop();
   }());
