@@ -106,7 +106,7 @@ run() {
 }
 
 # Waits until the cart has published everything and enriched every added line: the outbox
-# backlog and the consumer lag at zero for 6 s in a row (the lag gauge is refreshed every 5 s),
+# backlog and the consumer lag at zero, and no Redis AOF rewrite running, for 6 s in a row (the lag gauge is refreshed every 5 s),
 # so that one phase's background work does not land in the next phase's figures; prints how
 # long it took until that quiet streak began.
 settle() {
@@ -117,6 +117,9 @@ settle() {
       /^outbox_backlog\{stream="outbox:cart"\}/ {n += $2}
       /^kafka_consumer_lag\{topic="cart-events"/ {n += $2}
       END {print n + 0}')"
+    # A Redis append-only-file rewrite set off by the previous phase is its background work too.
+    pending=$((pending + $(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6390}" \
+      info persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress:/ {print $2 + 0}')))
     if [[ "$pending" != 0 ]]; then
       quiet_since=-1
     elif ((quiet_since < 0)); then

@@ -106,8 +106,8 @@ int serve() {
   asio::io_context back_io;
   CartOnRedis back(back_io, config, clock);
   cart::EventHandlers handlers(back.service);
-  // While the front is busy, each relay batch and each event waits (boundedly) for it.
-  const platform::http::GiveWay give_way(server, platform::http::GiveWayConfig::from_env());
+  // While the front is busy, relay batches and events go one at a time, a few milliseconds apart.
+  platform::http::GiveWay give_way(server, platform::http::GiveWayConfig::from_env());
   auto relay_config = platform::outbox::RelayConfig::from_env("cart");
   relay_config.before_batch = [&give_way] {
     return give_way.wait();

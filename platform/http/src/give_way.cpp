@@ -13,8 +13,8 @@ namespace platform::http {
 GiveWayConfig GiveWayConfig::from_env() {
   GiveWayConfig c;
   c.busy_at = static_cast<int>(config::get_int("BACKGROUND_GIVE_WAY_AT", c.busy_at, 0, 1000000));
-  c.max_wait = std::chrono::milliseconds(
-      config::get_int("BACKGROUND_MAX_WAIT_MS", c.max_wait.count(), 1, 60000));
+  c.pass_interval = std::chrono::milliseconds(
+      config::get_int("BACKGROUND_PASS_INTERVAL_MS", c.pass_interval.count(), 1, 60000));
   return c;
 }
 
@@ -25,15 +25,23 @@ bool GiveWay::server_busy() const {
   return config_.busy_at > 0 && server_.requests_in_flight() >= config_.busy_at;
 }
 
-boost::asio::awaitable<void> GiveWay::wait() const {
-  if (!server_busy()) co_return;
-  const auto deadline = std::chrono::steady_clock::now() + config_.max_wait;
+bool GiveWay::take_pass() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  auto next = next_pass_.load(std::memory_order_relaxed);
+  if (now < next) return false;
+  const auto interval =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(config_.pass_interval);
+  return next_pass_.compare_exchange_strong(next, now + interval.count(),
+                                            std::memory_order_relaxed);
+}
+
+boost::asio::awaitable<void> GiveWay::wait() {
+  if (!server_busy() || take_pass()) co_return;
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-  while (server_busy() && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(
-        config_.recheck, deadline - std::chrono::steady_clock::now()));
+  do {
+    timer.expires_after(config_.recheck);
     co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  }
+  } while (server_busy() && !take_pass());
 }
 
 }  // namespace platform::http

@@ -377,56 +377,63 @@ TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
   std::atomic<bool> release{false};
   add_held_route(router_, started, release);
   start();
-  const GiveWay give_way(*server_, {.busy_at = 1, .max_wait = 5s, .recheck = 5ms});
+  // A pass interval far beyond the test: only the end of the load lets the waiter through.
+  GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 60s, .recheck = 5ms});
   EXPECT_EQ(server_->requests_in_flight(), 0);
   EXPECT_FALSE(give_way.server_busy());
   auto idle_wait = asio::co_spawn(io_, give_way.wait(), asio::use_future);
   EXPECT_EQ(idle_wait.wait_for(1s), std::future_status::ready);  // not busy: no wait
 
-  std::future<void> background;
+  std::future<void> first;
+  std::future<void> second;
   const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
     co_await c.send(request("GET", "/held"));
     co_await wait_for(started);
     EXPECT_EQ(server_->requests_in_flight(), 1);
     EXPECT_TRUE(give_way.server_busy());
-    background = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    first = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    second = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    EXPECT_EQ(first.wait_for(1s), std::future_status::ready);  // the first pass goes at once
     asio::steady_timer pause(co_await asio::this_coro::executor, 100ms);
     co_await pause.async_wait(use_awaitable);
-    EXPECT_EQ(background.wait_for(0s), std::future_status::timeout);  // still giving way
+    EXPECT_EQ(second.wait_for(0s), std::future_status::timeout);  // the next waits its turn
     release = true;
     co_return co_await c.read();
   });
   EXPECT_EQ(response.result_int(), 200);
-  EXPECT_EQ(background.wait_for(2s), std::future_status::ready);
+  EXPECT_EQ(second.wait_for(2s), std::future_status::ready);  // load gone: through
   EXPECT_EQ(server_->requests_in_flight(), 0);
 }
 
-TEST_F(ServerTest, GiveWayWaitsNoLongerThanMaxWaitUnderSustainedLoad) {
+TEST_F(ServerTest, GiveWayLetsOneUnitThroughPerPassIntervalUnderSustainedLoad) {
   std::atomic<bool> started{false};
   std::atomic<bool> release{false};
   add_held_route(router_, started, release);
   start();
-  const GiveWay give_way(*server_, {.busy_at = 1, .max_wait = 150ms, .recheck = 5ms});
-  const GiveWay never(*server_, {.busy_at = 0});
-  std::chrono::milliseconds waited{};
-  std::chrono::milliseconds waited_when_disabled{};
+  GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 100ms, .recheck = 5ms});
+  GiveWay never(*server_, {.busy_at = 0});
+  std::chrono::milliseconds three_units{};
+  std::chrono::milliseconds when_disabled{};
   const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
     co_await c.send(request("GET", "/held"));
     co_await wait_for(started);
     const auto before = std::chrono::steady_clock::now();
-    co_await asio::co_spawn(io_, give_way.wait(), use_awaitable);
-    waited = elapsed_since(before);
+    auto a = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    auto b = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    auto c3 = asio::co_spawn(io_, give_way.wait(), asio::use_future);
+    for (auto* unit : {&a, &b, &c3}) EXPECT_EQ(unit->wait_for(3s), std::future_status::ready);
+    three_units = elapsed_since(before);
     const auto before_disabled = std::chrono::steady_clock::now();
     co_await asio::co_spawn(io_, never.wait(), use_awaitable);
-    waited_when_disabled = elapsed_since(before_disabled);
+    when_disabled = elapsed_since(before_disabled);
     EXPECT_EQ(server_->requests_in_flight(), 1);  // the request was in flight all along
     release = true;
     co_return co_await c.read();
   });
   EXPECT_EQ(response.result_int(), 200);
-  EXPECT_GE(waited, 150ms);
-  EXPECT_LT(waited, 2s);
-  EXPECT_LT(waited_when_disabled, 50ms);
+  EXPECT_GE(three_units, 200ms);  // passes at 0, 100 and 200 ms
+  EXPECT_LT(three_units, 2s);
+  EXPECT_LT(when_disabled, 50ms);
 }
 
 }  // namespace

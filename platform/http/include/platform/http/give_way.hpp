@@ -1,9 +1,11 @@
 #pragma once
 // Background work (outbox relays, event handlers) giving way to the requests a service's HTTP
 // server is answering. On a small machine the two compete for the same cores and the same Redis:
-// while the server is busy, each unit of background work waits a little, so customers are
-// answered first and the deferred work catches up as soon as the burst ends. The wait is
-// bounded, so background work still moves under sustained load.
+// while the server is busy, background work goes one unit at a time, one unit per pass interval
+// across all its actors (spread out, not in clumps that would stall requests), so customers are
+// answered first, the background still moves under sustained load, and it catches up at full
+// speed as soon as the burst ends.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 
@@ -14,12 +16,12 @@ class HttpServer;
 struct GiveWayConfig {
   // The server counts as busy from this many requests in flight; 0 never gives way.
   int busy_at = 16;
-  // The longest one unit of background work waits for the server to calm down.
-  std::chrono::milliseconds max_wait{100};
+  // While busy, one unit of background work (a relay batch, an event) proceeds per this interval.
+  std::chrono::milliseconds pass_interval{5};
   // How often a waiting unit looks again.
-  std::chrono::milliseconds recheck{5};
+  std::chrono::milliseconds recheck{2};
 
-  // BACKGROUND_GIVE_WAY_AT (16, 0 = never), BACKGROUND_MAX_WAIT_MS (100).
+  // BACKGROUND_GIVE_WAY_AT (16, 0 = never), BACKGROUND_PASS_INTERVAL_MS (5).
   static GiveWayConfig from_env();
 };
 
@@ -29,13 +31,16 @@ class GiveWay {
   GiveWay(const HttpServer& server, GiveWayConfig config);
 
   bool server_busy() const;
-  // Completes at once when the server is not busy, else when it is no longer busy or after
-  // max_wait, whichever comes first. Runs on the caller's executor.
-  boost::asio::awaitable<void> wait() const;
+  // Completes at once when the server is not busy; while it is, when this caller gets the next
+  // pass or the server calms down. Runs on the caller's executor; thread-safe.
+  boost::asio::awaitable<void> wait();
 
  private:
+  bool take_pass();
+
   const HttpServer& server_;
   GiveWayConfig config_;
+  std::atomic<std::chrono::steady_clock::rep> next_pass_{0};
 };
 
 }  // namespace platform::http
