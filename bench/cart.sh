@@ -106,9 +106,9 @@ run() {
 }
 
 # Waits until the cart has published everything and enriched every added line: the outbox
-# backlog and the consumer lag at zero, and no Redis AOF rewrite running, for 6 s in a row (the lag gauge is refreshed every 5 s),
-# so that one phase's background work does not land in the next phase's figures; prints how
-# long it took until that quiet streak began.
+# backlog and the consumer lag at zero, and no Redis AOF rewrite running, for 6 s in a row (the
+# lag gauge is refreshed every 5 s), so that one phase's background work does not land in the
+# next phase's figures; prints how long it took until that quiet streak began.
 settle() {
   local started=$SECONDS deadline=$((SECONDS + ${SETTLE_TIMEOUT:-300})) quiet_since=-1
   while ((SECONDS < deadline)); do
