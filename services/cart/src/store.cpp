@@ -20,14 +20,22 @@ local head = redis.call('GETRANGE', KEYS[1], 0, 31)
 local revision = 0
 if head ~= '' then revision = tonumber(string.match(head, '^{"revision":(%d+)')) or -1 end
 if revision ~= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], ARGV[3])
+-- SET with PX sets the time to live in the same call (a plain SET would drop it).
+if ARGV[8] ~= '0' then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
+  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[8])
+else
+  redis.call('SET', KEYS[1], ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[3])
+end
 local i = 9
 for _ = 1, tonumber(ARGV[5]) do
   redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
              'version', ARGV[i + 3], 'line', ARGV[i + 4])
   i = i + 5
 end
+-- After the XADDs: a cart's first change creates its stream.
+if ARGV[8] ~= '0' then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
 for _ = 1, tonumber(ARGV[6]) do
   outbox_append_argv(KEYS[4], i)
   i = i + 9
@@ -36,9 +44,6 @@ for _ = 1, tonumber(ARGV[7]) do
   local key = 'cart:holders:{' .. ARGV[i + 1] .. '}'
   if ARGV[i] == '+' then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
   i = i + 2
-end
-if ARGV[8] ~= '0' then
-  for k = 1, 3 do redis.call('PEXPIRE', KEYS[k], ARGV[8]) end
 end
 return 1
 )lua";
