@@ -17,11 +17,11 @@ struct GiveWayConfig {
   // The server counts as busy from this many requests in flight; 0 never gives way.
   int busy_at = 16;
   // While busy, one unit of background work (a relay batch, an event) proceeds per this interval.
-  std::chrono::milliseconds pass_interval{5};
+  std::chrono::milliseconds pass_interval{10};
   // How often a waiting unit looks again.
   std::chrono::milliseconds recheck{2};
 
-  // BACKGROUND_GIVE_WAY_AT (16, 0 = never), BACKGROUND_PASS_INTERVAL_MS (5).
+  // BACKGROUND_GIVE_WAY_AT (16, 0 = never), BACKGROUND_PASS_INTERVAL_MS (10).
   static GiveWayConfig from_env();
 };
 
