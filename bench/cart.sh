@@ -2,7 +2,8 @@
 # Benchmarks the Cart: GET /cart and POST /cart/items over many users, 64 connections, against
 # the HTTP kit's trivial route (bench/http_selftest) measured in the same run with the same wrk
 # settings and the same request script (bench/cart/cart_load.lua: each request carries one of
-# the users' tokens), so that the ratio compares services, not load-generator work. Prints req/s, p50/p99, the ratios and the cart's peak resident memory under load.
+# the users' tokens), so that the ratio compares services, not load-generator work. Prints
+# req/s, p50/p99, the ratios and the cart's peak resident memory under load.
 # Targets (2 cores): GET >= 0.5x trivial; POST >= 10000 req/s with p99 < 10 ms; RSS < 50 MB.
 #
 # Phases: fill (unmeasured: every GET user gets BENCH_CART_LINES adds), settle, trivial route,

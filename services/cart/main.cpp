@@ -41,6 +41,15 @@ struct CartOnRedis {
   cart::CartService service;
 };
 
+// `handle`, run once the front's requests have had their turn (see GiveWay).
+template <class Handle>
+platform::kafka::Handler after_giving_way(platform::http::GiveWay& give_way, Handle handle) {
+  return [&give_way, handle](const platform::CloudEvent& e) -> asio::awaitable<platform::Status> {
+    co_await give_way.wait();
+    co_return co_await handle(e);
+  };
+}
+
 int rebuild_view(const std::string& user_id) {
   asio::io_context io;
   platform::SystemClock clock;
@@ -121,19 +130,14 @@ int serve() {
       back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-catalog",
                                                 {cart::kCatalogTopic}),
-      [&](const platform::CloudEvent& e) -> asio::awaitable<platform::Status> {
-        co_await give_way.wait();
-        co_return co_await handlers.on_catalog_event(e);
-      },
+      after_giving_way(give_way,
+                       [&handlers](const auto& e) { return handlers.on_catalog_event(e); }),
       producer);
   platform::kafka::Consumer enrichment_consumer(
       back_io,
       platform::kafka::ConsumerConfig::from_env(group_prefix + "cart-enrichment",
                                                 {cart::kCartTopic}),
-      [&](const platform::CloudEvent& e) -> asio::awaitable<platform::Status> {
-        co_await give_way.wait();
-        co_return co_await handlers.on_cart_event(e);
-      },
+      after_giving_way(give_way, [&handlers](const auto& e) { return handlers.on_cart_event(e); }),
       producer);
 
   server.add_readiness_check("redis", [&front] { return front.redis.ping(); });

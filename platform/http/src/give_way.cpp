@@ -19,7 +19,10 @@ GiveWayConfig GiveWayConfig::from_env() {
 }
 
 GiveWay::GiveWay(const HttpServer& server, GiveWayConfig config)
-    : server_(server), config_(config) {}
+    : server_(server),
+      config_(config),
+      pass_interval_(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(config.pass_interval)) {}
 
 bool GiveWay::server_busy() const {
   return config_.busy_at > 0 && server_.requests_in_flight() >= config_.busy_at;
@@ -29,9 +32,7 @@ bool GiveWay::take_pass() {
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   auto next = next_pass_.load(std::memory_order_relaxed);
   if (now < next) return false;
-  const auto interval =
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(config_.pass_interval);
-  return next_pass_.compare_exchange_strong(next, now + interval.count(),
+  return next_pass_.compare_exchange_strong(next, now + pass_interval_.count(),
                                             std::memory_order_relaxed);
 }
 

@@ -356,27 +356,30 @@ TEST_F(ServerTest, ThrowingHandlerIs500Problem) {
   EXPECT_EQ(response.body().find("bug"), std::string::npos);  // no internals leak
 }
 
-// A route that answers only once `release` is set: keeps its request in flight.
-void add_held_route(Router& router, std::atomic<bool>& started, std::atomic<bool>& release) {
-  router.add("GET", "/held",
-             [&started, &release](Request) -> awaitable<Response> {
-               started = true;
-               co_await wait_for(release);
-               co_return Response{};
-             },
-             {.authenticated = false});
-}
+// Serves GET /held, which answers only once `release` is set: keeps its request in flight.
+class HeldRequestTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    router_.add("GET", "/held",
+                [this](Request) -> awaitable<Response> {
+                  started_ = true;
+                  co_await wait_for(release_);
+                  co_return Response{};
+                },
+                {.authenticated = false});
+    start();
+  }
+
+  std::atomic<bool> started_{false};
+  std::atomic<bool> release_{false};
+};
 
 std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                start);
 }
 
-TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
-  std::atomic<bool> started{false};
-  std::atomic<bool> release{false};
-  add_held_route(router_, started, release);
-  start();
+TEST_F(HeldRequestTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
   // A pass interval far beyond the test: only the end of the load lets the waiter through.
   GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 60s, .recheck = 5ms});
   EXPECT_EQ(server_->requests_in_flight(), 0);
@@ -391,7 +394,7 @@ TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
   };
   const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
     co_await c.send(request("GET", "/held"));
-    co_await wait_for(started);
+    co_await wait_for(started_);
     EXPECT_EQ(server_->requests_in_flight(), 1);
     EXPECT_TRUE(give_way.server_busy());
     first = asio::co_spawn(io_, give_way.wait(), asio::use_future);
@@ -400,7 +403,7 @@ TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
     co_await pause.async_wait(use_awaitable);
     // Whichever ran first took the pass at once; the other waits its turn.
     EXPECT_EQ(static_cast<int>(ready(first)) + static_cast<int>(ready(second)), 1);
-    release = true;
+    release_ = true;
     co_return co_await c.read();
   });
   EXPECT_EQ(response.result_int(), 200);
@@ -410,18 +413,14 @@ TEST_F(ServerTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
   EXPECT_EQ(server_->requests_in_flight(), 0);
 }
 
-TEST_F(ServerTest, GiveWayLetsOneUnitThroughPerPassIntervalUnderSustainedLoad) {
-  std::atomic<bool> started{false};
-  std::atomic<bool> release{false};
-  add_held_route(router_, started, release);
-  start();
+TEST_F(HeldRequestTest, GiveWayLetsOneUnitThroughPerPassIntervalUnderSustainedLoad) {
   GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 100ms, .recheck = 5ms});
   GiveWay never(*server_, {.busy_at = 0});
   std::chrono::milliseconds three_units{};
   std::chrono::milliseconds when_disabled{};
   const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
     co_await c.send(request("GET", "/held"));
-    co_await wait_for(started);
+    co_await wait_for(started_);
     const auto before = std::chrono::steady_clock::now();
     auto a = asio::co_spawn(io_, give_way.wait(), asio::use_future);
     auto b = asio::co_spawn(io_, give_way.wait(), asio::use_future);
@@ -432,7 +431,7 @@ TEST_F(ServerTest, GiveWayLetsOneUnitThroughPerPassIntervalUnderSustainedLoad) {
     co_await asio::co_spawn(io_, never.wait(), use_awaitable);
     when_disabled = elapsed_since(before_disabled);
     EXPECT_EQ(server_->requests_in_flight(), 1);  // the request was in flight all along
-    release = true;
+    release_ = true;
     co_return co_await c.read();
   });
   EXPECT_EQ(response.result_int(), 200);

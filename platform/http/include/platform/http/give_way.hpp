@@ -40,6 +40,7 @@ class GiveWay {
 
   const HttpServer& server_;
   GiveWayConfig config_;
+  std::chrono::steady_clock::duration pass_interval_;
   std::atomic<std::chrono::steady_clock::rep> next_pass_{0};
 };
 
