@@ -8,6 +8,7 @@
 #include "platform/config.hpp"
 #include "platform/http/server.hpp"
 #include "platform/log.hpp"
+#include "platform/process.hpp"
 
 namespace {
 // {"status":"ok","pad":"xxx"} padded to exactly `size` bytes (at least the unpadded size).
@@ -43,11 +44,11 @@ int main() {
     platform::http::HttpServer server(io, platform::http::ServerConfig::from_env(8190), router,
                                       nullptr);
     server.start();
-    platform::http::on_shutdown_signal(io, [&server] { server.stop(); });
+    platform::process::on_shutdown_signal(io, [&server] { server.stop(); });
     std::printf("http_selftest listening on port %u, body %zu bytes, %d threads\n", server.port(),
                 body.size(), threads);
     std::fflush(stdout);
-    platform::http::run_io(io, threads);
+    platform::process::run_io(io, threads);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "http_selftest: %s\n", e.what());

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 
 #include "platform/http/problem.hpp"
+#include "route_miss.hpp"
 
 namespace platform::http {
 namespace {
@@ -24,7 +26,24 @@ bool for_each_segment(std::string_view path, Fn&& fn) {
     path.remove_prefix(slash + 1);
   }
 }
+
+// The error of a result handler becomes its problem+json here, for every such route.
+boost::asio::awaitable<Response> respond(std::shared_ptr<const ResultHandler> handler,
+                                         Request request) {
+  std::string instance = request.path;
+  auto result = co_await (*handler)(std::move(request));
+  if (!result) co_return problem(result.error(), instance);
+  co_return std::move(*result);
+}
 }  // namespace
+
+Response route_miss(const RouteMatch& match, std::string_view path) {
+  if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    return method_not_allowed(match.allow, path);
+  }
+  return problem(
+      make_error(Errc::not_found, "no route for " + std::string(path), "route_not_found"), path);
+}
 
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/') {
@@ -50,6 +69,13 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
   }
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), options});
   compiled_.push_back(std::move(compiled));
+}
+
+void Router::add(std::string method, std::string pattern, ResultHandler handler,
+                 RouteOptions options) {
+  auto shared = std::make_shared<const ResultHandler>(std::move(handler));
+  add(std::move(method), std::move(pattern),
+      Handler([shared](Request request) { return respond(shared, std::move(request)); }), options);
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path,
@@ -114,17 +140,9 @@ RouteMatch Router::match(std::string_view method, std::string_view path,
 
 boost::asio::awaitable<Response> Router::dispatch(Request request) const {
   auto found = match(request.method, request.path, request.path_params);
-  switch (found.kind) {
-    case RouteMatch::Kind::found:
-      request.route = found.route->pattern;
-      co_return co_await found.route->handler(std::move(request));
-    case RouteMatch::Kind::method_not_allowed:
-      co_return method_not_allowed(found.allow, request.path);
-    case RouteMatch::Kind::not_found:
-      break;
-  }
-  co_return problem(make_error(Errc::not_found, "no route for " + request.path, "route_not_found"),
-                    request.path);
+  if (found.kind != RouteMatch::Kind::found) co_return route_miss(found, request.path);
+  request.route = found.route->pattern;
+  co_return co_await found.route->handler(std::move(request));
 }
 
 }  // namespace platform::http

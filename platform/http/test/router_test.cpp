@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <stdexcept>
+#include <type_traits>
 
 #include "platform/testing/run.hpp"
 
@@ -96,6 +97,81 @@ TEST(Router, MatchReportsRouteOptions) {
   EXPECT_FALSE(found.route->options.authenticated);
   ASSERT_EQ(params.size(), 1U);
   EXPECT_EQ(params[0].second, "payu");
+}
+
+TEST(Router, UnknownPathAndWrongMethodProblemsNameThePath) {
+  Router router;
+  router.add("GET", "/cart", echo("cart"));
+  const auto missing = boost::json::parse(call(router, "GET", "/nope").body).as_object();
+  EXPECT_EQ(missing.at("type").as_string(), "https://checkout.local/problems/route_not_found");
+  EXPECT_EQ(missing.at("instance").as_string(), "/nope");
+  const auto wrong = call(router, "PUT", "/cart");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(boost::json::parse(wrong.body).at("instance").as_string(), "/cart");
+}
+
+// A handler written as a plain lambda returning awaitable<Response>, and one returning
+// awaitable<Result<Response>>: each converts to exactly one of the two handler types, so
+// Router::add picks its overload without ambiguity.
+const auto kPlainLambda = [](Request) -> boost::asio::awaitable<Response> {
+  co_return Response{};
+};
+const auto kResultLambda = [](Request) -> boost::asio::awaitable<Result<Response>> {
+  co_return Response{};
+};
+static_assert(std::is_constructible_v<Handler, decltype(kPlainLambda)>);
+static_assert(!std::is_constructible_v<ResultHandler, decltype(kPlainLambda)>);
+static_assert(std::is_constructible_v<ResultHandler, decltype(kResultLambda)>);
+static_assert(!std::is_constructible_v<Handler, decltype(kResultLambda)>);
+static_assert(!std::is_constructible_v<ResultHandler, Handler>);
+
+TEST(Router, ResultHandlerAnswersItsValueOrItsErrorAsProblem) {
+  Router router;
+  router.add("GET", "/items/{id}", [](Request request) -> boost::asio::awaitable<Result<Response>> {
+    const auto id = request.path_param("id").value_or("");
+    if (id == "taken") {
+      co_return make_error(Errc::conflict, "item is taken", "item_taken");
+    }
+    if (id == "gone") co_return make_error(Errc::unavailable, "store down");
+    Response response;
+    response.status = 201;
+    response.body = std::string(id) + "|" + request.route;
+    co_return response;
+  });
+  const auto ok = call(router, "GET", "/items/7");
+  EXPECT_EQ(ok.status, 201);
+  EXPECT_EQ(ok.body, "7|/items/{id}");
+
+  const auto conflict = call(router, "GET", "/items/taken");
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(conflict.content_type, "application/problem+json");
+  const auto body = boost::json::parse(conflict.body).as_object();
+  EXPECT_EQ(body.at("type").as_string(), "https://checkout.local/problems/item_taken");
+  EXPECT_EQ(body.at("detail").as_string(), "item is taken");
+  EXPECT_EQ(body.at("instance").as_string(), "/items/taken");
+
+  const auto down = call(router, "GET", "/items/gone");
+  EXPECT_EQ(down.status, 503);
+  ASSERT_EQ(down.headers.size(), 1U);
+  EXPECT_EQ(down.headers[0].first, "Retry-After");
+}
+
+TEST(Router, PlainLambdaStillTakesTheResponseOverload) {
+  Router router;
+  router.add("GET", "/plain", [](Request) -> boost::asio::awaitable<Response> {
+    Response response;
+    response.status = 202;
+    response.body = "plain";
+    co_return response;
+  });
+  router.add("GET", "/result", kResultLambda, {.authenticated = false});
+  router.add("GET", "/fixed", kPlainLambda, {.authenticated = false});
+  EXPECT_EQ(call(router, "GET", "/plain").status, 202);
+  EXPECT_EQ(call(router, "GET", "/plain").body, "plain");
+  EXPECT_EQ(call(router, "GET", "/result").status, 200);
+  EXPECT_EQ(call(router, "GET", "/fixed").status, 200);
+  // Both kinds are routes like any other: a duplicate is still refused.
+  EXPECT_THROW(router.add("GET", "/plain", kResultLambda), std::invalid_argument);
 }
 
 }  // namespace

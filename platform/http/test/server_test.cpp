@@ -25,6 +25,7 @@
 
 #include "platform/http/give_way.hpp"
 #include "platform/http/problem.hpp"
+#include "platform/process.hpp"
 #include "platform/testing/run.hpp"
 
 namespace platform::http {
@@ -101,7 +102,7 @@ class ServerTest : public ::testing::Test {
     server_->start();
     // Keeps the I/O threads alive after a test's own shutdown, for TearDown's.
     work_.emplace(io_.get_executor());
-    thread_ = std::thread([this] { run_io(io_, 2); });
+    thread_ = std::thread([this] { process::run_io(io_, 2); });
   }
 
   void TearDown() override {
@@ -224,6 +225,85 @@ TEST_F(ServerTest, AuthenticatedRouteNeedsAValidBearerToken) {
   EXPECT_EQ(good.body(), "1|/me/{id}|user-7");
 }
 
+TEST_F(ServerTest, TwoAuthorizationHeadersAre400AndTheHandlerDoesNotRun) {
+  std::atomic<int> calls{0};
+  const auto counting = [&calls](Request request) -> awaitable<Response> {
+    ++calls;
+    Response response;
+    response.body = request.user_id;
+    co_return response;
+  };
+  router_.add("GET", "/me", counting);
+  router_.add("GET", "/open", counting, {.authenticated = false});
+  start();
+  const std::string mine = "Authorization: Bearer " + token("user-7") + "\r\n";
+  const std::string theirs = "Authorization: Bearer " + token("user-8") + "\r\n";
+  for (const auto& headers : {mine + theirs, mine + "Authorization: Bearer abc.def.ghi\r\n",
+                              "authorization: Bearer abc.def.ghi\r\n" + mine, mine + mine}) {
+    for (const char* path : {"/me", "/open"}) {
+      const auto response = call(request("GET", path, {}, headers));
+      EXPECT_EQ(response.result_int(), 400) << path << "\n" << headers;
+      EXPECT_EQ(response[bhttp::field::content_type], "application/problem+json");
+      EXPECT_EQ(boost::json::parse(response.body()).at("type").as_string(),
+                "https://checkout.local/problems/duplicate_header");
+    }
+  }
+  EXPECT_EQ(calls.load(), 0);
+  // One header is fine.
+  const auto once = call(request("GET", "/me", {}, mine));
+  EXPECT_EQ(once.result_int(), 200);
+  EXPECT_EQ(once.body(), "user-7");
+  EXPECT_EQ(calls.load(), 1);
+}
+
+// A request with a body whose Content-Type header is `content_type` ("" sends none).
+std::string with_body(std::string_view method, std::string_view target, std::string_view body,
+                      std::string_view content_type, std::string_view extra_headers = {}) {
+  std::string raw;
+  raw.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: test\r\n");
+  raw.append(extra_headers);
+  if (!content_type.empty()) raw.append("Content-Type: ").append(content_type).append("\r\n");
+  raw.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n");
+  raw.append(body);
+  return raw;
+}
+
+TEST_F(ServerTest, ABodyThatIsNotDeclaredJsonIs415AndTheHandlerDoesNotRun) {
+  std::atomic<int> calls{0};
+  const auto counting = [&calls](Request) -> awaitable<Response> {
+    ++calls;
+    co_return Response{};
+  };
+  router_.add("POST", "/things", counting, {.authenticated = false});
+  router_.add("DELETE", "/things/{id}", counting, {.authenticated = false});
+  router_.add("POST", "/mine", counting);
+  start();
+  for (const char* content_type :
+       {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+        "application/problem+json", "application/jsonx", ""}) {
+    const auto response = call(with_body("POST", "/things", R"({"a":1})", content_type));
+    EXPECT_EQ(response.result_int(), 415) << content_type;
+    EXPECT_EQ(response[bhttp::field::content_type], "application/problem+json");
+    const auto body = boost::json::parse(response.body()).as_object();
+    EXPECT_EQ(body.at("status").as_int64(), 415);
+    EXPECT_EQ(body.at("type").as_string(),
+              "https://checkout.local/problems/unsupported_media_type");
+  }
+  EXPECT_EQ(calls.load(), 0);
+  // application/json with parameters, in any case, is accepted.
+  for (const char* content_type :
+       {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"}) {
+    EXPECT_EQ(call(with_body("POST", "/things", R"({"a":1})", content_type)).result_int(), 200)
+        << content_type;
+  }
+  // Empty bodies need no Content-Type.
+  EXPECT_EQ(call(request("DELETE", "/things/1")).result_int(), 200);
+  EXPECT_EQ(call(with_body("POST", "/things", "", "")).result_int(), 200);
+  EXPECT_EQ(calls.load(), 5);
+  // Authentication is checked first: no token is 401 whatever the body.
+  EXPECT_EQ(call(with_body("POST", "/mine", "x", "text/plain")).result_int(), 401);
+}
+
 TEST_F(ServerTest, KeepAliveServesSequentialAndPipelinedRequestsOnOneConnection) {
   router_.add("GET", "/items/{id}", item_handler(), {.authenticated = false});
   start();
@@ -332,7 +412,58 @@ TEST_F(ServerTest, HealthzAndReadyzReflectChecks) {
   const auto body = boost::json::parse(ready.body()).as_object();
   EXPECT_EQ(body.at("status").as_string(), "not_ready");
   EXPECT_EQ(body.at("checks").at("redis").as_string(), "ok");
-  EXPECT_EQ(body.at("checks").at("kafka").as_string(), "failed");
+  EXPECT_EQ(body.at("checks").at("kafka").as_string(), "down");
+}
+
+TEST_F(ServerTest, ReadyzBodyFollowsTheReadinessSchemaForEveryKindOfFailure) {
+  // contracts/openapi/cart.yaml, Readiness: {status: ready|not_ready, checks: {name: ok|down}}.
+  checks_.emplace_back("redis", []() -> awaitable<bool> { co_return true; });
+  checks_.emplace_back("kafka", []() -> awaitable<bool> {
+    throw std::runtime_error("broker gone");
+    co_return true;
+  });
+  checks_.emplace_back("pg", []() -> awaitable<bool> {
+    asio::steady_timer never(co_await asio::this_coro::executor, 60s);
+    co_await never.async_wait(asio::as_tuple(use_awaitable));
+    co_return true;
+  });
+  ServerConfig config;
+  config.readiness_timeout = 100ms;
+  start(config);
+  const auto ready = call(request("GET", "/readyz"));
+  EXPECT_EQ(ready.result_int(), 503);
+  EXPECT_EQ(ready[bhttp::field::retry_after], "1");
+  const auto body = boost::json::parse(ready.body()).as_object();
+  EXPECT_EQ(body.size(), 2U);
+  EXPECT_EQ(body.at("status").as_string(), "not_ready");
+  const auto& checks = body.at("checks").as_object();
+  EXPECT_EQ(checks.size(), 3U);
+  EXPECT_EQ(checks.at("redis").as_string(), "ok");
+  EXPECT_EQ(checks.at("kafka").as_string(), "down");
+  EXPECT_EQ(checks.at("pg").as_string(), "down");
+}
+
+TEST_F(ServerTest, OtherMethodsOnBuiltInRoutesAre405WithAllow) {
+  start();
+  for (const char* path : {"/healthz", "/readyz", "/metrics"}) {
+    for (const char* method : {"TRACE", "POST", "DELETE", "PUT", "OPTIONS"}) {
+      const auto response = call(request(method, path));
+      EXPECT_EQ(response.result_int(), 405) << method << " " << path;
+      // The built-ins serve GET only (as before): Allow says exactly that.
+      EXPECT_EQ(response[bhttp::field::allow], "GET") << method << " " << path;
+      EXPECT_EQ(response[bhttp::field::content_type], "application/problem+json");
+    }
+    EXPECT_EQ(call(request("GET", path)).result_int(), 200) << path;
+  }
+}
+
+TEST_F(ServerTest, ABuiltInPathTheApplicationAlsoServesAllowsBothSetsOfMethods) {
+  router_.add("POST", "/metrics", item_handler(), {.authenticated = false});
+  start();
+  EXPECT_EQ(call(request("POST", "/metrics", "{}")).result_int(), 200);
+  const auto wrong = call(request("TRACE", "/metrics"));
+  EXPECT_EQ(wrong.result_int(), 405);
+  EXPECT_EQ(wrong[bhttp::field::allow], "GET, POST");
 }
 
 TEST_F(ServerTest, ReadyzIs200WhenAllChecksPassAndTimesOutSlowChecks) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "platform/error.hpp"
 #include "platform/ids.hpp"
 
 namespace platform::http {
@@ -43,5 +44,9 @@ struct Response {
 // A route handler. It receives the request by value (coroutine parameters are copied into the
 // frame) and runs on the server's io_context.
 using Handler = std::function<boost::asio::awaitable<Response>(Request)>;
+
+// A route handler that returns its outcome as a value: a Response, or an Error that the router
+// turns into its problem+json (problem(error, request.path)), the same for every such route.
+using ResultHandler = std::function<boost::asio::awaitable<platform::Result<Response>>(Request)>;
 
 }  // namespace platform::http

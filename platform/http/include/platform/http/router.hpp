@@ -37,6 +37,10 @@ class Router {
  public:
   // Throws std::invalid_argument on a malformed pattern or a duplicate (method, pattern).
   void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // The same for a handler that returns Result<Response>: an error answers as problem(error,
+  // request.path). A lambda returning awaitable<Response> still takes the overload above.
+  void add(std::string method, std::string pattern, ResultHandler handler,
+           RouteOptions options = {});
 
   // Finds the route; on success appends the decoded path parameters to `params`.
   RouteMatch match(std::string_view method, std::string_view path,

@@ -1,12 +1,23 @@
 #pragma once
-// The HTTP/1.1 server (Beast inside src/). One io_context, run by N threads (run_io); each
-// connection is a coroutine on its own strand, so handlers of one connection never run
-// concurrently, while different connections run in parallel.
+// The HTTP/1.1 server (Beast inside src/). One io_context, run by N threads
+// (platform::process::run_io, platform/process.hpp); each connection is a coroutine on its own
+// strand, so handlers of one connection never run concurrently, while different connections
+// run in parallel.
 //
-// Per request: parse (limits and timeouts below), route, authenticate (authenticated routes),
-// set the log trace id from `traceparent`, run the handler, echo `traceparent`, record metrics.
-// Errors become problem+json: 400 malformed, 401, 404, 405 + Allow, 413, 500 for a handler that
-// throws (logged once with the trace id). Built-in routes: GET /healthz, /readyz, /metrics.
+// Per request: parse (limits and timeouts below), route, check the headers, authenticate
+// (authenticated routes), check the body's media type, set the log trace id from `traceparent`,
+// run the handler, echo `traceparent`, record metrics. Errors become problem+json:
+//   400 malformed request, or `duplicate_header`: Authorization or Content-Type given twice
+//   401 no or bad bearer token (authenticated routes)
+//   404 no route for the path
+//   405 + Allow: the path exists for other methods (built-in routes included)
+//   413 body or header over the limit
+//   415 `unsupported_media_type`: a non-empty body that is not `application/json` (parameters
+//       such as `; charset=utf-8` allowed) or has no Content-Type; empty bodies need none
+//   500 a handler that throws (logged once with the trace id)
+// The handler runs only when none of these applies. Built-in routes: GET /healthz, /readyz
+// (body as the contracts' Readiness schema: status ready|not_ready, each check ok|down),
+// /metrics; any other method on them is 405 with `Allow: GET`.
 //
 // Lifetime: the Router and the JwtVerifier must outlive the io_context's run; configure routes
 // and readiness checks before start(); afterwards the router must not change.
@@ -17,7 +28,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "platform/http/auth.hpp"
 #include "platform/http/router.hpp"
@@ -59,7 +69,8 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   // /readyz answers 200 when every check returns true within readiness_timeout, else 503. A
-  // check that throws or times out counts as not ready. Call before start().
+  // check that returns false, throws or times out counts as not ready: `down` in the body (the
+  // reason is logged). Call before start().
   void add_readiness_check(std::string name, std::function<boost::asio::awaitable<bool>()> check);
 
   // Binds, listens and starts accepting. Throws boost::system::system_error if it cannot bind.
@@ -80,19 +91,5 @@ class HttpServer {
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
-
-// Runs `io` on `threads` threads (the caller's included) until it runs out of work or is
-// stopped, then joins them. An exception escaping a handler is logged and the thread goes on.
-void run_io(boost::asio::io_context& io, int threads);
-
-// Runs `io` on a new thread whose nice value is raised by `nice` (0..19; 0 keeps the priority),
-// like run_io with one thread. Meant for background work (outbox relays, event consumers): under
-// load it yields the CPU to request handling and catches up when the load drops. Join the thread
-// once `io` has run out of work.
-[[nodiscard]] std::thread run_io_in_background(boost::asio::io_context& io, int nice);
-
-// Calls `on_signal` once, on the io_context, at the first SIGTERM or SIGINT. The wait keeps `io`
-// busy until then; after it the default action is restored, so a second signal ends the process.
-void on_shutdown_signal(boost::asio::io_context& io, std::function<void()> on_signal);
 
 }  // namespace platform::http
