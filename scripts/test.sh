@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The full test run (what CI does): install, build with -Werror, format check, a separate test
-# infrastructure (Redis 16390, Kafka 19092/19093, PostgreSQL 15440, state in .local/test/,
-# wiped first), ctest on build/, then a sanitizer build in build-asan/ and ctest on it.
+# The full test run (what CI does): install, build with -Werror, format check, clang-tidy on the
+# changed files, a separate test infrastructure (Redis 16390, Kafka 19092/19093, PostgreSQL
+# 15440, state in .local/test/, wiped first), ctest on build/, then a sanitizer build in
+# build-asan/ and ctest on it.
 # The test infrastructure is always stopped on exit. Exits non-zero if any step failed.
 # Usage: scripts/test.sh [--fast] [-R regex] [other ctest options ...]
 #   --fast   skip the sanitizer pass
@@ -71,6 +72,9 @@ if ! "${ROOT}/scripts/build.sh" build -DCHECKOUT_WERROR=ON; then
 fi
 
 "${ROOT}/scripts/format.sh" check || step_failed "clang-format check"
+# clang-tidy on what changed (scripts/tidy.sh: since the merge-base with origin/main, or the last
+# commit on main); ./dev tidy --all checks every file (20+ minutes on 2 cores).
+"${ROOT}/scripts/tidy.sh" --build build || step_failed "clang-tidy (scripts/tidy.sh)"
 
 start_test_infra
 run_ctest build || step_failed "ctest (build/)"
