@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -86,17 +87,52 @@ const std::string& verification_key(const JwtConfig& config) {
   return config.algorithm == "RS256" ? config.public_key_pem : config.secret;
 }
 
-// Reads a NumericDate claim; absent is allowed, a non-number is not.
+// Reads a NumericDate claim; absent is allowed. Present, it must be a number with an integral
+// value in [0, kMaxNumericDate]; checked before any conversion, so 1e300 or 1e19 cannot overflow
+// the int64 (undefined behaviour that made such a token pass).
 Result<std::optional<std::int64_t>> numeric_claim(const boost::json::object& claims,
                                                   std::string_view name) {
   const auto* value = claims.if_contains(name);
   if (value == nullptr) return std::optional<std::int64_t>();
-  if (value->is_int64()) return std::optional<std::int64_t>(value->get_int64());
-  if (value->is_uint64()) return std::optional<std::int64_t>(value->get_uint64());
-  if (value->is_double()) return std::optional<std::int64_t>(value->get_double());
-  return unauthenticated("token claim '" + std::string(name) + "' is not a number");
+  const auto invalid = [&] {
+    return unauthenticated("token claim '" + std::string(name) +
+                           "' is not a time in whole seconds from 0 to " +
+                           std::to_string(kMaxNumericDate));
+  };
+  if (value->is_int64()) {
+    const auto seconds = value->get_int64();
+    if (seconds < 0 || seconds > kMaxNumericDate) return invalid();
+    return std::optional<std::int64_t>(seconds);
+  }
+  if (value->is_uint64()) {
+    const auto seconds = value->get_uint64();
+    if (seconds > static_cast<std::uint64_t>(kMaxNumericDate)) return invalid();
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(seconds));
+  }
+  if (value->is_double()) {
+    // libjwt re-serializes the claims through jansson, which may turn an integer written as
+    // 1700000000.0 or 1.7e9 into a double: accept it when its value is a whole number in range.
+    const auto seconds = value->get_double();
+    if (!(seconds >= 0.0 && seconds <= static_cast<double>(kMaxNumericDate)) ||
+        std::trunc(seconds) != seconds) {
+      return invalid();
+    }
+    return std::optional<std::int64_t>(static_cast<std::int64_t>(seconds));
+  }
+  return invalid();
 }
 }  // namespace
+
+bool valid_user_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxUserIdLength) return false;
+  for (const char c : id) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@' ||
+                         c == ':' || c == '|';
+    if (!allowed) return false;
+  }
+  return true;
+}
 
 JwtConfig JwtConfig::from_env() {
   JwtConfig config;
@@ -245,6 +281,8 @@ Result<std::pair<std::string, std::int64_t>> JwtVerifier::verify_token(
   if (now > *exp + leeway) return unauthenticated("token expired");
   PLATFORM_TRY(auto nbf, numeric_claim(claims, "nbf"));
   if (nbf && now + leeway < *nbf) return unauthenticated("token not yet valid (nbf)");
+  // iat is only checked for its form: an issuer's clock ahead of ours is skew, not an attack.
+  if (auto iat = numeric_claim(claims, "iat"); !iat) return iat.error();
 
   const auto* iss = claims.if_contains("iss");
   if (iss == nullptr || !iss->is_string() || iss->get_string() != config_.issuer) {
@@ -263,6 +301,10 @@ Result<std::pair<std::string, std::int64_t>> JwtVerifier::verify_token(
   const auto* sub = claims.if_contains("sub");
   if (sub == nullptr || !sub->is_string() || sub->get_string().empty()) {
     return unauthenticated("token has no subject (sub)");
+  }
+  if (!valid_user_id(sub->get_string())) {
+    return unauthenticated(
+        "token subject (sub) is not a valid user id: 1 to 128 of A-Z a-z 0-9 . _ - @ : |");
   }
   return std::pair(std::string(sub->get_string()), *exp);
 }

@@ -1,5 +1,6 @@
 #include "platform/http/problem.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <string>
@@ -32,6 +33,41 @@ std::string_view title_of(Errc code) {
   return "Internal error";
 }
 
+// RFC 3986 pchar without the percent sign: unreserved, sub-delims, ':' and '@' (and '/').
+bool kept_as_is(unsigned char c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
+  static constexpr std::string_view kOthers = "-._~!$&'()*+,;=:@/";
+  return kOthers.find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+// The (decoded) request path as a relative URI reference: every other byte percent-encoded,
+// '%' included, so control characters, spaces and raw non-ASCII bytes never reach the body.
+// Two forms would change what the reference means, so they are encoded too: a leading "//"
+// (an authority: "//evil.example/x") and a ':' before the first '/' (a scheme: "javascript:x").
+std::string uri_reference(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(std::min(path.size(), kMaxInstanceLength));
+  bool in_first_segment = path.empty() || path.front() != '/';
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto c = static_cast<unsigned char>(path[i]);
+    if (c == '/') in_first_segment = false;
+    const bool authority_slash = i == 1 && c == '/' && path[0] == '/';
+    const bool scheme_colon = c == ':' && in_first_segment;
+    const bool as_is = kept_as_is(c) && !authority_slash && !scheme_colon;
+    // Never cut an escape in half: stop before the first byte that no longer fits whole.
+    if (out.size() + (as_is ? 1 : 3) > kMaxInstanceLength) break;
+    if (as_is) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4U]);
+      out.push_back(kHex[c & 0x0FU]);
+    }
+  }
+  return out;
+}
+
 Response make_problem(int status, std::string_view type, std::string_view title,
                       std::string_view detail, std::string_view instance) {
   boost::json::object body;
@@ -39,7 +75,7 @@ Response make_problem(int status, std::string_view type, std::string_view title,
   body["title"] = title;
   body["status"] = status;
   body["detail"] = detail;
-  if (!instance.empty()) body["instance"] = instance;
+  if (!instance.empty()) body["instance"] = uri_reference(instance);
   Response response;
   response.status = status;
   response.content_type = "application/problem+json";

@@ -8,9 +8,13 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace platform::http {
 namespace {
@@ -223,6 +227,96 @@ TEST(JwtVerifier, UsesTheInjectedClock) {
   } later;
   const JwtVerifier verifier(hs256(), &later);
   expect_rejected(verifier, bearer(issue_token(hs256(), "u", seconds(60))), "token expired");
+}
+
+TEST(JwtVerifier, RejectsTimeClaimsOutOfRangeOrNotWholeSeconds) {
+  const JwtVerifier verifier(hs256());
+  const boost::json::object header{{"alg", "HS256"}, {"typ", "JWT"}};
+  const std::vector<boost::json::value> bad = {
+      1e300, -1e300, 1e19,  9.3e18, 253402300800.0, boost::json::value(std::int64_t{253402300800}),
+      -1,    1.5,    "123", true,   nullptr,        boost::json::array{1},
+  };
+  for (const char* name : {"exp", "nbf", "iat"}) {
+    for (const auto& value : bad) {
+      auto claims = good_claims();
+      claims[name] = value;
+      const auto token = bearer(hand_made_token(header, claims, "test-secret"));
+      auto result = verifier.verify_bearer(token);
+      if (result) {
+        ADD_FAILURE() << name << "=" << boost::json::serialize(value) << " was accepted";
+        continue;
+      }
+      EXPECT_EQ(result.error().code, Errc::unauthenticated);
+      EXPECT_NE(result.error().message.find(std::string("'") + name + "'"), std::string::npos)
+          << name << "=" << boost::json::serialize(value) << ": " << result.error().message;
+    }
+  }
+}
+
+TEST(JwtVerifier, RejectsAnUnsigned64BitTime) {
+  // Larger than any int64: whichever layer refuses it, the token is invalid.
+  const JwtVerifier verifier(hs256());
+  const boost::json::object header{{"alg", "HS256"}, {"typ", "JWT"}};
+  for (const char* name : {"exp", "nbf", "iat"}) {
+    auto claims = good_claims();
+    claims[name] = std::uint64_t{18446744073709551615U};
+    const auto result =
+        verifier.verify_bearer(bearer(hand_made_token(header, claims, "test-secret")));
+    ASSERT_FALSE(result) << name;
+    EXPECT_EQ(result.error().code, Errc::unauthenticated);
+  }
+}
+
+TEST(JwtVerifier, AcceptsWholeSecondTimesWrittenAsDoublesAndTheRangeEnds) {
+  const JwtVerifier verifier(hs256());
+  const boost::json::object header{{"alg", "HS256"}, {"typ", "JWT"}};
+  auto claims = good_claims();
+  claims["exp"] = static_cast<double>(now_seconds() + 300);
+  claims["nbf"] = 0;
+  claims["iat"] = static_cast<double>(now_seconds());
+  auto user = verifier.verify_bearer(bearer(hand_made_token(header, claims, "test-secret")));
+  ASSERT_TRUE(user) << user.error().message;
+  claims["exp"] = kMaxNumericDate;
+  user = verifier.verify_bearer(bearer(hand_made_token(header, claims, "test-secret")));
+  ASSERT_TRUE(user) << user.error().message;
+}
+
+TEST(ValidUserId, LengthAndCharacters) {
+  EXPECT_TRUE(valid_user_id("user-1"));
+  EXPECT_TRUE(valid_user_id("guest:9f1c|web@shop.pl_A-Z.09"));
+  EXPECT_TRUE(valid_user_id(std::string(kMaxUserIdLength, 'a')));
+  EXPECT_FALSE(valid_user_id(""));
+  EXPECT_FALSE(valid_user_id(std::string(kMaxUserIdLength + 1, 'a')));
+  EXPECT_FALSE(valid_user_id(std::string(10000, 'a')));
+  const std::vector<std::string> bad_ids = {
+      "user{1}", "{user}",    "a b", "a\tb", "a\nb", std::string("a\0b", 3),
+      "a\x7f",   "u\xc5\xbc", "a/b", "a%20", "a#b",  "a*",
+      "a\"b",    "a'b",       "a,b", "a;b",  "a=b",  "a\\b"};
+  for (const auto& bad : bad_ids) {
+    EXPECT_FALSE(valid_user_id(bad)) << bad;
+  }
+  for (char c = 0; c < 127; ++c) {
+    const bool expected = std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                          std::string_view("._-@:|").find(c) != std::string_view::npos;
+    EXPECT_EQ(valid_user_id(std::string(1, c)), expected) << int(c);
+  }
+}
+
+TEST(JwtVerifier, RejectsASubjectThatIsNotAValidUserId) {
+  const JwtVerifier verifier(hs256());
+  const std::vector<std::string> bad_subjects = {
+      std::string(10000, 'a'),    std::string(kMaxUserIdLength + 1, 'u'), "user{1}", "a b", "a\nb",
+      "\xc5\xbc\xc3\xb3\xc5\x82w"};
+  for (const auto& sub : bad_subjects) {
+    expect_rejected(verifier, bearer(issue_token(hs256(), sub, seconds(60))),
+                    "not a valid user id");
+  }
+  auto user = verifier.verify_bearer(
+      bearer(issue_token(hs256(), std::string(kMaxUserIdLength, 'u'), seconds(60))));
+  ASSERT_TRUE(user) << user.error().message;
+  user = verifier.verify_bearer(bearer(issue_token(hs256(), "guest:abc|x@y.z_-", seconds(60))));
+  ASSERT_TRUE(user) << user.error().message;
+  EXPECT_EQ(*user, "guest:abc|x@y.z_-");
 }
 
 TEST(JwtConfig, FromEnvDefaultsAndValidation) {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <cctype>
+#include <string>
+#include <string_view>
 
 #include "platform/http/json.hpp"
 
@@ -47,6 +50,69 @@ TEST(Problem, TypeFallsBackToErrcNameAndInstanceIsOptional) {
   EXPECT_FALSE(body.contains("instance"));
 }
 
+std::string instance_of(std::string_view path) {
+  const auto body = boost::json::parse(problem(make_error(Errc::not_found, "x"), path).body);
+  return std::string(body.at("instance").as_string());
+}
+
+// RFC 3986 relative-ref made of path characters: pchar / "/" with pct-encoded = "%" HEXDIG HEXDIG.
+bool is_uri_path_reference(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return false;
+      if (std::isxdigit(static_cast<unsigned char>(text[i + 1])) == 0 ||
+          std::isxdigit(static_cast<unsigned char>(text[i + 2])) == 0) {
+        return false;
+      }
+      i += 2;
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+        std::string_view("-._~!$&'()*+,;=:@/").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(Problem, InstanceIsAValidUriReference) {
+  EXPECT_EQ(instance_of("/cart/items/a1"), "/cart/items/a1");
+  EXPECT_EQ(instance_of("/a-b._~!$&'()*+,;=:@/c"), "/a-b._~!$&'()*+,;=:@/c");
+  EXPECT_EQ(instance_of(std::string("/cart/\x01\n\r\t\x7f") + std::string(1, '\0')),
+            "/cart/%01%0A%0D%09%7F%00");
+  EXPECT_EQ(instance_of("/a b"), "/a%20b");
+  EXPECT_EQ(instance_of("/100%"), "/100%25");
+  EXPECT_EQ(instance_of("/%41"), "/%2541");  // the path is already decoded: '%' is a character
+  EXPECT_EQ(instance_of("/\xc5\xbc\xc3\xb3\xc5\x82w"), "/%C5%BC%C3%B3%C5%82w");
+  EXPECT_EQ(instance_of("/\xff\xfe"), "/%FF%FE");  // not even UTF-8
+  EXPECT_EQ(instance_of("/a?b#c\"<>\\^`{|}[]"), "/a%3Fb%23c%22%3C%3E%5C%5E%60%7B%7C%7D%5B%5D");
+  // Neither an authority nor a scheme may appear.
+  EXPECT_EQ(instance_of("//evil.example/x"), "/%2Fevil.example/x");
+  EXPECT_EQ(instance_of("javascript:alert(1)"), "javascript%3Aalert(1)");
+  EXPECT_EQ(instance_of("a/b:c"), "a/b:c");
+  // The 405 body goes through the same encoding.
+  const auto body =
+      boost::json::parse(method_not_allowed("GET", "/cart/\x1b[31m").body).as_object();
+  EXPECT_EQ(body.at("instance").as_string(), "/cart/%1B%5B31m");
+
+  std::string every_byte = "/";
+  for (int c = 0; c < 256; ++c) every_byte.push_back(static_cast<char>(c));
+  const auto encoded = instance_of(every_byte);
+  EXPECT_TRUE(is_uri_path_reference(encoded)) << encoded;
+}
+
+TEST(Problem, InstanceIsCappedWithoutCuttingAnEscape) {
+  EXPECT_EQ(instance_of("/" + std::string(1000, 'a')),
+            "/" + std::string(kMaxInstanceLength - 1, 'a'));
+  // 1 + 3 * 170 = 511: a 171st escape would pass 512, so it is left out whole.
+  const auto encoded = instance_of("/" + std::string(1000, ' '));
+  EXPECT_EQ(encoded.size(), 511U);
+  EXPECT_TRUE(is_uri_path_reference(encoded)) << encoded;
+  EXPECT_EQ(instance_of("/" + std::string(kMaxInstanceLength - 1, 'a') + "b").size(),
+            kMaxInstanceLength);
+}
+
 TEST(Problem, UnavailableCarriesRetryAfter) {
   const auto response = problem(make_error(Errc::unavailable, "redis down"));
   EXPECT_EQ(response.status, 503);
@@ -78,6 +144,67 @@ TEST(Json, ParsesObjectsAndRejectsTheRest) {
     EXPECT_EQ(result.error().code, Errc::malformed) << bad;
     EXPECT_FALSE(result.error().message.empty());
   }
+}
+
+TEST(Json, RejectsDuplicateKeysAtAnyDepth) {
+  for (const char* body : {
+           R"({"quantity":500,"quantity":1})",
+           R"({"a":{"b":1,"c":{"d":1,"d":2}}})",
+           R"({"lines":[{"sku":"x"},{"sku":"y","sku":"z"}]})",
+           R"({"a":1,"\u0061":2})",  // the same key once decoded
+           R"({"":1,"":2})",
+       }) {
+    auto result = parse_json_object(body);
+    ASSERT_FALSE(result) << body;
+    EXPECT_EQ(result.error().code, Errc::malformed) << body;
+    EXPECT_EQ(result.error().reason, "malformed_json") << body;
+    EXPECT_NE(result.error().message.find("duplicate key"), std::string::npos)
+        << body << ": " << result.error().message;
+    EXPECT_EQ(problem(result.error()).status, 400);
+  }
+  auto result = parse_json_object(R"({"quantity":500,"quantity":1})");
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find(R"(duplicate key "quantity")"), std::string::npos)
+      << result.error().message;
+  // The same key in different objects is fine.
+  auto ok = parse_json_object(R"({"a":{"x":1},"b":{"x":2},"c":[{"x":3},{"x":4}],"x":5})");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->at("c").as_array().at(1).at("x").as_int64(), 4);
+  EXPECT_EQ(ok->at("x").as_int64(), 5);
+}
+
+TEST(Json, ALongDuplicateKeyIsQuotedShort) {
+  // Long enough to reach the handler in parts; the message quotes 64 bytes of it, on a UTF-8
+  // character boundary.
+  std::string long_key = "a";
+  for (int i = 0; i < 10000; ++i) long_key += "\xc5\xbc";
+  const std::string body = "{\"" + long_key + "\":1,\"" + long_key + "\":2}";
+  auto result = parse_json_object(body);
+  ASSERT_FALSE(result);
+  const auto& message = result.error().message;
+  EXPECT_NE(message.find("duplicate key \"a\xc5\xbc"), std::string::npos);
+  EXPECT_LT(message.size(), 200U);
+  EXPECT_NO_THROW(boost::json::parse(problem(result.error()).body));
+}
+
+TEST(Json, DeepNestingIsMalformedNotACrash) {
+  const std::string arrays = "{\"a\":" + std::string(10000, '[') + std::string(10000, ']') + "}";
+  std::string objects;
+  for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(10000, '}');
+  for (const auto& body : {arrays, objects}) {
+    auto result = parse_json_object(body);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, Errc::malformed);
+    EXPECT_NE(result.error().message.find("nested deeper than 32"), std::string::npos)
+        << result.error().message;
+  }
+  // kMaxJsonDepth levels are fine, one more is not.
+  std::string deepest;
+  for (std::size_t i = 0; i < kMaxJsonDepth; ++i) deepest += "{\"a\":";
+  deepest += "1" + std::string(kMaxJsonDepth, '}');
+  EXPECT_TRUE(parse_json_object(deepest));
+  EXPECT_FALSE(parse_json_object("{\"a\":" + deepest + "}"));
 }
 
 }  // namespace

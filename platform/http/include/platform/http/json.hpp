@@ -2,6 +2,7 @@
 // JSON helpers for handlers (Boost.JSON). Pure functions, thread-safe.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cstddef>
 #include <string_view>
 
 #include "platform/error.hpp"
@@ -12,8 +13,15 @@ namespace platform::http {
 // `status` with the serialized value and `Content-Type: application/json`.
 Response json_response(int status, const boost::json::value& body);
 
-// Parses a request body that must be a JSON object. Empty, invalid or non-object input gives
-// Errc::malformed with a message naming the problem (and the offset for syntax errors).
+// How deeply arrays and objects may nest in a request body (the top-level object is 1).
+inline constexpr std::size_t kMaxJsonDepth = 32;
+
+// Parses a request body that must be a JSON object. Errc::malformed (reason "malformed_json",
+// so 400) with a message naming the problem (and the byte offset of a parse error) for: empty
+// input, invalid JSON (including invalid UTF-8), trailing data, a non-object, nesting deeper than
+// kMaxJsonDepth, and a key repeated within one object at any depth ({"quantity":500,
+// "quantity":1} would otherwise let the last one silently win; the message quotes the key, cut
+// to 64 bytes).
 [[nodiscard]] Result<boost::json::object> parse_json_object(std::string_view body);
 
 }  // namespace platform::http

@@ -1,6 +1,7 @@
 #pragma once
 // RFC 9457 problem details. This is the ONE place that maps platform::Errc to an HTTP status:
 // services return Errors and let problem() pick the status and the body. Thread-safe, pure.
+#include <cstddef>
 #include <string_view>
 
 #include "platform/error.hpp"
@@ -12,13 +13,21 @@ namespace platform::http {
 // invalid 422, internal 500, unavailable 503, timeout 504.
 int status_of(Errc code);
 
+// The longest `instance` a problem carries, in bytes after percent-encoding.
+inline constexpr std::size_t kMaxInstanceLength = 512;
+
 // An `application/problem+json` response:
 // {"type": "https://checkout.local/problems/<reason or errc>", "title", "status", "detail",
 //  "instance"} (instance omitted when empty). 503 carries `Retry-After: 1`; 401 carries
 // `WWW-Authenticate: Bearer`.
+// `instance` is the request path as decoded by the server; the body carries it as a valid RFC
+// 3986 relative reference: every byte other than an ASCII letter or digit and `-._~!$&'()*+,;=:@/`
+// is percent-encoded (`%` itself, spaces, control and non-ASCII bytes, `?`, `#`), so are a
+// second leading `/` and a `:` in the first segment (which would read as an authority or a
+// scheme); the result is cut to kMaxInstanceLength bytes, never inside an escape.
 Response problem(const Error& error, std::string_view instance = {});
 
-// 405 with the `Allow` header (not an Errc: only the router produces it).
+// 405 with the `Allow` header (not an Errc: only the router produces it); `instance` as above.
 Response method_not_allowed(std::string_view allow, std::string_view instance = {});
 
 }  // namespace platform::http
