@@ -182,4 +182,25 @@ Registry& registry() {
   return *instance;
 }
 
+CounterFamily::CounterFamily(std::string name, std::string help, std::string label, Labels fixed,
+                             Registry& registry)
+    : registry_(registry),
+      name_(std::move(name)),
+      help_(std::move(help)),
+      label_(std::move(label)),
+      fixed_(std::move(fixed)) {}
+
+Counter& CounterFamily::at(std::string_view value) {
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = series_.find(value); it != series_.end()) return *it->second;
+  }
+  Labels labels{{label_, std::string(value)}};
+  labels.insert(labels.end(), fixed_.begin(), fixed_.end());
+  auto& counter = registry_.counter(name_, help_, labels);
+  std::unique_lock lock(mutex_);
+  series_.emplace(std::string(value), &counter);
+  return counter;
+}
+
 }  // namespace platform::metrics

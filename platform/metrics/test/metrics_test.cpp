@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+using platform::metrics::CounterFamily;
 using platform::metrics::Registry;
 
 TEST(Metrics, RendersCountersWithLabels) {
@@ -41,4 +42,18 @@ TEST(Metrics, CallbackGaugesAreReadAtScrapeTime) {
   registry.gauge_callback("outbox_backlog", "Backlog", {}, [&] { return backlog; });
   backlog = 42;
   EXPECT_NE(registry.render().find("outbox_backlog 42"), std::string::npos);
+}
+
+TEST(Metrics, CounterFamilyResolvesEachValueOnceToTheRegistrysSeries) {
+  Registry registry;
+  CounterFamily ok("consumed_total", "Consumed", "topic", {{"result", "ok"}}, registry);
+  auto& a = ok.at("cart-events");
+  EXPECT_EQ(&a, &ok.at("cart-events"));
+  EXPECT_NE(&a, &ok.at("catalog-events"));
+  // The same series as a direct lookup with the label first, then the fixed ones.
+  EXPECT_EQ(&a, &registry.counter("consumed_total", "Consumed",
+                                  {{"topic", "cart-events"}, {"result", "ok"}}));
+  a.inc(2);
+  EXPECT_NE(registry.render().find("consumed_total{topic=\"cart-events\",result=\"ok\"} 2"),
+            std::string::npos);
 }

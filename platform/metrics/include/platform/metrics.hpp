@@ -1,14 +1,18 @@
 #pragma once
-// A small Prometheus registry. Look a series up once (it takes a lock) and keep the reference:
-// updating a Counter, Gauge or Histogram is lock-free and thread-safe. Series live as long as the
-// registry. render() produces the text exposition format (version 0.0.4).
+// A small Prometheus registry. Look a series up once (it takes the registry's lock, which render()
+// holds while it formats every series) and keep the reference: updating a Counter, Gauge or
+// Histogram is lock-free and thread-safe. Series live as long as the registry. render() produces
+// the text exposition format (version 0.0.4). Per-event counters whose labels vary at run time
+// (e.g. by topic) go through a CounterFamily, which asks the registry once per label value.
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -82,5 +86,29 @@ class Registry {
 
 // The process's registry, served on /metrics.
 Registry& registry();
+
+// The counters of one family that differ in one label's value, e.g. kafka_consumed_total by
+// topic with result="ok" fixed: series `name{<label>="<value>", fixed...}`. Each series is looked
+// up in the registry the first time its value is seen and kept here; later lookups take this
+// family's shared lock only (no registry lock, no allocation). Thread-safe; the registry must
+// outlive the family.
+class CounterFamily {
+ public:
+  CounterFamily(std::string name, std::string help, std::string label, Labels fixed = {},
+                Registry& registry = metrics::registry());
+  CounterFamily(const CounterFamily&) = delete;
+  CounterFamily& operator=(const CounterFamily&) = delete;
+
+  Counter& at(std::string_view value);
+
+ private:
+  Registry& registry_;
+  std::string name_;
+  std::string help_;
+  std::string label_;
+  Labels fixed_;
+  std::shared_mutex mutex_;
+  std::map<std::string, Counter*, std::less<>> series_;
+};
 
 }  // namespace platform::metrics
