@@ -71,6 +71,20 @@ Error unavailable_error() {
   return make_error(Errc::unavailable, "redis unavailable");
 }
 
+// Error replies of a server that cannot serve right now but will soon, whatever the command:
+// loading its data after a restart, running a long script, a replica cut off from its master,
+// a cluster without quorum or in the middle of moving a slot. For callers that is Redis down.
+bool not_ready(const Reply& reply) {
+  if (!reply.is_error()) return false;
+  for (std::string_view code : {"LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN"}) {
+    const std::string_view text = reply.as_string();
+    if (text.starts_with(code) && (text.size() == code.size() || text[code.size()] == ' ')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 using Completion = asio::any_completion_handler<void(Result<std::vector<Reply>>)>;
 
 // A caller waiting for replies: its completion handler and the executor it resumes on.
@@ -307,6 +321,10 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     } else if (p.replies.size() < p.expected) {
       timeout_total.inc(count);
       outcome = make_error(Errc::timeout, "redis command timed out");
+    } else if (auto busy = std::find_if(p.replies.begin(), p.replies.end(), not_ready);
+               busy != p.replies.end()) {
+      unavailable_total.inc(count);
+      outcome = make_error(Errc::unavailable, "redis not ready: " + busy->as_string());
     } else {
       for (const auto& r : p.replies) (r.is_error() ? error_total : ok_total).inc();
       outcome = std::move(p.replies);

@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,6 +18,7 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <future>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -254,6 +257,166 @@ TEST(RedisClientDownTest, UnavailableWhenNothingListens) {
   auto reply = platform::testing::run(io, client.command("PING"));
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error().code, Errc::unavailable);
+}
+
+// A stand-in Redis that answers every command with one error reply (e.g. LOADING while a
+// restarted server reads its data) until set_ready(); then PING gets PONG and the rest OK.
+class FakeRedis {
+ public:
+  explicit FakeRedis(std::string error) : error_(std::move(error)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t length = sizeof addr;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(listen_fd_, 16) != 0 ||
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
+      throw std::runtime_error("fake redis: cannot listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeRedis() {
+    stop_ = true;
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  FakeRedis(const FakeRedis&) = delete;
+  FakeRedis& operator=(const FakeRedis&) = delete;
+
+  int port() const { return port_; }
+  void set_ready() { ready_ = true; }
+
+ private:
+  // One complete RESP command (an array of bulk strings) off the front of `buffer`, if there.
+  static std::optional<std::vector<std::string>> take_command(std::string& buffer) {
+    std::size_t at = 0;
+    auto line = [&]() -> std::optional<std::string> {
+      const auto end = buffer.find("\r\n", at);
+      if (end == std::string::npos) return std::nullopt;
+      auto text = buffer.substr(at, end - at);
+      at = end + 2;
+      return text;
+    };
+    auto header = line();
+    if (!header || header->empty() || (*header)[0] != '*') return std::nullopt;
+    std::vector<std::string> args;
+    for (int n = std::stoi(header->substr(1)); n > 0; --n) {
+      auto size = line();
+      if (!size || size->empty() || (*size)[0] != '$') return std::nullopt;
+      const auto length = static_cast<std::size_t>(std::stoul(size->substr(1)));
+      if (buffer.size() < at + length + 2) return std::nullopt;
+      args.push_back(buffer.substr(at, length));
+      at += length + 2;
+    }
+    buffer.erase(0, at);
+    return args;
+  }
+
+  std::string reply_to(const std::vector<std::string>& command) const {
+    if (!ready_) return "-" + error_ + "\r\n";
+    if (!command.empty() && command[0] == "PING") return "+PONG\r\n";
+    return "+OK\r\n";
+  }
+
+  void serve() {
+    std::map<int, std::string> clients;  // fd -> bytes not yet parsed
+    while (!stop_) {
+      std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+      for (const auto& [fd, buffer] : clients) fds.push_back({fd, POLLIN, 0});
+      if (::poll(fds.data(), fds.size(), 20) <= 0) continue;
+      if (fds[0].revents & POLLIN) {
+        const int fd = ::accept(listen_fd_, nullptr, nullptr);
+        if (fd >= 0) clients[fd];
+      }
+      for (std::size_t i = 1; i < fds.size(); ++i) {
+        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+        char chunk[4096];
+        const auto n = ::read(fds[i].fd, chunk, sizeof chunk);
+        if (n <= 0) {
+          ::close(fds[i].fd);
+          clients.erase(fds[i].fd);
+          continue;
+        }
+        auto& buffer = clients[fds[i].fd];
+        buffer.append(chunk, static_cast<std::size_t>(n));
+        while (auto command = take_command(buffer)) {
+          const auto reply = reply_to(*command);
+          if (::write(fds[i].fd, reply.data(), reply.size()) < 0) break;
+        }
+      }
+    }
+    for (const auto& [fd, buffer] : clients) ::close(fd);
+  }
+
+  std::string error_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+asio::awaitable<void> not_ready_then_ready(RedisClient& client, FakeRedis& fake, std::string code) {
+  auto single = co_await client.command("GET", "k");
+  EXPECT_FALSE(single) << code;
+  if (!single) {
+    EXPECT_EQ(single.error().code, Errc::unavailable) << code;
+    EXPECT_NE(single.error().message.find(code), std::string::npos) << single.error().message;
+  }
+  std::vector<std::vector<std::string>> commands{{"SET", "k", "v"}, {"GET", "k"}};
+  auto pipelined = co_await client.pipeline(std::move(commands));
+  EXPECT_FALSE(pipelined) << code;
+  if (!pipelined) {
+    EXPECT_EQ(pipelined.error().code, Errc::unavailable) << code;
+  }
+  const Script script = Script::from_source("noop", "return 1");
+  auto evaluated =
+      co_await client.eval(script, std::vector<std::string>{}, std::vector<std::string>{});
+  EXPECT_FALSE(evaluated) << code;
+  if (!evaluated) {
+    EXPECT_EQ(evaluated.error().code, Errc::unavailable) << code;
+  }
+  EXPECT_FALSE(co_await client.ping()) << code << ": readiness must say not ready";
+
+  fake.set_ready();
+  EXPECT_TRUE(co_await client.ping()) << code;
+  auto served = co_await client.command("GET", "k");
+  EXPECT_TRUE(served && served->as_string() == "OK") << code;
+}
+
+// A Redis that is still loading its data after a restart (or busy, or without its master) is a
+// dependency that is down for now: Errc::unavailable, so routes answer 503 with Retry-After.
+TEST(RedisClientNotReadyTest, LoadingBusyAndMasterDownAreUnavailable) {
+  for (const std::string error :
+       {"LOADING Redis is loading the dataset in memory",
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.",
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}) {
+    FakeRedis fake(error);
+    asio::io_context io;
+    RedisConfig config;
+    config.port = fake.port();
+    RedisClient client(io, config);
+    ASSERT_TRUE(platform::testing::run(io, client.wait_connected(5000ms)));
+    platform::testing::run(io,
+                           not_ready_then_ready(client, fake, error.substr(0, error.find(' '))));
+  }
+}
+
+// Other error replies stay replies, one per command (BUSYKEY is not BUSY).
+TEST(RedisClientNotReadyTest, OtherErrorRepliesStayReplies) {
+  FakeRedis fake("BUSYKEY Target key name already exists.");
+  asio::io_context io;
+  RedisConfig config;
+  config.port = fake.port();
+  RedisClient client(io, config);
+  ASSERT_TRUE(platform::testing::run(io, client.wait_connected(5000ms)));
+  auto reply = platform::testing::run(io, client.command("RESTORE", "k", "0", "x"));
+  ASSERT_TRUE(reply);
+  EXPECT_TRUE(reply->is_error());
+  EXPECT_TRUE(reply->as_string().starts_with("BUSYKEY"));
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 // hiredis context lives on one strand. Errors (values, never exceptions):
 //   - Errc::unavailable ("redis unavailable"): not connected (fails fast, no waiting for a
 //     reconnect), or the connection died while the command was in flight;
+//   - Errc::unavailable ("redis not ready: <reply>"): the server answered that it cannot serve
+//     yet (LOADING its data after a restart, BUSY running a script, MASTERDOWN, CLUSTERDOWN,
+//     TRYAGAIN); a pipeline with one such reply fails as a whole, and ping() is false;
 //   - Errc::timeout: no reply within command_timeout (the reply, if it comes, is dropped);
 //   - a Redis error reply (WRONGTYPE, a script's error_reply, ...) is NOT an Errc: it is a
 //     Reply with is_error() true, so a pipeline keeps one reply per command.
