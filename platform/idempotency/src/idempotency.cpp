@@ -41,19 +41,15 @@ return {'running'}
   return script;
 }
 
-// Stores the response only while we still hold the lock (it may have expired and been taken).
+// Makes the record final (see record_lua()) from the kit's own post-step.
 const Script& complete_script() {
-  static const Script script = Script::from_source("idempotency_complete", R"lua(
-if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'done', 'status', ARGV[3], 'content_type', ARGV[4],
-           'headers', ARGV[5], 'body', ARGV[6])
-redis.call('HDEL', KEYS[1], 'token')
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
-)lua");
+  static const Script script = Script::from_source(
+      "idempotency_complete",
+      std::string(record_lua()) + "return idempotency_record_argv(KEYS[1], 1)\n");
   return script;
 }
 
+// Deletes the record only while it is still ours and running (a final record has no token).
 const Script& release_script() {
   static const Script script = Script::from_source("idempotency_release", R"lua(
 if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -125,11 +121,31 @@ std::string millis(std::chrono::milliseconds d) {
   return std::to_string(d.count());
 }
 
+// SHA-256 over the length-prefixed parts: no two different part lists give the same input.
+std::string fingerprint_of(std::string_view scope, const http::Request& request) {
+  std::string input;
+  for (std::string_view part : {scope, std::string_view(request.method),
+                                std::string_view(request.path), std::string_view(request.body)}) {
+    input.append(std::to_string(part.size())).append(":").append(part);
+  }
+  return sha256_hex(input);
+}
+
+asio::awaitable<Handled> run_plain(http::Handler handler, http::Request request,
+                                   std::optional<Claim>) {
+  // Awaited outside the braces: g++ 12 mis-compiles co_await inside a braced initializer.
+  auto response = co_await handler(std::move(request));
+  co_return Handled{std::move(response), false};
+}
+
 asio::awaitable<http::Response> run_once(redis::RedisClient& redis, Settings settings,
                                          http::Request request, std::string scope,
-                                         http::Handler handler) {
+                                         ClaimHandler handler) {
   const auto key_header = request.header("idempotency-key");
-  if (!key_header) co_return co_await handler(std::move(request));
+  if (!key_header) {
+    auto handled = co_await handler(std::move(request), std::nullopt);
+    co_return std::move(handled.response);
+  }
   const std::string key(*key_header);
   if (key.empty() || key.size() > kMaxKeyLength) {
     co_return http::problem(make_error(Errc::malformed,
@@ -137,12 +153,12 @@ asio::awaitable<http::Response> run_once(redis::RedisClient& redis, Settings set
                                        "idempotency_key_invalid"));
   }
 
-  const std::string record = settings.key_prefix + scope + ":" + key;
-  const std::string fingerprint =
-      sha256_hex(request.method + "\n" + request.path + "\n" + request.body);
-  const std::string token = new_uuid();
+  Claim claim(record_key(settings.key_prefix, scope, key), fingerprint_of(scope, request),
+              new_uuid(), settings.ttl);
+  const std::string& record = claim.record_key();
   std::vector<std::string> keys{record};
-  std::vector<std::string> begin_args{fingerprint, token, millis(settings.lock_ttl)};
+  std::vector<std::string> begin_args{claim.fingerprint(), claim.token(),
+                                      millis(settings.lock_ttl)};
 
   // Either we take the lock, or we see the outcome of whoever holds it. A duplicate waits for
   // the first request with a short growing backoff; if the first fails with a 5xx the record
@@ -176,28 +192,26 @@ asio::awaitable<http::Response> run_once(redis::RedisClient& redis, Settings set
     backoff = std::min(backoff * 2, std::chrono::milliseconds(100));
   }
 
-  http::Response response;
+  Handled handled;
   std::exception_ptr failure;
   try {
-    response = co_await handler(std::move(request));
+    handled = co_await handler(std::move(request), claim);
   } catch (...) {
     failure = std::current_exception();  // rethrown below, once the lock is released
   }
-  if (failure || response.status >= 500) {
-    // Not stored: the client may retry. If the release fails the lock expires after lock_ttl.
-    std::vector<std::string> release_args{token};
+  // The handler's own commit made the record final: nothing left to write.
+  if (!failure && handled.recorded) co_return std::move(handled.response);
+  if (failure || handled.response.status >= 500) {
+    // Not stored: the client may retry. The release leaves a record that a handler's commit
+    // already made final; if it fails the lock expires after lock_ttl.
+    std::vector<std::string> release_args{claim.token()};
     auto released = co_await redis.eval(release_script(), keys, release_args);
     if (!released) spdlog::warn("idempotency: lock not released: {}", released.error().message);
     if (failure) std::rethrow_exception(failure);
-    co_return response;
+    co_return std::move(handled.response);
   }
-  std::vector<std::string> complete_args{token,
-                                         millis(settings.ttl),
-                                         std::to_string(response.status),
-                                         response.content_type,
-                                         encode_headers(response.headers),
-                                         response.body};
-  auto completed = co_await redis.eval(complete_script(), keys, complete_args);
+  auto completed =
+      co_await redis.eval(complete_script(), keys, claim.record_argv(handled.response));
   if (!completed || completed->is_error()) {
     // The work is done; answer it. A retry within lock_ttl gets 409, later it runs again.
     spdlog::warn("idempotency: response not stored for {}: {}", record,
@@ -205,10 +219,51 @@ asio::awaitable<http::Response> run_once(redis::RedisClient& redis, Settings set
   } else if (completed->as_integer() == 0) {
     spdlog::warn("idempotency: lock for {} expired before the response was stored", record);
   }
-  co_return response;
+  co_return std::move(handled.response);
 }
 
 }  // namespace
+
+std::string record_key(std::string_view key_prefix, std::string_view scope, std::string_view key) {
+  std::string out;
+  out.reserve(key_prefix.size() + scope.size() + 3 + 64);
+  out.append(key_prefix).append("{").append(scope).append("}:").append(sha256_hex(key));
+  return out;
+}
+
+std::string_view record_lua() {
+  // A running record holds its owner's token; a final one holds none.
+  static constexpr std::string_view kLua = R"lua(
+local function idempotency_claim_held_argv(key, first)
+  return redis.call('HGET', key, 'token') == ARGV[first]
+end
+local function idempotency_record_argv(key, first)
+  if redis.call('HGET', key, 'token') ~= ARGV[first] then return 0 end
+  redis.call('HSET', key, 'state', 'done', 'status', ARGV[first + 2],
+             'content_type', ARGV[first + 3], 'headers', ARGV[first + 4], 'body', ARGV[first + 5])
+  redis.call('HDEL', key, 'token')
+  redis.call('PEXPIRE', key, ARGV[first + 1])
+  return 1
+end
+)lua";
+  return kLua;
+}
+
+Claim::Claim(std::string record_key, std::string fingerprint, std::string token,
+             std::chrono::milliseconds ttl)
+    : record_key_(std::move(record_key)),
+      fingerprint_(std::move(fingerprint)),
+      token_(std::move(token)),
+      ttl_(ttl) {}
+
+std::vector<std::string> Claim::record_argv(const http::Response& response) const {
+  return {token_,
+          millis(ttl_),
+          std::to_string(response.status),
+          response.content_type,
+          encode_headers(response.headers),
+          response.body};
+}
 
 IdempotencyStore::IdempotencyStore(redis::RedisClient& redis, std::string key_prefix,
                                    std::chrono::seconds ttl, std::chrono::seconds lock_ttl,
@@ -219,10 +274,19 @@ IdempotencyStore::IdempotencyStore(redis::RedisClient& redis, std::string key_pr
       lock_ttl_(lock_ttl),
       wait_for_first_(wait_for_first) {}
 
+// Not coroutines: the copies are made now, so the caller's temporaries may go away.
 asio::awaitable<http::Response> IdempotencyStore::run(const http::Request& request,
                                                       std::string_view scope,
                                                       http::Handler handler) {
-  // Not a coroutine: the copies are made now, so the caller's temporaries may go away.
+  ClaimHandler plain = [handler = std::move(handler)](http::Request r, std::optional<Claim> c) {
+    return run_plain(handler, std::move(r), std::move(c));
+  };
+  return run(request, scope, std::move(plain));
+}
+
+asio::awaitable<http::Response> IdempotencyStore::run(const http::Request& request,
+                                                      std::string_view scope,
+                                                      ClaimHandler handler) {
   return run_once(redis_, Settings{key_prefix_, ttl_, lock_ttl_, wait_for_first_}, request,
                   std::string(scope), std::move(handler));
 }

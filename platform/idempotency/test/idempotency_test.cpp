@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "platform/http/problem.hpp"
 #include "platform/testing/configs.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/own_redis.hpp"
@@ -24,9 +25,14 @@ namespace {
 
 namespace asio = boost::asio;
 namespace http = platform::http;
+using platform::idempotency::Claim;
+using platform::idempotency::Handled;
 using platform::idempotency::IdempotencyStore;
+using platform::idempotency::record_key;
 using platform::redis::RedisClient;
 using platform::redis::RedisConfig;
+using platform::redis::Reply;
+using platform::redis::Script;
 using namespace std::chrono_literals;
 
 http::Request post(std::string body, std::optional<std::string> key) {
@@ -80,10 +86,16 @@ class IdempotencyTest : public ::testing::Test {
     return platform::testing::run(io_, store_.run(request, scope, handler_for(fake_)));
   }
 
+  Reply command(std::vector<std::string> args) {
+    auto reply = platform::testing::run(io_, redis_.command(std::move(args)));
+    if (!reply) throw std::runtime_error(reply.error().message);
+    return *reply;
+  }
+
   asio::io_context io_;
   RedisClient redis_{io_, platform::testing::redis_config()};
-  IdempotencyStore store_{redis_, "idem_test:" + platform::testing::unique_suffix() + ":",
-                          std::chrono::seconds(60), std::chrono::seconds(30)};
+  std::string prefix_ = "idem_test:" + platform::testing::unique_suffix() + ":";
+  IdempotencyStore store_{redis_, prefix_, std::chrono::seconds(60), std::chrono::seconds(30)};
   FakeHandler fake_;
 };
 
@@ -114,6 +126,129 @@ TEST_F(IdempotencyTest, KeysAreScopedPerUser) {
   run(post("{}", "key-3"), "alice");
   run(post("{}", "key-3"), "bob");
   EXPECT_EQ(fake_.runs, 2);
+}
+
+// A user id and a key that concatenate to another user's id and key are still two records.
+TEST_F(IdempotencyTest, ScopeAndKeyThatConcatenateAlikeAreDifferentRecords) {
+  const auto first = run(post("{}", "k2"), "rep1:k1");
+  const auto second = run(post("{}", "k1:k2"), "rep1");
+  EXPECT_EQ(fake_.runs, 2);
+  EXPECT_FALSE(header(second, "Idempotent-Replayed"));
+  EXPECT_NE(second.body, first.body);
+  run(post("{}", "c"), "a}:b");
+  run(post("{}", "b}:c"), "a");
+  EXPECT_EQ(fake_.runs, 4);
+}
+
+// Redis Cluster hashes the text between the first '{' and the next '}': the record must hash like
+// the user's own keys ("cart:view:{<user>}"), whatever the user id and the key hold.
+std::string hash_tag(const std::string& key) {
+  const auto open = key.find('{');
+  const auto close = key.find('}', open + 1);
+  if (open == std::string::npos || close == std::string::npos || close == open + 1) return key;
+  return key.substr(open + 1, close - open - 1);
+}
+
+TEST(RecordKey, IsUnambiguousAndSharesTheScopesHashTag) {
+  EXPECT_NE(record_key("p:", "rep1:k1", "k2"), record_key("p:", "rep1", "k1:k2"));
+  EXPECT_NE(record_key("p:", "a}:b", "c"), record_key("p:", "a", "b}:c"));
+  EXPECT_NE(record_key("p:", "a", "b"), record_key("p:", "a", "c"));
+  for (const std::string scope : {"alice", "rep1:k1", "a}b", "x{y}z"}) {
+    EXPECT_EQ(hash_tag(record_key("cart:idempotency:", scope, "key")),
+              hash_tag("cart:view:{" + scope + "}"))
+        << scope;
+  }
+}
+
+// The fingerprint covers the scope: a record that somehow sits under another user's key is not
+// that user's response.
+TEST_F(IdempotencyTest, RecordIsBoundToItsScope) {
+  run(post("{}", "key-b"), "alice");
+  command({"RENAME", record_key(prefix_, "alice", "key-b"), record_key(prefix_, "bob", "key-b")});
+  const auto bob = run(post("{}", "key-b"), "bob");
+  EXPECT_EQ(bob.status, 422) << bob.body;
+  EXPECT_FALSE(header(bob, "Idempotent-Replayed"));
+  EXPECT_EQ(fake_.runs, 1);
+}
+
+// A handler whose commit makes the record final with its state change, as a service's store does.
+// KEYS: 1 state counter, 2 record; ARGV: Claim::record_argv(). Replies -1 when the claim is lost.
+const Script& counting_commit() {
+  static const Script script = Script::from_source(
+      "idempotency_test_commit", std::string(platform::idempotency::record_lua()) + R"lua(
+if not idempotency_claim_held_argv(KEYS[2], 1) then return -1 end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], 60000)
+return idempotency_record_argv(KEYS[2], 1)
+)lua");
+  return script;
+}
+
+struct CommittingHandler {
+  CommittingHandler(RedisClient& r, std::string counter_key)
+      : redis(&r), counter(std::move(counter_key)) {}
+  RedisClient* redis;
+  std::string counter;
+  bool crash_after_commit = false;  // throws once the commit is done, before run() goes on
+  std::optional<std::string> state_after_commit;
+  bool claim_taken_before_commit = false;  // as if it expired and another attempt took it
+};
+
+asio::awaitable<Handled> commit_and_answer(CommittingHandler* h, http::Request request,
+                                           std::optional<Claim> claim) {
+  http::Response response;
+  response.status = 201;
+  response.body = R"({"applied":true,"body":)" + request.body + "}";
+  if (!claim) throw std::logic_error("expected a claim");
+  if (h->claim_taken_before_commit) {
+    auto taken = co_await h->redis->command("HSET", claim->record_key(), "token", "another");
+    if (!taken) throw std::runtime_error("HSET failed");
+  }
+  std::vector<std::string> keys{h->counter, claim->record_key()};
+  auto committed = co_await h->redis->eval(counting_commit(), keys, claim->record_argv(response));
+  if (!committed || committed->is_error()) throw std::runtime_error("commit failed");
+  if (committed->as_integer() == -1) {
+    co_return Handled{http::problem(platform::make_error(platform::Errc::conflict, "claim lost")),
+                      false};
+  }
+  auto state = co_await h->redis->command("HGET", claim->record_key(), "state");
+  if (state) h->state_after_commit = state->as_string();
+  if (h->crash_after_commit) throw std::runtime_error("crashed after the commit");
+  co_return Handled{std::move(response), true};
+}
+
+platform::idempotency::ClaimHandler committing(CommittingHandler& h) {
+  return [&h](http::Request request, std::optional<Claim> claim) {
+    return commit_and_answer(&h, std::move(request), std::move(claim));
+  };
+}
+
+// The process fails right after its commit, before the kit's post-step: the record is already
+// final, so the retry replays the response and the change is applied once.
+TEST_F(IdempotencyTest, RecordMadeFinalByTheHandlersCommitSurvivesACrashAfterIt) {
+  CommittingHandler handler(redis_, prefix_ + "counter");
+  handler.crash_after_commit = true;
+  EXPECT_THROW(platform::testing::run(
+                   io_, store_.run(post("{\"a\":1}", "key-c"), "user1", committing(handler))),
+               std::runtime_error);
+  EXPECT_EQ(handler.state_after_commit, "done") << "final in the same step as the change";
+  handler.crash_after_commit = false;
+  const auto retry = platform::testing::run(
+      io_, store_.run(post("{\"a\":1}", "key-c"), "user1", committing(handler)));
+  EXPECT_EQ(retry.status, 201);
+  EXPECT_EQ(header(retry, "Idempotent-Replayed"), "true");
+  EXPECT_EQ(retry.body, R"({"applied":true,"body":{"a":1}})");
+  EXPECT_EQ(command({"GET", handler.counter}).as_integer(), 1) << "applied once";
+}
+
+// A claim that expired and was taken by another attempt cannot commit: nothing is applied.
+TEST_F(IdempotencyTest, CommitWithALostClaimWritesNothing) {
+  CommittingHandler handler(redis_, prefix_ + "counter-lost");
+  handler.claim_taken_before_commit = true;
+  const auto lost =
+      platform::testing::run(io_, store_.run(post("{}", "key-d"), "user1", committing(handler)));
+  EXPECT_EQ(lost.status, 409);
+  EXPECT_TRUE(command({"GET", handler.counter}).is_nil());
 }
 
 TEST_F(IdempotencyTest, ServerErrorIsNotStoredSoRetryRunsAgain) {
