@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +17,7 @@
 #include <thread>
 
 #include "in_flight_offsets.hpp"
+#include "platform/background_loop.hpp"
 #include "platform/config.hpp"
 #include "platform/ids.hpp"
 #include "platform/kafka/envelope.hpp"
@@ -73,11 +73,31 @@ using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::e
 // back-pressure and add to what a stop or rebalance leaves unhandled.
 constexpr std::size_t kLaneQueue = 4;
 
-void count_consumed(const std::string& topic, const char* result) {
-  metrics::registry()
-      .counter("kafka_consumed_total", "Consumed records, by outcome",
-               {{"topic", topic}, {"result", result}})
-      .inc();
+// Per-message counters, each series resolved once per topic (the subscribed ones up front).
+struct ConsumerMetrics {
+  explicit ConsumerMetrics(const std::vector<std::string>& topics) {
+    for (const auto& topic : topics) {
+      for (auto* family : {&ok, &retry, &dlq, &poison, &dead_lettered}) family->at(topic);
+    }
+  }
+  static constexpr const char* kConsumed = "kafka_consumed_total";
+  static constexpr const char* kConsumedHelp = "Consumed records, by outcome";
+  metrics::CounterFamily ok{kConsumed, kConsumedHelp, "topic", {{"result", "ok"}}};
+  metrics::CounterFamily retry{kConsumed, kConsumedHelp, "topic", {{"result", "retry"}}};
+  metrics::CounterFamily dlq{kConsumed, kConsumedHelp, "topic", {{"result", "dlq"}}};
+  metrics::CounterFamily poison{kConsumed, kConsumedHelp, "topic", {{"result", "poison"}}};
+  metrics::CounterFamily dead_lettered{"kafka_dlq_total", "Records sent to a DLQ", "topic"};
+};
+
+// The loops' waits on the hand-over channels, each run through StopSignal::wait().
+asio::awaitable<std::tuple<boost::system::error_code, Polled>> receive(PolledChannel* channel) {
+  co_return co_await channel->async_receive(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<boost::system::error_code> send(PolledChannel* channel, Polled polled) {
+  auto [ec] = co_await channel->async_send(boost::system::error_code{}, std::move(polled),
+                                           asio::as_tuple(asio::use_awaitable));
+  co_return ec;
 }
 
 Message to_kit_message(RdKafka::Message& m) {
@@ -112,7 +132,7 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
         dlq(p),
         channel(io, config.channel_capacity),
         poll_done(io, 1),
-        tasks_done(io, 1) {}
+        counters(config.topics) {}
 
   asio::io_context& io;
   ConsumerConfig config;
@@ -121,12 +141,12 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
 
   PolledChannel channel;
   std::vector<std::unique_ptr<PolledChannel>> lanes;  // set by start()
-  DoneChannel poll_done;
-  DoneChannel tasks_done;                            // when the dispatcher and every lane returned
-  std::atomic<std::size_t> tasks_running{0};         // the dispatcher and the lanes
+  // The dispatcher (first) and one per lane, each on its own strand; set by start().
+  std::vector<std::unique_ptr<BackgroundLoop>> loops;
+  DoneChannel poll_done;  // sent by the poll thread as the last thing it does
+  ConsumerMetrics counters;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;  // used by the poll thread only
   std::thread poller;
-  std::atomic<bool> stopping{false};
   std::atomic<bool> stop_polling{false};
   std::atomic<std::size_t> handled{0};
   bool started = false;
@@ -289,17 +309,6 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
 
   // ---- io_context ----
 
-  asio::awaitable<void> sleep_unless_stopping(milliseconds d) {
-    // Short slices so stop() need not touch this timer from another thread.
-    asio::steady_timer timer(io);
-    auto until = std::chrono::steady_clock::now() + d;
-    while (!stopping.load() && std::chrono::steady_clock::now() < until) {
-      timer.expires_after(std::min<std::chrono::steady_clock::duration>(
-          milliseconds(50), until - std::chrono::steady_clock::now()));
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-  }
-
   // Records the message as in flight; false when it was polled before a rebalance.
   bool mark_in_flight(const Polled& p) {
     std::lock_guard lock(commit_mutex);
@@ -319,7 +328,8 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     handled.fetch_add(1);
   }
 
-  asio::awaitable<bool> dead_letter(const Message& m, const std::string& reason) {
+  // Retries until published; false when stop() came first.
+  asio::awaitable<bool> dead_letter(const Message& m, const std::string& reason, StopSignal stop) {
     Message copy;
     copy.topic = dlq_topic(m.topic);
     copy.key = m.key;
@@ -332,15 +342,13 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     for (int attempt = 0;; ++attempt) {
       auto sent = co_await dlq.send(copy);
       if (sent) {
-        metrics::registry()
-            .counter("kafka_dlq_total", "Records sent to a DLQ", {{"topic", m.topic}})
-            .inc();
+        counters.dead_lettered.at(m.topic).inc();
         co_return true;
       }
       spdlog::error("kafka DLQ publish for {}[{}]@{} failed: {}", m.topic, m.partition, m.offset,
                     sent.error().message);
-      if (stopping.load()) co_return false;
-      co_await sleep_unless_stopping(config.retry_backoff * (1 << std::min(attempt, 6)));
+      const bool slept = co_await stop.sleep(config.retry_backoff * (1 << std::min(attempt, 6)));
+      if (!slept) co_return false;
     }
   }
 
@@ -352,15 +360,17 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
     }
   }
 
-  // Returns false when the message was left unfinished because of stop().
-  asio::awaitable<bool> handle(const Polled& p) {
+  // Returns false when the message was left unfinished because of stop(): the handler call in
+  // progress is never interrupted, but no retry or backoff starts after the stop.
+  asio::awaitable<bool> handle(const Polled& p, StopSignal stop) {
     const Message& m = p.message;
     auto parsed = from_message(m);
     if (!parsed) {
       spdlog::warn("kafka poison message {}[{}]@{}: {}", m.topic, m.partition, m.offset,
                    parsed.error().message);
-      if (!co_await dead_letter(m, parsed.error().message)) co_return false;
-      count_consumed(m.topic, "poison");
+      const bool sent = co_await dead_letter(m, parsed.error().message, stop);
+      if (!sent) co_return false;
+      counters.poison.at(m.topic).inc();
       mark_done(p);
       co_return true;
     }
@@ -373,55 +383,64 @@ struct Consumer::Impl : RdKafka::RebalanceCb, RdKafka::EventCb {
       if (status) break;
       spdlog::warn("kafka handler for {} {} failed (attempt {}): {}", parsed->type, parsed->id,
                    attempt + 1, status.error().message);
-      if (stopping.load()) {
+      if (stop.stop_requested()) {
         log::set_trace_id({});
         co_return false;
       }
       if (attempt >= config.handler_retries) break;
-      count_consumed(m.topic, "retry");
-      co_await sleep_unless_stopping(config.retry_backoff * (1 << std::min(attempt, 16)));
+      counters.retry.at(m.topic).inc();
+      const bool slept = co_await stop.sleep(config.retry_backoff * (1 << std::min(attempt, 16)));
+      if (!slept) {
+        log::set_trace_id({});
+        co_return false;
+      }
     }
     log::set_trace_id({});
     if (status) {
-      count_consumed(m.topic, "ok");
+      counters.ok.at(m.topic).inc();
       mark_done(p);
       co_return true;
     }
-    if (!co_await dead_letter(m, status.error().message)) co_return false;
-    count_consumed(m.topic, "dlq");
+    const bool sent = co_await dead_letter(m, status.error().message, stop);
+    if (!sent) co_return false;
+    counters.dlq.at(m.topic).inc();
     mark_done(p);
     co_return true;
   }
 
-  // Routes each message to its lane, waiting while that lane's queue is full.
-  asio::awaitable<void> dispatch() {
-    const boost::system::error_code no_error;
-    while (!stopping.load()) {
-      auto [ec, polled] = co_await channel.async_receive(asio::as_tuple(asio::use_awaitable));
-      if (ec || stopping.load()) break;
+  // Routes each message to its lane, waiting while that lane's queue is full. Both waits end
+  // on stop(); a message taken but not yet handed to its lane is left uncommitted.
+  asio::awaitable<void> dispatch(StopSignal stop) {
+    for (;;) {
+      auto received = co_await stop.wait(receive(&channel));
+      if (!received) co_return;
+      auto [ec, polled] = std::move(*received);
+      if (ec) co_return;
       if (!mark_in_flight(polled)) continue;  // its partition's next owner reads it again
-      auto& lane =
-          *lanes[detail::lane_of(polled.message.key, polled.message.partition, lanes.size())];
-      auto [closed] = co_await lane.async_send(no_error, std::move(polled),
-                                               asio::as_tuple(asio::use_awaitable));
-      if (closed) break;  // by stop()
+      auto* lane =
+          lanes[detail::lane_of(polled.message.key, polled.message.partition, lanes.size())].get();
+      auto sent = co_await stop.wait(send(lane, std::move(polled)));
+      if (!sent || *sent) co_return;
     }
   }
 
-  asio::awaitable<void> run_lane(std::size_t index) {
-    auto& queue = *lanes[index];
-    while (!stopping.load()) {
-      auto [ec, polled] = co_await queue.async_receive(asio::as_tuple(asio::use_awaitable));
-      if (ec || stopping.load()) break;
+  // Handles its lane's messages in order. Waiting for the next one ends on stop(); a message
+  // being handled is finished first.
+  asio::awaitable<void> run_lane(std::size_t index, StopSignal stop) {
+    auto* queue = lanes[index].get();
+    for (;;) {
+      auto received = co_await stop.wait(receive(queue));
+      if (!received) co_return;
+      auto [ec, polled] = std::move(*received);
+      if (ec) co_return;
       if (!is_current(polled)) continue;  // polled before a rebalance
-      const bool finished = co_await handle(polled);
-      if (!finished) break;
+      const bool finished = co_await handle(polled, stop);
+      if (!finished) co_return;
     }
   }
 
-  void close_queues() {
-    channel.close();
-    for (auto& lane : lanes) lane->close();
+  void request_stop() {
+    for (auto& loop : loops) loop->request_stop();
   }
 };
 
@@ -429,10 +448,15 @@ Consumer::Consumer(asio::io_context& io, ConsumerConfig config, Handler handler,
     : impl_(std::make_shared<Impl>(io, std::move(config), std::move(handler), dlq)) {}
 
 Consumer::~Consumer() {
-  if (impl_->started && !impl_->stopped) {
-    impl_->stopping = true;
-    impl_->stop_polling = true;
-    impl_->close_queues();
+  if (!impl_->started) return;
+  impl_->request_stop();  // the loops keep the Impl alive until they return
+  impl_->stop_polling = true;
+  if (!impl_->poller.joinable()) return;
+  if (impl_->io.get_executor().running_in_this_thread()) {
+    // Never block an I/O thread: the poll thread holds the Impl and ends on its own once it has
+    // committed and left the group.
+    impl_->poller.detach();
+  } else {
     impl_->poller.join();
   }
 }
@@ -485,22 +509,14 @@ void Consumer::start() {
   }
   impl_->started = true;
   impl_->poller = std::thread([impl = impl_] { impl->poll_loop(); });
-  impl_->tasks_running = c.concurrency + 1;
-  auto on_exit = [impl = impl_](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::error("kafka consumer {} task failed: {}", impl->config.group_id, ex.what());
-      }
-    }
-    if (impl->tasks_running.fetch_sub(1) == 1) {
-      impl->tasks_done.try_send(boost::system::error_code{});
-    }
-  };
-  asio::co_spawn(impl_->io, impl_->dispatch(), on_exit);
+  auto& loops = impl_->loops;
+  loops.push_back(std::make_unique<BackgroundLoop>(impl_->io, "kafka dispatcher " + c.group_id));
+  loops.back()->start([impl = impl_](StopSignal stop) { return impl->dispatch(std::move(stop)); });
   for (std::size_t i = 0; i < c.concurrency; ++i) {
-    asio::co_spawn(impl_->io, impl_->run_lane(i), on_exit);
+    loops.push_back(std::make_unique<BackgroundLoop>(
+        impl_->io, "kafka lane " + std::to_string(i) + " " + c.group_id));
+    loops.back()->start(
+        [impl = impl_, i](StopSignal stop) { return impl->run_lane(i, std::move(stop)); });
   }
 }
 
@@ -508,23 +524,29 @@ asio::awaitable<void> Consumer::stop() {
   auto impl = impl_;
   if (!impl->started || impl->stopped) co_return;
   impl->stopped = true;
-  impl->stopping = true;
-  // Wakes the dispatcher and the lanes where they wait for a message; messages being handled are
-  // finished first, queued ones are left uncommitted.
-  impl->close_queues();
-  asio::steady_timer timer(impl->io, impl->config.stop_timeout);
-  auto finished = co_await (impl->tasks_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
-                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (finished.index() != 0)
+  // Ends the dispatcher's and the idle lanes' waits at once; handler calls in progress finish
+  // (queued messages are left uncommitted).
+  impl->request_stop();
+  const auto handlers_deadline = std::chrono::steady_clock::now() + impl->config.stop_timeout;
+  bool ended = true;
+  for (auto& loop : impl->loops) {
+    const bool loop_ended = co_await loop->stop(handlers_deadline);
+    ended = ended && loop_ended;
+  }
+  if (!ended)
     spdlog::warn("kafka consumer {}: handler still running at stop", impl->config.group_id);
+  // The poll thread commits what was handled, leaves the group and, as its last act, reports on
+  // poll_done; only then is it joined, so the join does not block this I/O thread.
   impl->stop_polling = true;
-  timer.expires_after(impl->config.stop_timeout);
+  asio::steady_timer timer(impl->io, impl->config.stop_timeout);
   auto closed = co_await (impl->poll_done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
                           timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (closed.index() != 0)
+  if (closed.index() == 0) {
+    impl->poller.join();
+  } else {
+    // Left to the destructor, which joins it off the I/O threads (or lets it finish detached).
     spdlog::warn("kafka consumer {}: close timed out", impl->config.group_id);
-  // The poll thread has signalled (or is stuck in close, which joining would wait out).
-  impl->poller.join();
+  }
 }
 
 }  // namespace platform::kafka

@@ -35,20 +35,17 @@ ProducerConfig ProducerConfig::from_env() {
 namespace detail {
 // Lives until both the awaiting coroutine and the delivery report are done with it.
 struct Delivery {
-  explicit Delivery(const asio::any_io_executor& ex) : channel(ex, 1) {}
+  Delivery(const asio::any_io_executor& ex, metrics::Counter& ok, metrics::Counter& error)
+      : channel(ex, 1), delivered(ok), failed(error) {}
   asio::experimental::concurrent_channel<void(boost::system::error_code, Status)> channel;
+  // The record's kafka_produced_total series, resolved when it was produced.
+  metrics::Counter& delivered;
+  metrics::Counter& failed;
 };
 }  // namespace detail
 
 namespace {
 using detail::Delivery;
-
-void count(const std::string& topic, const char* result) {
-  metrics::registry()
-      .counter("kafka_produced_total", "Records produced, by delivery result",
-               {{"topic", topic}, {"result", result}})
-      .inc();
-}
 
 Status map_delivery_error(RdKafka::ErrorCode err) {
   if (err == RdKafka::ERR_NO_ERROR) return {};
@@ -63,12 +60,11 @@ class DeliveryReports final : public RdKafka::DeliveryReportCb {
  public:
   void dr_cb(RdKafka::Message& message) override {
     auto* delivery = static_cast<std::shared_ptr<Delivery>*>(message.msg_opaque());
+    if (delivery == nullptr) return;  // every record is produced with one
     auto status = map_delivery_error(message.err());
-    count(message.topic_name(), status ? "ok" : "error");
-    if (delivery != nullptr) {
-      (*delivery)->channel.try_send(boost::system::error_code{}, status);
-      delete delivery;
-    }
+    ((status ? (*delivery)->delivered : (*delivery)->failed)).inc();
+    (*delivery)->channel.try_send(boost::system::error_code{}, status);
+    delete delivery;
   }
 };
 
@@ -77,6 +73,13 @@ class DeliveryReports final : public RdKafka::DeliveryReportCb {
 struct Producer::Impl {
   ProducerConfig config;
   DeliveryReports reports;
+  // kafka_produced_total{topic,result}, each series resolved once per topic.
+  metrics::CounterFamily delivered{
+      "kafka_produced_total", "Records produced, by delivery result", "topic", {{"result", "ok"}}};
+  metrics::CounterFamily failed{"kafka_produced_total",
+                                "Records produced, by delivery result",
+                                "topic",
+                                {{"result", "error"}}};
   std::unique_ptr<RdKafka::Producer> producer;
   std::atomic<bool> stopping{false};
   std::atomic<bool> reachable{false};
@@ -155,7 +158,8 @@ asio::awaitable<Status> Producer::publish(CloudEvent event) {
 // Hands one record to librdkafka; its delivery report arrives on the returned channel.
 Result<std::shared_ptr<Delivery>> Producer::produce(const Message& message,
                                                     const asio::any_io_executor& ex) {
-  auto delivery = std::make_shared<Delivery>(ex);
+  auto& failed = impl_->failed.at(message.topic);
+  auto delivery = std::make_shared<Delivery>(ex, impl_->delivered.at(message.topic), failed);
   auto* headers = RdKafka::Headers::create();
   for (const auto& [name, value] : message.headers) headers->add(name, value);
   auto* opaque = new std::shared_ptr<Delivery>(delivery);
@@ -167,7 +171,7 @@ Result<std::shared_ptr<Delivery>> Producer::produce(const Message& message,
     // On failure librdkafka keeps ownership with us.
     delete headers;
     delete opaque;
-    count(message.topic, "error");
+    failed.inc();
     auto code = err == RdKafka::ERR__QUEUE_FULL ? Errc::unavailable : Errc::invalid;
     return make_error(code, "kafka produce to " + message.topic + ": " + RdKafka::err2str(err),
                       "kafka_produce");

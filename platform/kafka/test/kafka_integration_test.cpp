@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -422,6 +425,70 @@ TEST_F(KafkaIntegration, CommitStopsBeforeAnUnfinishedMessageWhichComesAgain) {
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(again, expected);  // the slow event and everything after it, once each
   EXPECT_EQ(committed_offset(group, topic_, 0), 20);
+}
+
+asio::awaitable<void> stop_and_flag(Consumer* consumer, bool* stopped) {
+  co_await consumer->stop();
+  *stopped = true;
+}
+
+TEST_F(KafkaIntegration, StopWaitsForTheHandlerInProgressThenCommitsIt) {
+  auto gate = std::make_shared<Gate>();
+  gate->slow_key = "slow";
+  const auto group = "g-" + topic_;
+  Consumer consumer(
+      io_, testing::consumer_config(group, {topic_}),
+      [gate](const CloudEvent& e) { return hold_slow(gate, e); }, producer_);
+  consumer.start();
+  bool stopped = false;
+  std::chrono::steady_clock::duration stop_after_release{};
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    auto message = to_message(make_event(topic_, gate->slow_key));
+    message.partition = 0;
+    EXPECT_TRUE(co_await producer_.send(message));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return gate->slow_started; }));
+    asio::co_spawn(io_, stop_and_flag(&consumer, &stopped), asio::detached);
+    co_await sleep_for(milliseconds(300));
+    EXPECT_FALSE(stopped);  // the handler in progress is awaited, not cancelled
+    EXPECT_FALSE(gate->slow_returned);
+    gate->release = true;
+    const auto released = std::chrono::steady_clock::now();
+    EXPECT_TRUE(co_await platform::testing::eventually_async(
+        io_, [&] { return stopped; }, milliseconds(10000), milliseconds(1)));
+    stop_after_release = std::chrono::steady_clock::now() - released;
+  }());
+  EXPECT_TRUE(gate->slow_returned);
+  EXPECT_EQ(consumer.handled(), 1u);
+  EXPECT_EQ(committed_offset(group, topic_, 0), 1);  // committed on stop
+  // Committing and leaving the group, not a handler's retry backoff or a poll slice.
+  EXPECT_LT(stop_after_release, seconds(3));
+  std::printf(
+      "stop after the handler returned: %lld ms\n",
+      static_cast<long long>(std::chrono::duration_cast<milliseconds>(stop_after_release).count()));
+}
+
+TEST_F(KafkaIntegration, StopIsPromptWhileALaneWaitsOutARetryBackoff) {
+  auto seen = std::make_shared<Seen>();
+  seen->fail = true;
+  auto config = testing::consumer_config("g-" + topic_, {topic_});
+  config.retry_backoff = seconds(60);
+  Consumer consumer(io_, config, recorder(seen), producer_);
+  consumer.start();
+  std::chrono::steady_clock::duration took{};
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await producer_.publish(make_event(topic_, "s-1")));
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return seen->attempts == 1; }));
+    const auto started = std::chrono::steady_clock::now();
+    co_await consumer.stop();
+    took = std::chrono::steady_clock::now() - started;
+  }());
+  EXPECT_EQ(seen->attempts, 1);  // no retry after the stop
+  EXPECT_EQ(consumer.handled(), 0u);
+  EXPECT_LT(took, seconds(5));  // not the 60 s backoff
+  std::printf("stop during a 60 s backoff: %lld ms\n",
+              static_cast<long long>(std::chrono::duration_cast<milliseconds>(took).count()));
 }
 
 TEST_F(KafkaIntegration, PublishToMissingTopicFailsWithinDeadline) {

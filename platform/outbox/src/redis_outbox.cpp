@@ -3,14 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
+#include "platform/background_loop.hpp"
 #include "platform/config.hpp"
 #include "platform/ids.hpp"
 #include "platform/metrics.hpp"
@@ -19,7 +14,6 @@
 namespace platform::outbox {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
@@ -105,50 +99,35 @@ RelayConfig RelayConfig::from_env(std::string_view service) {
   c.poll_interval = milliseconds(config::get_int("OUTBOX_POLL_INTERVAL_MS", 50, 1, 60000));
   c.lease_ttl = milliseconds(config::get_int("OUTBOX_LEASE_MS", 5000, 100, 600000));
   c.error_backoff = milliseconds(config::get_int("OUTBOX_ERROR_BACKOFF_MS", 500, 1, 600000));
+  c.stop_timeout = milliseconds(config::get_int("OUTBOX_STOP_TIMEOUT_MS", 30000, 1, 600000));
   return c;
 }
 
 struct RedisOutboxRelay::Impl {
-  using DoneChannel = asio::experimental::concurrent_channel<void(boost::system::error_code)>;
-
   Impl(asio::io_context& io, redis::RedisClient& r, EventPublisher& p, RelayConfig c)
-      : io(io),
-        redis(r),
+      : redis(r),
         publisher(p),
         config(std::move(c)),
         lease_key(config.stream + ":lease"),
         owner(new_uuid()),
-        done(io, 1),
+        loop(io, "outbox relay " + config.stream),
         backlog(metrics::registry().gauge("outbox_backlog", "Entries waiting in an outbox stream",
                                           {{"stream", config.stream}})),
         published(metrics::registry().counter("outbox_published_total",
                                               "Outbox entries published and removed",
                                               {{"stream", config.stream}})) {}
 
-  asio::io_context& io;
   redis::RedisClient& redis;
   EventPublisher& publisher;
   RelayConfig config;
   std::string lease_key;
   std::string owner;
-  DoneChannel done;
+  BackgroundLoop loop;
   metrics::Gauge& backlog;
   metrics::Counter& published;
-  std::atomic<bool> stopping{false};
   std::atomic<bool> leased{false};
-  Clock::time_point renewed_at{};
+  Clock::time_point renewed_at{};  // the loop's strand only
   bool started = false;
-  bool stopped = false;
-
-  asio::awaitable<void> pause(milliseconds d) {
-    // Short slices: stop() only flips a flag, so it never touches this timer from elsewhere.
-    asio::steady_timer timer(io);
-    const auto until = Clock::now() + d;
-    while (!stopping.load() && Clock::now() < until) {
-      timer.expires_after(std::min<Clock::duration>(milliseconds(50), until - Clock::now()));
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-  }
 
   // Acquires or renews the lease; false when another relay holds it.
   asio::awaitable<bool> keep_lease() {
@@ -183,7 +162,7 @@ struct RedisOutboxRelay::Impl {
   enum class Batch { failed, drained, more };
 
   // Publishes one batch in order; stops at the first failure so order is kept.
-  asio::awaitable<Batch> relay_batch() {
+  asio::awaitable<Batch> relay_batch(StopSignal stop) {
     std::vector<std::string> xlen{"XLEN", config.stream};
     auto len = co_await redis.command(std::move(xlen));
     if (len && !len->is_error()) backlog.set(static_cast<double>(len->as_integer()));
@@ -197,7 +176,7 @@ struct RedisOutboxRelay::Impl {
     }
     const auto& entries = range->elements();
     if (entries.empty()) co_return Batch::drained;
-    if (stopping.load() || !co_await keep_lease()) co_return Batch::drained;
+    if (stop.stop_requested() || !co_await keep_lease()) co_return Batch::drained;
     std::vector<std::string> ids;
     std::vector<CloudEvent> events;
     for (const auto& entry : entries) {
@@ -239,18 +218,23 @@ struct RedisOutboxRelay::Impl {
     co_return entries.size() == config.batch ? Batch::more : Batch::drained;
   }
 
-  asio::awaitable<void> run() {
-    while (!stopping.load()) {
+  // Waits (the poll interval, the error backoff, the before_batch hook) end at once on stop();
+  // a batch in progress is finished, its XDEL included, before the loop looks at the stop.
+  asio::awaitable<void> run(StopSignal stop) {
+    while (!stop.stop_requested()) {
       if (!co_await keep_lease()) {
-        co_await pause(config.poll_interval);
+        co_await stop.sleep(config.poll_interval);
         continue;
       }
-      if (config.before_batch) co_await config.before_batch();
-      auto batch = co_await relay_batch();
+      if (config.before_batch) {
+        const bool passed = co_await stop.wait(config.before_batch());
+        if (!passed) break;
+      }
+      auto batch = co_await relay_batch(stop);
       if (batch == Batch::failed) {
-        co_await pause(config.error_backoff);
+        co_await stop.sleep(config.error_backoff);
       } else if (batch == Batch::drained) {
-        co_await pause(config.poll_interval);
+        co_await stop.sleep(config.poll_interval);
       }
     }
     if (leased.exchange(false)) {
@@ -267,7 +251,8 @@ RedisOutboxRelay::RedisOutboxRelay(asio::io_context& io, redis::RedisClient& red
     : impl_(std::make_shared<Impl>(io, redis, publisher, std::move(config))) {}
 
 RedisOutboxRelay::~RedisOutboxRelay() {
-  impl_->stopping = true;
+  // The loop keeps the Impl alive until it returns; without a stop() it returns at its next wait.
+  impl_->loop.request_stop();
 }
 
 bool RedisOutboxRelay::holds_lease() const {
@@ -277,28 +262,13 @@ bool RedisOutboxRelay::holds_lease() const {
 void RedisOutboxRelay::start() {
   if (impl_->started) return;
   impl_->started = true;
-  asio::co_spawn(impl_->io, impl_->run(), [impl = impl_](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        spdlog::error("outbox relay {} failed: {}", impl->config.stream, ex.what());
-      }
-    }
-    impl->done.try_send(boost::system::error_code{});
-  });
+  impl_->loop.start([impl = impl_](StopSignal stop) { return impl->run(std::move(stop)); });
 }
 
 asio::awaitable<void> RedisOutboxRelay::stop() {
   auto impl = impl_;
-  if (!impl->started || impl->stopped) co_return;
-  impl->stopped = true;
-  impl->stopping = true;
-  // A publish in progress may take up to the producer's delivery timeout.
-  asio::steady_timer timer(impl->io, std::chrono::seconds(30));
-  auto r = co_await (impl->done.async_receive(asio::as_tuple(asio::use_awaitable)) ||
-                     timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (r.index() != 0) spdlog::warn("outbox relay {} did not stop in time", impl->config.stream);
+  const bool ended = co_await impl->loop.stop(Clock::now() + impl->config.stop_timeout);
+  if (!ended) spdlog::warn("outbox relay {} did not stop in time", impl->config.stream);
 }
 
 }  // namespace platform::outbox

@@ -11,6 +11,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
 #include <memory>
 
 #include "platform/ids.hpp"
@@ -305,6 +306,52 @@ TEST_F(OutboxIntegration, RelayReadsNothingUntilItsBeforeBatchHookCompletes) {
     EXPECT_GE(hook_calls, 2);  // and asked again before the next batch
     co_await relay.stop();
   }());
+}
+
+asio::awaitable<std::chrono::steady_clock::duration> timed_stop(RedisOutboxRelay* relay) {
+  const auto started = std::chrono::steady_clock::now();
+  co_await relay->stop();
+  co_return std::chrono::steady_clock::now() - started;
+}
+
+TEST_F(OutboxIntegration, IdleRelayStopsAtOnceAndReleasesItsLease) {
+  const auto stream = outbox_stream("idle-" + suffix_);
+  RelayConfig config;
+  config.stream = stream;
+  config.poll_interval = std::chrono::seconds(60);
+  RedisOutboxRelay relay(io_, redis_, producer_, config);
+  relay.start();
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    // Holding the lease, it found the stream empty and waits out its poll interval.
+    EXPECT_TRUE(
+        co_await platform::testing::eventually_async(io_, [&] { return relay.holds_lease(); }));
+    const auto took = co_await timed_stop(&relay);
+    EXPECT_LT(took, milliseconds(1000));  // well under the 60 s poll interval
+    std::printf("idle relay stopped in %lld ms\n",
+                static_cast<long long>(std::chrono::duration_cast<milliseconds>(took).count()));
+    std::vector<std::string> get{"GET", stream + ":lease"};
+    auto lease = co_await redis_.command(std::move(get));
+    EXPECT_TRUE(lease && lease->is_nil());
+  }());
+  EXPECT_FALSE(relay.holds_lease());
+}
+
+TEST_F(OutboxIntegration, StopCancelsABeforeBatchHookThatHoldsTheRelay) {
+  RelayConfig config;
+  config.stream = outbox_stream("held-" + suffix_);
+  bool hook_entered = false;
+  config.before_batch = [&]() -> asio::awaitable<void> {
+    hook_entered = true;
+    asio::steady_timer timer(io_, std::chrono::seconds(60));  // a server busy for a minute
+    co_await timer.async_wait(asio::use_awaitable);
+  };
+  RedisOutboxRelay relay(io_, redis_, producer_, config);
+  relay.start();
+  testing::run(io_, [&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await platform::testing::eventually_async(io_, [&] { return hook_entered; }));
+    EXPECT_LT(co_await timed_stop(&relay), milliseconds(1000));
+  }());
+  EXPECT_FALSE(relay.holds_lease());
 }
 
 }  // namespace

@@ -1,20 +1,11 @@
 #include "platform/pg/outbox.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <functional>
 
 #include "identifier.hpp"
+#include "platform/background_loop.hpp"
 #include "platform/log.hpp"
 #include "platform/metrics.hpp"
 #include "platform/pg/pool.hpp"
@@ -88,39 +79,36 @@ asio::awaitable<Status> append_outbox(Transaction& tx, std::string schema, Cloud
 }
 
 struct PgOutboxRelay::Impl {
-  Impl(asio::io_context& io_context, Pool& p, outbox::EventPublisher& pub, RelayConfig cfg)
-      : io(io_context),
-        pool(p),
+  Impl(asio::io_context& io, Pool& p, outbox::EventPublisher& pub, RelayConfig cfg)
+      : pool(p),
         publisher(pub),
         config(std::move(cfg)),
-        strand(asio::make_strand(io_context)),
-        done(io_context, 1),
+        loop(io, "outbox relay pg:" + config.schema),
         backlog(metrics::registry().gauge("outbox_backlog", "Outbox entries not yet published",
                                           {{"stream", "pg:" + config.schema}})),
         published(metrics::registry().counter("outbox_published_total", "Outbox entries published",
                                               {{"stream", "pg:" + config.schema}})) {}
 
-  asio::awaitable<void> run();
-  asio::awaitable<Result<std::size_t>> publish_batch(Transaction& tx);
+  asio::awaitable<void> run(StopSignal stop);
+  asio::awaitable<Result<std::size_t>> publish_batch(StopSignal stop, Transaction& tx);
   asio::awaitable<void> refresh_backlog();
 
-  asio::io_context& io;
   Pool& pool;
   outbox::EventPublisher& publisher;
   RelayConfig config;
-  asio::strand<asio::io_context::executor_type> strand;
-  asio::cancellation_signal stop_signal;  // emitted on `strand` only
-  asio::experimental::concurrent_channel<void(boost::system::error_code)> done;
+  BackgroundLoop loop;
   bool running = false;
-  bool publish_failed = false;  // set by publish_batch, read by run, both on `strand`
+  bool publish_failed = false;  // set by publish_batch, read by run, both on the loop's strand
   metrics::Gauge& backlog;
   metrics::Counter& published;
 };
 
 // Claims the oldest unpublished rows, publishes them in order and marks those the broker
 // acknowledged. Stops at the first failure so later events of the same key don't overtake it;
-// returns ok with the rows marked even then, so the marks commit.
-asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(Transaction& tx) {
+// returns ok with the rows marked even then, so the marks commit. Waiting for the acks is one of
+// the loop's waits: stop() cancels it and the transaction rolls back, rows unpublished.
+asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(StopSignal stop,
+                                                                        Transaction& tx) {
   publish_failed = false;
   Params select_params{std::to_string(config.batch)};
   PLATFORM_CO_TRY(auto rows,
@@ -147,7 +135,9 @@ asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(Transact
   std::vector<std::string> ids;
   for (const auto& event : events) ids.push_back(event.id);
   // The whole batch goes to the broker before the first ack is awaited (as the Redis relay does).
-  const auto results = co_await publisher.publish_all(std::move(events));
+  auto acks = co_await stop.wait(publisher.publish_all(std::move(events)));
+  if (!acks) co_return make_error(Errc::unavailable, "outbox relay stopped", "stopped");
+  const auto& results = *acks;
   std::size_t acked = 0;
   while (acked < results.size() && results[acked]) ++acked;
   if (acked < results.size()) {
@@ -172,24 +162,19 @@ asio::awaitable<void> PgOutboxRelay::Impl::refresh_backlog() {
   if (count && count->size() == 1) backlog.set(std::stod(count->value(0, "n").value_or("0")));
 }
 
-asio::awaitable<void> PgOutboxRelay::Impl::run() {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  for (;;) {
-    auto cs = co_await asio::this_coro::cancellation_state;
-    if (cs.cancelled() != asio::cancellation_type::none) co_return;
+asio::awaitable<void> PgOutboxRelay::Impl::run(StopSignal stop) {
+  while (!stop.stop_requested()) {
     auto batch = co_await pool.transaction<std::size_t>(
-        std::bind(&Impl::publish_batch, this, std::placeholders::_1));
+        std::bind(&Impl::publish_batch, this, stop, std::placeholders::_1));
     if (batch) {
       published.inc(*batch);
-    } else {
+    } else if (!stop.stop_requested()) {
       spdlog::warn("outbox relay pg:{}: {}", config.schema, batch.error().message);
     }
+    if (stop.stop_requested()) break;
     co_await refresh_backlog();
     const bool more = batch && !publish_failed && *batch == config.batch;
-    if (more) continue;
-    timer.expires_after(config.poll_interval);
-    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
+    if (!more) co_await stop.sleep(config.poll_interval);
   }
 }
 
@@ -202,40 +187,24 @@ PgOutboxRelay::PgOutboxRelay(asio::io_context& io, Pool& pool, outbox::EventPubl
 }
 
 PgOutboxRelay::~PgOutboxRelay() {
-  if (impl_->running)
+  if (impl_->running) {
     spdlog::error("outbox relay pg:{} destroyed without stop()", impl_->config.schema);
+    impl_->loop.request_stop();  // the loop keeps the Impl alive until it returns
+  }
 }
 
 void PgOutboxRelay::start() {
   if (impl_->running) return;
   impl_->running = true;
-  auto impl = impl_;
-  asio::co_spawn(
-      impl->strand, impl->run(),
-      asio::bind_cancellation_slot(impl->stop_signal.slot(), [impl](std::exception_ptr failure) {
-        // Cancellation by stop() surfaces here as an
-        // operation_aborted exception; anything else is
-        // a bug worth a log line.
-        if (failure) {
-          try {
-            std::rethrow_exception(failure);
-          } catch (const boost::system::system_error& e) {
-            if (e.code() != asio::error::operation_aborted)
-              spdlog::error("outbox relay stopped: {}", e.what());
-          } catch (const std::exception& e) {
-            spdlog::error("outbox relay stopped: {}", e.what());
-          }
-        }
-        impl->done.try_send(boost::system::error_code{});
-      }));
+  impl_->loop.start([impl = impl_](StopSignal stop) { return impl->run(std::move(stop)); });
 }
 
 asio::awaitable<void> PgOutboxRelay::stop() {
   if (!impl_->running) co_return;
   auto impl = impl_;
-  asio::post(impl->strand, [impl] { impl->stop_signal.emit(asio::cancellation_type::terminal); });
-  // Bounded: every wait inside the loop has its own deadline and reacts to the cancellation.
-  co_await impl->done.async_receive(asio::as_tuple(asio::use_awaitable));
+  const bool ended =
+      co_await impl->loop.stop(std::chrono::steady_clock::now() + impl->config.stop_timeout);
+  if (!ended) spdlog::warn("outbox relay pg:{} did not stop in time", impl->config.schema);
   impl->running = false;
 }
 

@@ -1,6 +1,7 @@
 #include "platform/pg/outbox.hpp"
 
 #include <boost/asio/steady_timer.hpp>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -219,6 +220,34 @@ TEST_F(OutboxTest, TwoRelaysPublishEachRowOnce) {
   run(first.stop());
   run(second.stop());
   EXPECT_EQ(publisher_.events().size() + other.events().size(), 30u);
+}
+
+TEST_F(OutboxTest, IdleRelayStopsWellUnderItsPollInterval) {
+  ASSERT_TRUE(place("order-1"));
+  auto config = relay_config();
+  config.poll_interval = std::chrono::seconds(60);
+  PgOutboxRelay relay(io_, *pool_, publisher_, config);
+  relay.start();
+  EXPECT_TRUE(wait_published("order-1"));  // then the outbox is empty: it waits a minute
+  const auto started = std::chrono::steady_clock::now();
+  run(relay.stop());
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(took, std::chrono::milliseconds(1000));
+  std::printf(
+      "idle pg relay stopped in %lld ms\n",
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+}
+
+TEST_F(OutboxTest, StopCancelsTheWaitForTheBrokersAckPromptly) {
+  ASSERT_TRUE(place("order-1"));
+  publisher_.set_mode(FakePublisher::Mode::hang);  // an ack that would take 30 s
+  PgOutboxRelay relay(io_, *pool_, publisher_, relay_config());
+  relay.start();
+  ASSERT_TRUE(run(eventually(std::bind(recorded, std::cref(publisher_), 1))));
+  const auto started = std::chrono::steady_clock::now();
+  run(relay.stop());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2000));
+  EXPECT_EQ(scalar("SELECT published_at IS NULL FROM " + schema_ + ".outbox"), "t");
 }
 
 }  // namespace

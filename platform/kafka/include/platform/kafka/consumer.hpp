@@ -24,11 +24,18 @@
 // dlq_original_partition and dlq_original_offset. If the DLQ publish fails the offset is not
 // committed and the message is retried.
 // While a handler runs, the log trace id is the event's traceparent trace id.
-// Thread-safety: start() and stop() from one thread. The handler runs on the io_context, called
+// Thread-safety: start() and stop() from one thread. The dispatcher and each lane are a
+// platform::BackgroundLoop, each on its own strand of the io_context: the handler is called
 // concurrently for different keys (up to `concurrency` calls at once; in parallel when several
 // threads run the io_context), so what its calls share must be safe for that.
-// Metrics: kafka_consumed_total{topic,result=ok|retry|dlq|poison}, kafka_dlq_total{topic},
-// kafka_consumer_lag{topic,partition} (librdkafka statistics, every lag_interval).
+// Cancellation: stop() cancels the loops' waits (for a message, for room in a lane, a retry or
+// DLQ backoff); it never cancels a handler call in progress, which is awaited (up to stop_timeout;
+// a handler still running then is left to finish on its own and commits nothing). The poll thread
+// is then told to commit and leave the group; it reports back through the io_context and is joined
+// only once it has finished, so stop() never blocks an I/O thread.
+// Metrics: kafka_consumed_total{topic,result=ok|retry|dlq|poison}, kafka_dlq_total{topic} (series
+// resolved once per topic), kafka_consumer_lag{topic,partition} (librdkafka statistics, every
+// lag_interval).
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -66,7 +73,8 @@ struct ConsumerConfig {
   // How often handled progress is committed (and always on stop and rebalance); a crash may
   // deliver again up to this much of what was handled.
   std::chrono::milliseconds commit_interval{200};
-  // Upper bound for stop(): finishing the messages in hand, committing and leaving the group.
+  // Bound for each of stop()'s two steps: finishing the handler calls in progress, then
+  // committing and leaving the group.
   std::chrono::milliseconds stop_timeout{15000};
 
   // KAFKA_BROKERS (127.0.0.1:9092), KAFKA_SESSION_TIMEOUT_MS (10000),
@@ -85,17 +93,20 @@ class Consumer {
  public:
   // `dlq` publishes dead-letter copies; `io`, `dlq` and the handler's captures must outlive this.
   Consumer(boost::asio::io_context& io, ConsumerConfig config, Handler handler, Producer& dlq);
-  ~Consumer();  // stops abruptly (no commit of the messages in hand) if stop() was not awaited
+  // Stops abruptly if stop() was not awaited: requests the loops' stop without waiting for them
+  // (they keep what they use alive), and joins the poll thread, which commits what was handled
+  // and leaves the group; on an I/O thread it is detached instead and ends by itself.
+  ~Consumer();
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
   // Joins the group and starts handling. Throws std::runtime_error on bad librdkafka config or a
   // concurrency outside 1..1024.
   void start();
-  // Graceful: stops taking messages, lets the handler calls in progress finish (no further
-  // retries), commits what was handled (up to each partition's first unfinished message), closes
-  // the consumer (leaves the group). Queued messages not yet started are left uncommitted. Bounded
-  // by stop_timeout. Idempotent.
+  // Graceful: stops taking messages (idle lanes stop at once), lets the handler calls in progress
+  // finish (no further retries), commits what was handled (up to each partition's first
+  // unfinished message), closes the consumer (leaves the group). Queued messages not yet started
+  // are left uncommitted. Bounded by stop_timeout (per step, see ConsumerConfig). Idempotent.
   boost::asio::awaitable<void> stop();
 
   // Messages handled to completion (ok or dead-lettered) since start(); for tests and readiness.

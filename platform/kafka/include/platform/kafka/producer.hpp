@@ -8,7 +8,8 @@
 // timeout (librdkafka's message.timeout.ms), Errc::timeout when no report arrived in time,
 // Errc::invalid for records librdkafka rejects outright (e.g. too large, unknown topic).
 // Cancellation: cancelling the awaiting coroutine abandons the wait; the record may still be
-// delivered. Ownership: destroy after the io_context stopped running publish() coroutines; the
+// delivered. Metrics: kafka_produced_total{topic,result=ok|error}, each series resolved once per
+// topic. Ownership: destroy after the io_context stopped running publish() coroutines; the
 // destructor flushes for up to ProducerConfig::delivery_timeout.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

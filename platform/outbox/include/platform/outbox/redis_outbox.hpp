@@ -53,18 +53,27 @@ struct RelayConfig {
   std::chrono::milliseconds poll_interval{50};  // how often an empty stream is read again
   std::chrono::milliseconds lease_ttl{5000};
   std::chrono::milliseconds error_backoff{500};  // after a Redis or publish failure
-  // Awaited before each batch is read, e.g. to give way to requests (platform::http::GiveWay);
-  // empty: none. Not set by from_env.
+  // Awaited before each batch is read, e.g. to give way to requests (platform::app::GiveWay);
+  // empty: none. Not set by from_env. stop() cancels it (it runs as its own coroutine).
   std::function<boost::asio::awaitable<void>()> before_batch;
+  // Upper bound for stop(): a batch being published may take up to the producer's delivery
+  // timeout.
+  std::chrono::milliseconds stop_timeout{30000};
 
   // OUTBOX_BATCH (100), OUTBOX_POLL_INTERVAL_MS (50), OUTBOX_LEASE_MS (5000),
-  // OUTBOX_ERROR_BACKOFF_MS (500).
+  // OUTBOX_ERROR_BACKOFF_MS (500), OUTBOX_STOP_TIMEOUT_MS (30000).
   static RelayConfig from_env(std::string_view service);
 };
 
-// Ownership: `io`, `redis` and `publisher` must outlive the relay; await stop() before destroying.
-// Thread-safety: start()/stop() from one thread. Metrics: outbox_backlog{stream} (XLEN),
-// outbox_published_total{stream}.
+// One relay loop (a platform::BackgroundLoop on its own strand of `io`).
+// Ownership: `io`, `redis` and `publisher` must outlive the relay and whatever the loop is still
+// doing; await stop() before destroying (destroying it unstopped only requests the stop).
+// Thread-safety: start()/stop() from one thread; holds_lease() from any.
+// Cancellation: stop() cancels the wait the loop is idle in (poll interval, error backoff, the
+// before_batch hook), so an idle relay stops at once; a batch being published is finished, its
+// XDEL included, then the lease is released. Bounded by stop_timeout.
+// Errors: Redis and publish failures are logged and retried after error_backoff, in order.
+// Metrics: outbox_backlog{stream} (XLEN), outbox_published_total{stream}.
 class RedisOutboxRelay {
  public:
   RedisOutboxRelay(boost::asio::io_context& io, redis::RedisClient& redis,
@@ -75,7 +84,8 @@ class RedisOutboxRelay {
 
   // Spawns the relay loop on `io`.
   void start();
-  // Graceful: finishes the entry being published (and its XDEL), releases the lease, returns.
+  // Graceful: ends the wait the loop is idle in, or finishes the batch being published (and its
+  // XDEL), releases the lease, returns; at most stop_timeout. Idempotent.
   boost::asio::awaitable<void> stop();
 
   // Whether this relay currently holds the stream's lease (for readiness and tests).

@@ -44,11 +44,20 @@ struct RelayConfig {
   std::size_t batch = 100;
   // How long to wait when the outbox is empty, and before retrying after a failure.
   std::chrono::milliseconds poll_interval{500};
+  // Upper bound for stop() (a claim or mark statement in progress is finished first; each has the
+  // pool's statement_timeout).
+  std::chrono::milliseconds stop_timeout{10000};
 };
 
-// Owns one background loop. start() once; stop() cancels the loop and waits for it to end (an
-// in-flight publish is cancelled and its row stays unpublished). Gauge:
-// outbox_backlog{stream="pg:<schema>"}. Counter: outbox_published_total{stream=...}.
+// Owns one background loop (a platform::BackgroundLoop on its own strand of `io`).
+// Ownership: `io`, `pool` and `publisher` must outlive the relay and whatever its loop is still
+// doing; await stop() before destroying (destroying it unstopped logs an error and only requests
+// the stop). Thread-safety: start()/stop() from one thread.
+// Cancellation: stop() cancels the loop's waits: the poll interval, and the wait for the broker's
+// acks of a batch in flight, whose transaction then rolls back (the rows stay unpublished and
+// are published again, same ce_id, by the next relay). A statement in progress is finished.
+// Bounded by stop_timeout. Errors: logged, the batch retried after poll_interval.
+// Gauge: outbox_backlog{stream="pg:<schema>"}. Counter: outbox_published_total{stream=...}.
 class PgOutboxRelay {
  public:
   PgOutboxRelay(boost::asio::io_context& io, Pool& pool, outbox::EventPublisher& publisher,
