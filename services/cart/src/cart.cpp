@@ -316,9 +316,21 @@ Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low
   return finish(std::move(next), std::move(changes), {});
 }
 
-Cart acknowledge_price_changes(const Cart& cart) {
+platform::Result<Cart> acknowledge_price_changes(const Cart& cart,
+                                                 const std::vector<std::string>& item_ids) {
   Cart next = cart;
-  for (auto& line : next.lines) line.price_change.reset();
+  for (const auto& item_id : item_ids) {
+    auto line = std::find_if(next.lines.begin(), next.lines.end(),
+                             [&](const CartLine& l) { return l.item_id == item_id; });
+    if (line == next.lines.end()) {
+      return make_error(Errc::invalid, "no line " + item_id + " in your cart", "unknown_line");
+    }
+    if (!line->price_change) {
+      return make_error(Errc::invalid, "line " + item_id + " has no price change to acknowledge",
+                        "no_price_change");
+    }
+    line->price_change.reset();
+  }
   return next;
 }
 

@@ -118,8 +118,11 @@ using IdGenerator = std::function<std::string()>;
 // catalog updates). Lines that already match yield no change; pending lines become enriched.
 [[nodiscard]] Outcome apply_catalog(const Cart& cart, const Product& product,
                                     std::int64_t low_stock_threshold);
-// Clears every price-change marker after the customer saw them; no events.
-[[nodiscard]] Cart acknowledge_price_changes(const Cart& cart);
+// Clears the price-change markers of exactly the lines `item_ids` once the customer saw them; no
+// events. Errc::invalid naming the id when one is not a line of the cart or has no price change
+// pending (and nothing is cleared).
+[[nodiscard]] platform::Result<Cart> acknowledge_price_changes(
+    const Cart& cart, const std::vector<std::string>& item_ids);
 
 StockStatus stock_status_for(std::int64_t stock, std::int64_t quantity,
                              std::int64_t low_stock_threshold);

@@ -40,7 +40,7 @@ CartService::CartService(CartStore& store, CartConfig config, const platform::Cl
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
     std::string user_id, platform::TraceContext trace, Rule rule,
-    std::optional<StoredView> preloaded) {
+    std::optional<StoredView> preloaded, RecordFor record_for) {
   for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
     StoredView stored;
     if (preloaded) {
@@ -58,9 +58,15 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
       co_return Committed{std::move(stored.cart), std::move(outcome.item_id), stored.revision};
     }
     auto events = events_for(outcome, stored.cart.version, trace, clock_.now());
-    PLATFORM_CO_TRY(bool committed, co_await store_.commit(stored, outcome, std::move(events)));
+    std::optional<IdempotencyRecord> record;
+    if (record_for) {
+      record = record_for(Committed{outcome.cart, outcome.item_id, stored.revision + 1, true});
+    }
+    PLATFORM_CO_TRY(bool committed,
+                    co_await store_.commit(stored, outcome, std::move(events), std::move(record)));
     if (committed) {
-      co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1};
+      co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1,
+                          static_cast<bool>(record_for)};
     }
     conflicts().inc();
     co_await back_off(attempt);
@@ -70,7 +76,7 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
 }
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::add_item(
-    std::string user_id, AddLine command, platform::TraceContext trace) {
+    std::string user_id, AddLine command, platform::TraceContext trace, RecordFor record_for) {
   // The cart and the product in one round trip; the cart read serves the first attempt.
   PLATFORM_CO_TRY(auto loaded, co_await store_.load_with_product(user_id, command.sku));
   if (!loaded.product) {
@@ -83,7 +89,7 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::add_item(
       [&](const Cart& cart) {
         return add_line(cart, command, product, limits, [] { return platform::new_uuid(); });
       },
-      std::move(loaded.stored));
+      std::move(loaded.stored), std::move(record_for));
 }
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::remove_item(
@@ -101,11 +107,12 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::change_quantity
 }
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::acknowledge_price_changes(
-    std::string user_id, platform::TraceContext trace) {
-  co_return co_await mutate(std::move(user_id), std::move(trace),
-                            [](const Cart& cart) -> platform::Result<Outcome> {
-                              return Outcome{cart::acknowledge_price_changes(cart), {}, {}};
-                            });
+    std::string user_id, std::vector<std::string> item_ids, platform::TraceContext trace) {
+  co_return co_await mutate(
+      std::move(user_id), std::move(trace), [&](const Cart& cart) -> platform::Result<Outcome> {
+        PLATFORM_TRY(auto next, cart::acknowledge_price_changes(cart, item_ids));
+        return Outcome{std::move(next), {}, {}};
+      });
 }
 
 boost::asio::awaitable<platform::Result<std::string>> CartService::view_json(std::string user_id) {

@@ -5,8 +5,10 @@
 // change is ever lost or applied on a stale cart.
 // Thread-safety: all members may run concurrently on the io_context's threads.
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cart.hpp"
 #include "config.hpp"
@@ -20,14 +22,22 @@ struct Committed {
   Cart cart;
   std::string item_id;        // the line the call was about
   std::int64_t revision = 0;  // the stored view's revision after the call
+  bool recorded = false;      // the commit also made the call's idempotency record final
 };
+
+// Given the cart a change is about to commit, the idempotency record (holding the response the
+// caller will return for it) to make final in the same commit. Called once per attempt.
+using RecordFor = std::function<IdempotencyRecord(const Committed& next)>;
 
 class CartService {
  public:
   CartService(CartStore& store, CartConfig config, const platform::Clock& clock);
 
+  // With `record_for`, the commit also makes the request's idempotency record final
+  // (Committed::recorded); when nothing is committed (a rejected request) it is not called.
   boost::asio::awaitable<platform::Result<Committed>> add_item(std::string user_id, AddLine command,
-                                                               platform::TraceContext trace);
+                                                               platform::TraceContext trace,
+                                                               RecordFor record_for = {});
   boost::asio::awaitable<platform::Result<Committed>> remove_item(std::string user_id,
                                                                   std::string item_id,
                                                                   platform::TraceContext trace);
@@ -35,8 +45,9 @@ class CartService {
                                                                       std::string item_id,
                                                                       std::int64_t quantity,
                                                                       platform::TraceContext trace);
+  // Clears the price-change markers of exactly `item_ids` (see cart::acknowledge_price_changes).
   boost::asio::awaitable<platform::Result<Committed>> acknowledge_price_changes(
-      std::string user_id, platform::TraceContext trace);
+      std::string user_id, std::vector<std::string> item_ids, platform::TraceContext trace);
   boost::asio::awaitable<platform::Result<std::string>> view_json(std::string user_id);
 
   // Brings the user's lines of `sku` in line with the catalog (enrichment after an add, and
@@ -58,7 +69,7 @@ class CartService {
   // `preloaded`: the cart as already read for the first attempt (saves a round trip).
   boost::asio::awaitable<platform::Result<Committed>> mutate(
       std::string user_id, platform::TraceContext trace, Rule rule,
-      std::optional<StoredView> preloaded = std::nullopt);
+      std::optional<StoredView> preloaded = std::nullopt, RecordFor record_for = {});
 
   CartStore& store_;
   CartConfig config_;

@@ -13,9 +13,12 @@ namespace json = boost::json;
 namespace http = platform::http;
 using platform::Errc;
 using platform::make_error;
+using platform::idempotency::Claim;
+using platform::idempotency::Handled;
 
 constexpr std::size_t kMaxSkuLength = 64;
 constexpr std::size_t kMaxItemIdLength = 64;
+constexpr std::size_t kMaxAcknowledgedLines = 100;
 
 platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
@@ -103,6 +106,38 @@ platform::Result<std::int64_t> parse_quantity_change(std::string_view text) {
   return read_quantity(body);
 }
 
+platform::Result<std::vector<std::string>> parse_price_acknowledgement(std::string_view text) {
+  auto parsed = http::parse_json_object(text);
+  if (!parsed) {
+    // Well-formed JSON that is not an object breaks the body's rule (422), unlike bad JSON (400).
+    boost::system::error_code ec;
+    const auto value = json::parse(text, ec);
+    if (!ec && !value.is_object()) {
+      return field_error(R"(the body must be an object: {"item_ids": ["<line id>", ...]})");
+    }
+    return parsed.error();
+  }
+  const auto& body = *parsed;
+  PLATFORM_CHECK(only_fields(body, {"item_ids"}));
+  const auto* ids = body.if_contains("item_ids");
+  if (ids == nullptr || !ids->is_array() || ids->as_array().empty() ||
+      ids->as_array().size() > kMaxAcknowledgedLines) {
+    return field_error("'item_ids' is required: an array of 1 to 100 line ids");
+  }
+  std::vector<std::string> item_ids;
+  for (const auto& id : ids->as_array()) {
+    if (!id.is_string() || id.as_string().empty() || id.as_string().size() > kMaxItemIdLength) {
+      return field_error("'item_ids' must hold line ids (strings of 1 to 64 characters)");
+    }
+    std::string item_id(id.as_string());
+    if (std::find(item_ids.begin(), item_ids.end(), item_id) != item_ids.end()) {
+      return field_error("'item_ids' names line " + item_id + " more than once");
+    }
+    item_ids.push_back(std::move(item_id));
+  }
+  return item_ids;
+}
+
 CartHttpApi::CartHttpApi(CartService& service, platform::idempotency::IdempotencyStore& idempotency)
     : service_(service), idempotency_(idempotency) {}
 
@@ -119,16 +154,32 @@ void CartHttpApi::register_routes(http::Router& router) {
 
 boost::asio::awaitable<http::Response> CartHttpApi::add_item(http::Request request) {
   const auto user = request.user_id;
-  co_return co_await idempotency_.run(
-      request, user, [this](http::Request r) { return add_item_once(std::move(r)); });
+  platform::idempotency::ClaimHandler handler = [this](http::Request r,
+                                                       std::optional<Claim> claim) {
+    return add_item_once(std::move(r), std::move(claim));
+  };
+  co_return co_await idempotency_.run(request, user, std::move(handler));
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::add_item_once(http::Request request) {
+boost::asio::awaitable<Handled> CartHttpApi::add_item_once(http::Request request,
+                                                           std::optional<Claim> claim) {
   auto command = parse_add_line(request.body);
-  if (!command) co_return http::problem(command.error(), request.path);
-  auto committed = co_await service_.add_item(request.user_id, std::move(*command), request.trace);
-  if (!committed) co_return http::problem(committed.error(), request.path);
-  co_return line_response(201, *committed);
+  if (!command) co_return Handled{http::problem(command.error(), request.path)};
+  // With a claim, the response is rendered from the cart about to be committed and the commit
+  // makes the idempotency record final with it (a retry after any crash is then a replay).
+  std::optional<http::Response> recorded;
+  RecordFor record_for;
+  if (claim) {
+    record_for = [&claim, &recorded](const Committed& next) {
+      recorded = line_response(201, next);
+      return IdempotencyRecord{claim->record_key(), claim->record_argv(*recorded)};
+    };
+  }
+  auto committed = co_await service_.add_item(request.user_id, std::move(*command), request.trace,
+                                              std::move(record_for));
+  if (!committed) co_return Handled{http::problem(committed.error(), request.path)};
+  if (committed->recorded) co_return Handled{std::move(*recorded), true};
+  co_return Handled{line_response(201, *committed)};
 }
 
 boost::asio::awaitable<http::Response> CartHttpApi::remove_item(http::Request request) {
@@ -159,7 +210,10 @@ boost::asio::awaitable<http::Response> CartHttpApi::get_cart(http::Request reque
 }
 
 boost::asio::awaitable<http::Response> CartHttpApi::acknowledge_prices(http::Request request) {
-  auto committed = co_await service_.acknowledge_price_changes(request.user_id, request.trace);
+  auto item_ids = parse_price_acknowledgement(request.body);
+  if (!item_ids) co_return http::problem(item_ids.error(), request.path);
+  auto committed = co_await service_.acknowledge_price_changes(request.user_id,
+                                                               std::move(*item_ids), request.trace);
   if (!committed) co_return http::problem(committed.error(), request.path);
   co_return view_response(*committed);
 }

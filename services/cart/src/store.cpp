@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "platform/idempotency/idempotency.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 
 namespace cart {
@@ -11,15 +12,23 @@ using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
 
+// KEYS: 1 view, 2 counter, 3 stream, 4 outbox, 5 idempotency record (when ARGV[9] is not 0).
 // ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
-// 7 #holder ops, 8 time to live in ms (0: none), then 5 values per stream entry, 9 per event
-// (outbox_argv), 2 per holder op.
+// 7 #holder ops, 8 time to live in ms (0: none), 9 #idempotency record values (0 or
+// kRecordArgc), then the record's values (Claim::record_argv), 5 values per stream entry, 9 per
+// event (outbox_argv), 2 per holder op.
+// Replies 1 committed, 0 the revision moved, -1 the idempotency claim is lost.
 constexpr std::string_view kCommitLua = R"lua(
 -- The revision leads the view: read its first bytes, not the whole document.
 local head = redis.call('GETRANGE', KEYS[1], 0, 31)
 local revision = 0
 if head ~= '' then revision = tonumber(string.match(head, '^{"revision":(%d+)')) or -1 end
 if revision ~= tonumber(ARGV[1]) then return 0 end
+local record = 0
+if ARGV[9] ~= '0' then
+  record = 10
+  if not idempotency_claim_held_argv(KEYS[5], record) then return -1 end
+end
 -- SET with PX sets the time to live in the same call (a plain SET would drop it).
 if ARGV[8] ~= '0' then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
@@ -28,7 +37,7 @@ else
   redis.call('SET', KEYS[1], ARGV[2])
   redis.call('SET', KEYS[2], ARGV[3])
 end
-local i = 9
+local i = 10 + tonumber(ARGV[9])
 for _ = 1, tonumber(ARGV[5]) do
   redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
              'version', ARGV[i + 3], 'line', ARGV[i + 4])
@@ -45,6 +54,8 @@ for _ = 1, tonumber(ARGV[7]) do
   if ARGV[i] == '+' then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
   i = i + 2
 end
+-- The request's record turns final with the change it answers (platform/idempotency).
+if record ~= 0 then idempotency_record_argv(KEYS[5], record) end
 return 1
 )lua";
 
@@ -148,8 +159,9 @@ CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_str
       cart_ttl_ms_(
           std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(cart_ttl).count())),
       commit_script_(platform::redis::Script::from_source(
-          "cart_commit",
-          std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))) {}
+          "cart_commit", std::string(platform::outbox::outbox_lua_append()) +
+                             std::string(platform::idempotency::record_lua()) +
+                             std::string(kCommitLua))) {}
 
 boost::asio::awaitable<platform::Result<std::string>> CartStore::view_json(std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", view_key(user_id)));
@@ -174,7 +186,8 @@ boost::asio::awaitable<platform::Result<CartStore::CartAndProduct>> CartStore::l
 }
 
 boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
-    const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events) {
+    const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
+    std::optional<IdempotencyRecord> record) {
   const auto& cart = outcome.cart;
   const auto entries = stream_entries(before.cart, outcome);
   const auto old_skus = skus_of(before.cart);
@@ -187,11 +200,16 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
     if (!new_skus.contains(sku)) holder_ops.emplace_back('-', sku);
   }
 
-  std::vector<std::string> args{
-      std::to_string(before.revision),   view_to_json(cart, before.revision + 1),
-      std::to_string(cart.item_count()), cart.user_id,
-      std::to_string(entries.size()),    std::to_string(events.size()),
-      std::to_string(holder_ops.size()), cart_ttl_ms_};
+  std::vector<std::string> args{std::to_string(before.revision),
+                                view_to_json(cart, before.revision + 1),
+                                std::to_string(cart.item_count()),
+                                cart.user_id,
+                                std::to_string(entries.size()),
+                                std::to_string(events.size()),
+                                std::to_string(holder_ops.size()),
+                                cart_ttl_ms_,
+                                std::to_string(record ? record->argv.size() : 0)};
+  if (record) std::move(record->argv.begin(), record->argv.end(), std::back_inserter(args));
   for (const auto& entry : entries) {
     args.emplace_back(entry.kind);
     args.emplace_back(entry.remove ? "remove" : "upsert");
@@ -209,9 +227,15 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
   }
   std::vector<std::string> keys{view_key(cart.user_id), counter_key(cart.user_id),
                                 stream_key(cart.user_id), outbox_stream_};
+  if (record) keys.push_back(std::move(record->key));
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);
+  if (reply.as_integer() == -1) {
+    co_return make_error(Errc::conflict,
+                         "request with this Idempotency-Key is being processed by another attempt",
+                         "idempotency_key_in_progress");
+  }
   co_return reply.as_integer() == 1;
 }
 

@@ -6,8 +6,10 @@
 //   cart:holders:{sku}      the users whose cart holds a sku (to reprice them on catalog changes)
 //   outbox:cart             the transactional outbox stream (platform/outbox)
 //   catalog:product:{sku}   the catalog, written by tools/catalog_import (read-only here)
+//   cart:idempotency:{user_id}:<key hash>  Idempotency-Key records (platform/idempotency)
 // A commit is a compare-and-set on the view's revision: it fails (false) when another writer
-// committed since the view was loaded, and the caller loads again and retries.
+// committed since the view was loaded, and the caller loads again and retries. A commit may also
+// make a request's idempotency record final in the same script (see IdempotencyRecord).
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
@@ -41,6 +43,14 @@ std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after
 [[nodiscard]] platform::Result<Cart> replay(const std::string& user_id,
                                             const std::vector<StreamEntry>& entries);
 
+// The idempotency record of the request behind a change, made final by the change's own commit
+// with the response the request will answer: record_lua()'s KEYS entry and its ARGV
+// (platform::idempotency::Claim::record_key() and record_argv(response)).
+struct IdempotencyRecord {
+  std::string key;
+  std::vector<std::string> argv;
+};
+
 class CartStore {
  public:
   // `cart_ttl`: every change makes the user's view, counter and stream live this long again
@@ -58,11 +68,13 @@ class CartStore {
   };
   boost::asio::awaitable<platform::Result<CartAndProduct>> load_with_product(std::string user_id,
                                                                              std::string sku);
-  // Writes view, counter, stream entries, holder index and outbox events in one script.
-  // false: the revision moved (a concurrent writer won); nothing was written.
-  boost::asio::awaitable<platform::Result<bool>> commit(const StoredView& before,
-                                                        const Outcome& outcome,
-                                                        std::vector<platform::CloudEvent> events);
+  // Writes view, counter, stream entries, holder index, outbox events and, with `record`, the
+  // final idempotency record in one script. false: the revision moved (a concurrent writer won);
+  // Errc::conflict: the request no longer holds its idempotency claim (it expired and another
+  // attempt took it). Either way nothing was written.
+  boost::asio::awaitable<platform::Result<bool>> commit(
+      const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
+      std::optional<IdempotencyRecord> record = std::nullopt);
   boost::asio::awaitable<platform::Result<std::vector<std::string>>> holders(std::string sku);
   boost::asio::awaitable<platform::Result<std::vector<StreamEntry>>> read_stream(
       std::string user_id);

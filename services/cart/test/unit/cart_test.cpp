@@ -170,8 +170,51 @@ TEST_F(CartFixture, CatalogPriceChangesRepriceAndRememberTheFirstPrice) {
   auto back = apply_catalog(second.cart, product("TV-1", 1000), 3);
   EXPECT_FALSE(back.cart.lines[0].price_change) << "back at the price the customer saw";
 
-  auto acknowledged = acknowledge_price_changes(second.cart);
-  EXPECT_FALSE(acknowledged.lines[0].price_change);
+  auto acknowledged = acknowledge_price_changes(second.cart, {"item-1"});
+  ASSERT_TRUE(acknowledged);
+  EXPECT_FALSE(acknowledged->lines[0].price_change);
+}
+
+// Three lines, the first two repriced: the customer acknowledges lines one by one.
+struct Acknowledging : CartFixture {
+  void SetUp() override {
+    add(product("TV-1", 1000), 1);
+    add(product("TV-2", 2000), 1);
+    add(product("TV-3", 3000), 1);
+    cart = apply_catalog(cart, product("TV-1", 900), 3).cart;
+    cart = apply_catalog(cart, product("TV-2", 2100), 3).cart;
+    ASSERT_TRUE(cart.lines[0].price_change);
+    ASSERT_TRUE(cart.lines[1].price_change);
+    ASSERT_FALSE(cart.lines[2].price_change);
+  }
+};
+
+TEST_F(Acknowledging, ClearsExactlyTheNamedLines) {
+  auto acknowledged = acknowledge_price_changes(cart, {"item-2"});
+  ASSERT_TRUE(acknowledged) << acknowledged.error().message;
+  EXPECT_TRUE(acknowledged->lines[0].price_change) << "not named: still pending";
+  EXPECT_FALSE(acknowledged->lines[1].price_change);
+  EXPECT_EQ(acknowledged->lines[1].unit_price, platform::pln(2100)) << "the new price stays";
+  EXPECT_EQ(acknowledged->version, cart.version) << "no event, no version step";
+
+  auto both = acknowledge_price_changes(cart, {"item-1", "item-2"});
+  ASSERT_TRUE(both);
+  EXPECT_FALSE(both->lines[0].price_change);
+  EXPECT_FALSE(both->lines[1].price_change);
+}
+
+TEST_F(Acknowledging, AnUnknownLineIsInvalidAndNamed) {
+  auto rejected = acknowledge_price_changes(cart, {"item-1", "no-such-line"});
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().code, platform::Errc::invalid);
+  EXPECT_NE(rejected.error().message.find("no-such-line"), std::string::npos);
+}
+
+TEST_F(Acknowledging, ALineWithoutAPendingPriceChangeIsInvalidAndNamed) {
+  auto rejected = acknowledge_price_changes(cart, {"item-1", "item-3"});
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().code, platform::Errc::invalid);
+  EXPECT_NE(rejected.error().message.find("item-3"), std::string::npos);
 }
 
 TEST_F(CartFixture, EnrichmentSetsStockStatusOnce) {

@@ -50,5 +50,48 @@ TEST(ParseQuantityChange, NeedsOnlyAnIntegerQuantity) {
   EXPECT_FALSE(parse_quantity_change(R"({})"));
 }
 
+TEST(ParsePriceAcknowledgement, TakesOneToAHundredDistinctLineIds) {
+  auto one = parse_price_acknowledgement(R"({"item_ids":["a"]})");
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(*one, std::vector<std::string>{"a"});
+  std::string hundred = R"({"item_ids":[)";
+  for (int i = 0; i < 100; ++i) hundred += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  hundred += "]}";
+  auto many = parse_price_acknowledgement(hundred);
+  ASSERT_TRUE(many) << many.error().message;
+  EXPECT_EQ(many->size(), 100U);
+  EXPECT_EQ(many->back(), "99");
+}
+
+TEST(ParsePriceAcknowledgement, MalformedJsonIsMalformed) {
+  std::string deep(40, '[');
+  deep += std::string(40, ']');
+  for (const std::string& body :
+       std::vector<std::string>{"", "hello", "{", R"({"item_ids":["a"]} x)", deep}) {
+    auto parsed = parse_price_acknowledgement(body);
+    ASSERT_FALSE(parsed) << body;
+    EXPECT_EQ(parsed.error().code, platform::Errc::malformed) << body;
+  }
+}
+
+TEST(ParsePriceAcknowledgement, AnythingButTheObjectIsInvalid) {
+  std::string hundred_and_one = R"({"item_ids":[)";
+  for (int i = 0; i < 101; ++i) hundred_and_one += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+  hundred_and_one += "]}";
+  std::string nested = R"({"item_ids":)" + std::string(20, '[') + std::string(20, ']') + "}";
+  for (const std::string& body : std::vector<std::string>{
+           "[1,2]", "\"a\"", "7", "null", "{}", R"({"item_ids":[]})", R"({"item_ids":"a"})",
+           R"({"item_ids":[1]})", R"({"item_ids":[""]})", R"({"item_ids":[null]})",
+           R"({"item_ids":["a","a"]})", R"({"item_ids":["a"],"all":true})",
+           R"({"item_ids":[")" + std::string(65, 'x') + R"("]})", hundred_and_one, nested}) {
+    auto parsed = parse_price_acknowledgement(body);
+    ASSERT_FALSE(parsed) << body;
+    EXPECT_EQ(parsed.error().code, platform::Errc::invalid) << body;
+  }
+  auto twice = parse_price_acknowledgement(R"({"item_ids":["a","b","a"]})");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("a more than once"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cart
