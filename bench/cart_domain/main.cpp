@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "cart.hpp"
+#include "contracts/test_product.hpp"
 #include "events.hpp"
-#include "test_product.hpp"
 #include "view.hpp"
 
 namespace {
@@ -52,11 +52,11 @@ cart::Cart typical_cart() {
   const char* skus[] = {"TV-LG-OLED55C3", "FR-SAM-RB38T600", "WM-BOS-WAN2426", "LP-LEN-T14G4",
                         "PH-OPP-RENO105G"};
   for (const char* sku : skus) {
-    auto p = cart::testing::test_product(sku, "tv", 199900, 12, {"large_appliance"});
+    auto p = contracts::testing::test_product(sku, "tv", 199900, 12, {"large_appliance"});
     p.name = "Telewizor LG OLED55C32LA 55\" 4K, Smart TV, HDMI 2.1 — wersja " + std::string(sku);
     cart = add_line(cart, cart::AddLine{cart::LineType::offer, sku, 1, {}}, p, limits, ids)->cart;
   }
-  auto service = cart::testing::test_product("SRV-INSTALL-TV", "service", 19900, 1000);
+  auto service = contracts::testing::test_product("SRV-INSTALL-TV", "service", 19900, 1000);
   cart =
       add_line(cart, cart::AddLine{cart::LineType::service, service.sku, 1, cart.lines[0].item_id},
                service, limits, ids)
@@ -70,7 +70,7 @@ int main() {
   const auto cart = typical_cart();
   const auto view = cart::view_to_json(cart, 7);
   const auto dom = boost::json::parse(view);
-  const auto product = cart::testing::test_product("AC-HDMI-2M", "accessory", 4900, 50);
+  const auto product = contracts::testing::test_product("AC-HDMI-2M", "accessory", 4900, 50);
   const cart::Limits limits;
   const cart::IdGenerator ids = [] {
     return std::string("a5d1c3e2-7b1f-4c9a-8e2d-0f6b5a4c3d21");

@@ -3,54 +3,42 @@
 // Checks the whole file (nothing is written if any line is bad), writes new and changed products
 // with their events to Redis (catalog:product:{sku} + outbox:catalog), then relays the outbox to
 // catalog-events until it is empty. --dry-run only checks the file.
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "catalog_changes.hpp"
 #include "catalog_file.hpp"
 #include "catalog_store.hpp"
+#include "contracts/topics.hpp"
 #include "importer.hpp"
+#include "platform/app/service.hpp"
+#include "platform/app/task.hpp"
 #include "platform/config.hpp"
-#include "platform/kafka/admin.hpp"
 #include "platform/kafka/producer.hpp"
 #include "platform/log.hpp"
 #include "platform/outbox/redis_outbox.hpp"
-#include "platform/redis/client.hpp"
 
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::chrono::milliseconds kRedisConnectTimeout{5000};
 constexpr const char* kUsage = "usage: catalog_import FILE.jsonl [--dry-run]\n";
-
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> task) {
-  auto future = asio::co_spawn(io, std::move(task), asio::use_future);
-  io.restart();
-  while (future.wait_for(0s) != std::future_status::ready) io.run_one_for(50ms);
-  return future.get();
-}
 
 std::chrono::milliseconds remaining(Clock::time_point deadline) {
   return std::max(1ms,
                   std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
 }
 
-asio::awaitable<platform::Result<catalog_import::ImportSummary>> write_products(
-    platform::redis::RedisClient& redis, catalog_import::CatalogImporter& importer,
-    std::vector<cart::Product> products) {
-  // Awaited outside the condition: g++ 12 miscompiles co_await on a temporary inside an if.
-  const bool connected = co_await redis.wait_connected(kRedisConnectTimeout);
-  if (!connected) {
-    co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
-  }
-  co_return co_await importer.import(std::move(products));
+asio::awaitable<platform::Status> write_products(
+    catalog_import::CatalogImporter& importer, std::vector<contracts::Product> products,
+    std::optional<catalog_import::ImportSummary>& out) {
+  auto summary = co_await importer.import(std::move(products));
+  if (!summary) co_return summary.error();
+  out = *summary;
+  co_return platform::Status{};
 }
 
 asio::awaitable<platform::Status> relay_until_drained(platform::outbox::RedisOutboxRelay& relay,
@@ -86,39 +74,31 @@ int import_file(const std::string& path, bool dry_run) {
 
   platform::log::init("catalog_import");
   const auto timeout = platform::config::get_millis("CATALOG_IMPORT_TIMEOUT_MS", 60000ms);
-  const auto brokers = platform::config::get_string("KAFKA_BROKERS", "127.0.0.1:9092");
-  const auto partitions = platform::kafka::partitions_from_env();
+  const auto deadline = Clock::now() + timeout;
   const auto relay_config = platform::outbox::RelayConfig::from_env("catalog");
 
-  asio::io_context io;
-  platform::redis::RedisClient redis(io, platform::redis::RedisConfig::from_env());
-  platform::SystemClock clock;
-  catalog_import::CatalogStore store(redis, relay_config.stream);
-  catalog_import::CatalogImporter importer(store, clock);
-
-  auto summary = run(io, write_products(redis, importer, std::move(file.products)));
-  if (!summary) {
-    std::cerr << "import failed, nothing more written: " << summary.error().message << "\n";
+  platform::app::Task task;
+  catalog_import::CatalogStore store(task.redis(), relay_config.stream);
+  catalog_import::CatalogImporter importer(store, task.clock());
+  std::optional<catalog_import::ImportSummary> summary;
+  if (auto written = task.run(
+          [&] { return write_products(importer, std::move(file.products), summary); }, timeout);
+      !written) {
+    std::cerr << "import failed, nothing more written: " << written.error().message << "\n";
     return 1;
   }
   // From here on the changes are in Redis; whatever is not published now stays in the outbox
   // and is published by the next run.
-  const auto deadline = Clock::now() + timeout;
-  if (auto created = platform::kafka::ensure_topics(brokers, {catalog_import::kCatalogTopic},
-                                                    partitions, remaining(deadline));
-      !created) {
-    std::cerr << "cannot create topic " << catalog_import::kCatalogTopic << ": "
-              << created.error().message << "; the next run publishes the outbox\n";
+  try {
+    platform::app::ensure_topics({std::string(contracts::kCatalogTopic)}, remaining(deadline));
+  } catch (const std::runtime_error& e) {
+    std::cerr << e.what() << "; the next run publishes the outbox\n";
     return 1;
   }
-  platform::kafka::Producer producer(platform::kafka::ProducerConfig::from_env());
-  catalog_import::CountingPublisher publisher(producer);
-  platform::outbox::RedisOutboxRelay relay(io, redis, publisher, relay_config);
-  auto drained = run(io, relay_until_drained(relay, store, remaining(deadline)));
-  if (auto flushed = producer.flush(5s); !flushed) {
-    std::cerr << "producer flush: " << flushed.error().message << "\n";
-  }
-  redis.stop();
+  catalog_import::CountingPublisher publisher(task.producer());
+  platform::outbox::RedisOutboxRelay relay(task.io(), task.redis(), publisher, relay_config);
+  const auto budget = remaining(deadline);
+  auto drained = task.run([&] { return relay_until_drained(relay, store, budget); }, budget + 5s);
 
   std::cout << total << " products: " << summary->added << " added, " << summary->updated
             << " updated, " << summary->unchanged << " unchanged; " << publisher.published()

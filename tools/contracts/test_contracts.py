@@ -179,3 +179,42 @@ class Catalog(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CppContractsMatchTheDocuments(unittest.TestCase):
+    """contracts/cpp names what the services share in C++; it must say what the documents say."""
+
+    CPP = REPO / "contracts" / "cpp" / "include" / "contracts"
+
+    @staticmethod
+    def constants(path: Path) -> dict[str, str]:
+        import re
+        text = path.read_text(encoding="utf-8")
+        return dict(re.findall(r'constexpr\s+(?:std::string_view|int)\s+(k\w+)\s*=\s*"?([^";]+)"?;', text))
+
+    def asyncapi(self) -> dict:
+        import yaml
+        return yaml.safe_load((REPO / "contracts" / "asyncapi.yaml").read_text(encoding="utf-8"))
+
+    def test_topics_and_partitions_are_the_asyncapi_channels(self):
+        names = self.constants(self.CPP / "topics.hpp")
+        topics = {v for k, v in names.items() if k.endswith("Topic")}
+        channels = {c["address"]: c for c in self.asyncapi()["channels"].values()}
+        self.assertEqual(topics, {a for a in channels if not a.endswith(".dlq")})
+        for topic in topics:
+            self.assertEqual(channels[topic]["bindings"]["kafka"]["partitions"], int(names["kTopicPartitions"]), topic)
+            self.assertEqual(channels[topic + ".dlq"]["bindings"]["kafka"]["partitions"],
+                             int(names["kDeadLetterPartitions"]), topic)
+
+    def test_sources_are_those_the_channels_name(self):
+        names = self.constants(self.CPP / "topics.hpp")
+        sources = {v for k, v in names.items() if k.endswith("Source")}
+        described = " ".join(str(c.get("description", "")) for c in self.asyncapi()["channels"].values())
+        for source in sources:
+            self.assertIn(f"ce_source `{source}`", described)
+
+    def test_event_types_are_the_schemas(self):
+        names = self.constants(self.CPP / "event_types.hpp")
+        self.assertEqual(set(names.values()), EXPECTED_TYPES)
+        for constant, value in names.items():
+            self.assertEqual(constant, "k" + value)

@@ -52,8 +52,9 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
 };
 }  // namespace
 
-void init(std::string_view service) {
-  auto logger = spdlog::stdout_logger_mt(std::string(service));
+void init(std::string_view service, Output output) {
+  auto logger = output == Output::standard_output ? spdlog::stdout_logger_mt(std::string(service))
+                                                  : spdlog::stderr_logger_mt(std::string(service));
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<JsonMessageFlag>('*', false).add_flag<JsonMessageFlag>('&', true);
   formatter->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":")" +

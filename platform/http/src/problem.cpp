@@ -128,4 +128,8 @@ Response method_not_allowed(std::string_view allow, std::string_view instance) {
   return response;
 }
 
+Response unsupported_media_type(std::string_view detail, std::string_view instance) {
+  return make_problem(415, "unsupported_media_type", "Unsupported media type", detail, instance);
+}
+
 }  // namespace platform::http

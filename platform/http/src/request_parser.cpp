@@ -126,18 +126,10 @@ bool acceptable_body(const Request& request) {
 }
 
 Response unsupported_media_type(const Request& request) {
-  std::string detail = request.header("content-type")
-                           ? "the body must be application/json"
-                           : "the body has no Content-Type; send application/json";
-  // problem.hpp maps no Errc to 415: take its problem body and restate the status and title.
-  auto response = problem(make_error(Errc::malformed, std::move(detail), "unsupported_media_type"),
-                          request.path);
-  auto body = boost::json::parse(response.body).as_object();
-  body["status"] = 415;
-  body["title"] = "Unsupported media type";
-  response.status = 415;
-  response.body = boost::json::serialize(body);
-  return response;
+  return http::unsupported_media_type(request.header("content-type")
+                                          ? "the body must be application/json"
+                                          : "the body has no Content-Type; send application/json",
+                                      request.path);
 }
 
 }  // namespace platform::http

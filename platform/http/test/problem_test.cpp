@@ -126,6 +126,16 @@ TEST(Problem, MethodNotAllowedHasAllow) {
   EXPECT_EQ(header(response, "Allow"), "GET, POST");
 }
 
+TEST(Problem, UnsupportedMediaTypeIs415WithItsOwnTitle) {
+  const auto response = unsupported_media_type("the body must be application/json", "/cart/items");
+  EXPECT_EQ(response.status, 415);
+  const auto body = boost::json::parse(response.body).as_object();
+  EXPECT_EQ(body.at("status").as_int64(), 415);
+  EXPECT_EQ(body.at("title").as_string(), "Unsupported media type");
+  EXPECT_EQ(body.at("type").as_string(), "https://checkout.local/problems/unsupported_media_type");
+  EXPECT_EQ(body.at("detail").as_string(), "the body must be application/json");
+}
+
 TEST(Json, ResponseSerializes) {
   const auto response = json_response(201, boost::json::object{{"id", "a1"}, {"qty", 2}});
   EXPECT_EQ(response.status, 201);

@@ -23,7 +23,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "platform/http/give_way.hpp"
 #include "platform/http/problem.hpp"
 #include "platform/process.hpp"
 #include "platform/testing/run.hpp"
@@ -485,90 +484,6 @@ TEST_F(ServerTest, ThrowingHandlerIs500Problem) {
   EXPECT_EQ(response[bhttp::field::content_type], "application/problem+json");
   EXPECT_EQ(boost::json::parse(response.body()).at("status").as_int64(), 500);
   EXPECT_EQ(response.body().find("bug"), std::string::npos);  // no internals leak
-}
-
-// Serves GET /held, which answers only once `release` is set: keeps its request in flight.
-class HeldRequestTest : public ServerTest {
- protected:
-  void SetUp() override {
-    router_.add("GET", "/held",
-                [this](Request) -> awaitable<Response> {
-                  started_ = true;
-                  co_await wait_for(release_);
-                  co_return Response{};
-                },
-                {.authenticated = false});
-    start();
-  }
-
-  std::atomic<bool> started_{false};
-  std::atomic<bool> release_{false};
-};
-
-std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               start);
-}
-
-TEST_F(HeldRequestTest, GiveWayWaitsWhileRequestsAreInFlightAndGoesOnOnceAnswered) {
-  // A pass interval far beyond the test: only the end of the load lets the waiter through.
-  GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 60s, .recheck = 5ms});
-  EXPECT_EQ(server_->requests_in_flight(), 0);
-  EXPECT_FALSE(give_way.server_busy());
-  auto idle_wait = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-  EXPECT_EQ(idle_wait.wait_for(1s), std::future_status::ready);  // not busy: no wait
-
-  std::future<void> first;
-  std::future<void> second;
-  auto ready = [](std::future<void>& f) {
-    return f.wait_for(0s) == std::future_status::ready;
-  };
-  const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
-    co_await c.send(request("GET", "/held"));
-    co_await wait_for(started_);
-    EXPECT_EQ(server_->requests_in_flight(), 1);
-    EXPECT_TRUE(give_way.server_busy());
-    first = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-    second = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-    asio::steady_timer pause(co_await asio::this_coro::executor, 200ms);
-    co_await pause.async_wait(use_awaitable);
-    // Whichever ran first took the pass at once; the other waits its turn.
-    EXPECT_EQ(static_cast<int>(ready(first)) + static_cast<int>(ready(second)), 1);
-    release_ = true;
-    co_return co_await c.read();
-  });
-  EXPECT_EQ(response.result_int(), 200);
-  // Load gone: the other goes through (and neither outlives the test).
-  EXPECT_EQ(first.wait_for(2s), std::future_status::ready);
-  EXPECT_EQ(second.wait_for(2s), std::future_status::ready);
-  EXPECT_EQ(server_->requests_in_flight(), 0);
-}
-
-TEST_F(HeldRequestTest, GiveWayLetsOneUnitThroughPerPassIntervalUnderSustainedLoad) {
-  GiveWay give_way(*server_, {.busy_at = 1, .pass_interval = 100ms, .recheck = 5ms});
-  GiveWay never(*server_, {.busy_at = 0});
-  std::chrono::milliseconds three_units{};
-  std::chrono::milliseconds when_disabled{};
-  const auto response = client<ClientResponse>([&](Client& c) -> awaitable<ClientResponse> {
-    co_await c.send(request("GET", "/held"));
-    co_await wait_for(started_);
-    const auto before = std::chrono::steady_clock::now();
-    auto a = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-    auto b = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-    auto c3 = asio::co_spawn(io_, give_way.wait(), asio::use_future);
-    for (auto* unit : {&a, &b, &c3}) EXPECT_EQ(unit->wait_for(3s), std::future_status::ready);
-    three_units = elapsed_since(before);
-    const auto before_disabled = std::chrono::steady_clock::now();
-    co_await asio::co_spawn(io_, never.wait(), use_awaitable);
-    when_disabled = elapsed_since(before_disabled);
-    EXPECT_EQ(server_->requests_in_flight(), 1);  // the request was in flight all along
-    release_ = true;
-    co_return co_await c.read();
-  });
-  EXPECT_EQ(response.result_int(), 200);
-  EXPECT_GE(three_units, 200ms);  // passes at 0, 100 and 200 ms
-  EXPECT_LT(three_units, 2s);
-  EXPECT_LT(when_disabled, 50ms);
 }
 
 }  // namespace

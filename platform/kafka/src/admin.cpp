@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <thread>
@@ -33,7 +34,7 @@ int to_ms(std::chrono::steady_clock::duration d) {
 }
 
 // True when every topic is in the metadata with a leader for each partition.
-bool all_ready(rd_kafka_t* rk, const std::set<std::string>& wanted, int timeout_ms) {
+bool all_ready(rd_kafka_t* rk, const std::map<std::string, int>& wanted, int timeout_ms) {
   const rd_kafka_metadata_t* raw = nullptr;
   if (rd_kafka_metadata(rk, 1, nullptr, &raw, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return false;
@@ -54,12 +55,9 @@ bool all_ready(rd_kafka_t* rk, const std::set<std::string>& wanted, int timeout_
 
 }  // namespace
 
-int partitions_from_env() {
-  return static_cast<int>(config::get_int("KAFKA_PARTITIONS", 3, 1, 1024));
-}
-
 Status ensure_topics(const std::string& brokers, const std::vector<std::string>& topics,
-                     int partitions, std::chrono::milliseconds timeout, int replication) {
+                     int partitions, std::chrono::milliseconds timeout, int dlq_partitions,
+                     int replication) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char errstr[512];
   auto* conf = rd_kafka_conf_new();
@@ -74,14 +72,14 @@ Status ensure_topics(const std::string& brokers, const std::vector<std::string>&
     return make_error(Errc::unavailable, std::string("kafka admin: ") + errstr);
   }
 
-  std::set<std::string> wanted;
+  std::map<std::string, int> wanted;  // name -> partitions
   for (const auto& t : topics) {
-    wanted.insert(t);
-    wanted.insert(dlq_topic(t));
+    wanted.emplace(t, partitions);
+    wanted.emplace(dlq_topic(t), dlq_partitions);
   }
   NewTopics new_topics;
-  for (const auto& name : wanted) {
-    auto* nt = rd_kafka_NewTopic_new(name.c_str(), partitions, replication, errstr, sizeof errstr);
+  for (const auto& [name, count] : wanted) {
+    auto* nt = rd_kafka_NewTopic_new(name.c_str(), count, replication, errstr, sizeof errstr);
     if (nt == nullptr) return make_error(Errc::invalid, "topic " + name + ": " + errstr);
     new_topics.items.push_back(nt);
   }

@@ -7,11 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/error.hpp"
 #include "platform/money.hpp"
-#include "product.hpp"
 
 namespace cart {
+
+// The catalog record is a contract shared with the catalog import (contracts/cpp).
+using contracts::Dimensions;
+using contracts::Product;
+using contracts::product_from_json;
 
 enum class LineType { offer, accessory, service };
 enum class StockStatus { unknown, in_stock, low_stock, out_of_stock };

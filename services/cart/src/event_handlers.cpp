@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/event_types.hpp"
+
 namespace cart {
 namespace {
 namespace json = boost::json;
@@ -30,8 +32,9 @@ platform::Result<std::string> string_field(const json::object& obj, std::string_
 
 boost::asio::awaitable<platform::Status> EventHandlers::on_catalog_event(
     const platform::CloudEvent& event) {
-  if (event.type != "CatalogPriceChanged" && event.type != "CatalogStockChanged" &&
-      event.type != "CatalogProductUpserted") {
+  using namespace contracts::event_type;
+  if (event.type != kCatalogPriceChanged && event.type != kCatalogStockChanged &&
+      event.type != kCatalogProductUpserted) {
     co_return platform::Status{};
   }
   PLATFORM_CO_TRY(auto data, data_of(event));
@@ -42,7 +45,8 @@ boost::asio::awaitable<platform::Status> EventHandlers::on_catalog_event(
 
 boost::asio::awaitable<platform::Status> EventHandlers::on_cart_event(
     const platform::CloudEvent& event) {
-  if (event.type != "CartItemAdded" && event.type != "CartItemQuantityChanged") {
+  using namespace contracts::event_type;
+  if (event.type != kCartItemAdded && event.type != kCartItemQuantityChanged) {
     co_return platform::Status{};
   }
   PLATFORM_CO_TRY(auto data, data_of(event));

@@ -1,5 +1,7 @@
 #include "events.hpp"
 
+#include "contracts/event_types.hpp"
+#include "contracts/topics.hpp"
 #include "platform/json_writer.hpp"
 #include "view.hpp"
 
@@ -8,17 +10,17 @@ namespace cart {
 std::string_view event_type(ChangeKind kind) {
   switch (kind) {
     case ChangeKind::added:
-      return "CartItemAdded";
+      return contracts::event_type::kCartItemAdded;
     case ChangeKind::removed:
-      return "CartItemRemoved";
+      return contracts::event_type::kCartItemRemoved;
     case ChangeKind::quantity_changed:
-      return "CartItemQuantityChanged";
+      return contracts::event_type::kCartItemQuantityChanged;
     case ChangeKind::price_changed:
-      return "CartItemPriceChanged";
+      return contracts::event_type::kCartItemPriceChanged;
     case ChangeKind::stock_changed:
-      return "CartItemStockChanged";
+      return contracts::event_type::kCartItemStockChanged;
   }
-  return "CartItemAdded";
+  return contracts::event_type::kCartItemAdded;
 }
 
 std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_t before_version,
@@ -62,12 +64,12 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
     platform::CloudEvent event;
     event.id = platform::new_uuid();
     event.type = event_type(change.kind);
-    event.source = kCartSource;
+    event.source = contracts::kCartSource;
     event.subject = cart.session_id;
     event.time = time;
     event.traceparent = traceparent;
     event.data = std::move(data).take();
-    event.topic = kCartTopic;
+    event.topic = contracts::kCartTopic;
     event.key = cart.session_id;
     events.push_back(std::move(event));
   }

@@ -11,10 +11,6 @@
 
 namespace cart {
 
-inline constexpr const char* kCartTopic = "cart-events";
-inline constexpr const char* kCatalogTopic = "catalog-events";
-inline constexpr const char* kCartSource = "/checkout/cart";
-
 std::string_view event_type(ChangeKind kind);
 
 // Events for the changes of one outcome. `before_version` is the cart version before the change;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/idempotency/idempotency.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 
@@ -105,9 +106,6 @@ std::string stream_key(std::string_view user_id) {
 std::string holders_key(std::string_view sku) {
   return "cart:holders:{" + std::string(sku) + "}";
 }
-std::string product_key(std::string_view sku) {
-  return "catalog:product:{" + std::string(sku) + "}";
-}
 
 std::vector<StreamEntry> stream_entries(const Cart& before, const Outcome& after) {
   std::vector<StreamEntry> entries;
@@ -178,7 +176,7 @@ boost::asio::awaitable<platform::Result<StoredView>> CartStore::load(std::string
 boost::asio::awaitable<platform::Result<CartStore::CartAndProduct>> CartStore::load_with_product(
     std::string user_id, std::string sku) {
   std::vector<std::vector<std::string>> reads{{"GET", view_key(user_id)},
-                                              {"GET", product_key(sku)}};
+                                              {"GET", contracts::catalog_product_key(sku)}};
   PLATFORM_CO_TRY(auto replies, co_await redis_.pipeline(std::move(reads)));
   PLATFORM_CO_TRY(auto stored, parse_view(replies.at(0), user_id));
   PLATFORM_CO_TRY(auto product, parse_product(replies.at(1)));

@@ -27,7 +27,6 @@ std::string view_key(std::string_view user_id);
 std::string counter_key(std::string_view user_id);
 std::string stream_key(std::string_view user_id);
 std::string holders_key(std::string_view sku);
-std::string product_key(std::string_view sku);
 
 // One entry of cart:events:{user_id}: a line as it now is (upsert) or as it was (remove).
 struct StreamEntry {

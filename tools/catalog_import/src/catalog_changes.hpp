@@ -5,14 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/cloud_event.hpp"
 #include "platform/ids.hpp"
-#include "product.hpp"
 
 namespace catalog_import {
-
-inline constexpr const char* kCatalogTopic = "catalog-events";
-inline constexpr const char* kEventSource = "/checkout/catalog-import";
 
 enum class ChangeKind { added, updated, unchanged };
 
@@ -32,7 +29,7 @@ struct EventContext {
 // is replaced (updated) with CatalogProductUpserted alone, since its old price and stock are
 // unknown. Events, in this order: CatalogProductUpserted when added or any field changed, then
 // CatalogPriceChanged and CatalogStockChanged when those changed.
-ProductChange plan_change(const cart::Product& next, const std::optional<std::string>& stored,
+ProductChange plan_change(const contracts::Product& next, const std::optional<std::string>& stored,
                           const EventContext& context);
 
 }  // namespace catalog_import

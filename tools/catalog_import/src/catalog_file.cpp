@@ -27,7 +27,7 @@ bool known(const std::array<std::string_view, N>& names, std::string_view name) 
 }
 
 // The rules of the file format beyond what product_from_json checks; empty when the line is fine.
-std::string file_rule_error(const boost::json::object& obj, const cart::Product& product) {
+std::string file_rule_error(const boost::json::object& obj, const contracts::Product& product) {
   for (const auto field : kFields) {
     if (!obj.contains(field)) return "catalog product: '" + std::string(field) + "' is required";
   }
@@ -80,7 +80,7 @@ CatalogFile parse_catalog(std::string_view text) {
       fail("not JSON: " + ec.message());
       continue;
     }
-    auto product = cart::product_from_json(json);
+    auto product = contracts::product_from_json(json);
     if (!product) {
       fail(product.error().message);
       continue;

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "product.hpp"
+#include "contracts/catalog_product.hpp"
 
 namespace catalog_import {
 
@@ -17,12 +17,12 @@ struct LineError {
 };
 
 struct CatalogFile {
-  std::vector<cart::Product> products;  // in file order; empty when there are errors
-  std::vector<LineError> errors;        // every bad line, in file order
+  std::vector<contracts::Product> products;  // in file order; empty when there are errors
+  std::vector<LineError> errors;             // every bad line, in file order
 };
 
-// Validates each line with cart::product_from_json plus the file rules the Cart's parser does not
-// know: every field required, no unknown fields, known flags only ("standalone" only on a
+// Validates each line with contracts::product_from_json plus the file rules the Cart's parser does
+// not know: every field required, no unknown fields, known flags only ("standalone" only on a
 // service), names up to 300 characters, and each sku unique in the file.
 CatalogFile parse_catalog(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "catalog_store.hpp"
 
+#include "contracts/catalog_product.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 
 namespace catalog_import {
@@ -39,10 +40,6 @@ platform::Error redis_error(const platform::redis::Reply& reply, std::string_vie
 
 }  // namespace
 
-std::string product_key(std::string_view sku) {
-  return "catalog:product:{" + std::string(sku) + "}";
-}
-
 CatalogStore::CatalogStore(platform::redis::RedisClient& redis, std::string outbox_stream)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
@@ -54,7 +51,7 @@ CatalogStore::load(std::vector<std::string> skus) {
   std::vector<std::optional<std::string>> records;
   if (skus.empty()) co_return records;
   std::vector<std::string> args{"MGET"};
-  for (const auto& sku : skus) args.push_back(product_key(sku));
+  for (const auto& sku : skus) args.push_back(contracts::catalog_product_key(sku));
   PLATFORM_CO_TRY(auto reply, co_await redis_.command(std::move(args)));
   if (reply.is_error()) co_return redis_error(reply, "MGET catalog");
   if (reply.elements().size() != skus.size()) {
@@ -77,7 +74,7 @@ boost::asio::awaitable<platform::Result<std::vector<bool>>> CatalogStore::write(
   std::vector<std::string> keys{outbox_stream_};
   std::vector<std::string> args;
   for (auto& w : writes) {
-    keys.push_back(product_key(w.sku));
+    keys.push_back(contracts::catalog_product_key(w.sku));
     args.push_back(w.expected ? "1" : "0");
     args.push_back(w.expected.value_or(""));
     args.push_back(std::move(w.json));

@@ -15,9 +15,6 @@
 
 namespace catalog_import {
 
-// Must match cart::product_key (services/cart/src/store.cpp).
-std::string product_key(std::string_view sku);
-
 struct ProductWrite {
   std::string sku;
   std::optional<std::string> expected;  // the record load() saw (nullopt: there was none)

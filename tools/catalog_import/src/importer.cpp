@@ -21,12 +21,12 @@ CatalogImporter::CatalogImporter(CatalogStore& store, const platform::Clock& clo
     : store_(store), clock_(clock) {}
 
 asio::awaitable<platform::Result<ImportSummary>> CatalogImporter::import(
-    std::vector<cart::Product> products) {
+    std::vector<contracts::Product> products) {
   const EventContext context{platform::format_rfc3339(clock_.now()),
                              platform::TraceContext::generate()};
   ImportSummary summary;
   for (std::size_t begin = 0; begin < products.size(); begin += kBatch) {
-    std::vector<const cart::Product*> pending;
+    std::vector<const contracts::Product*> pending;
     for (std::size_t i = begin; i < std::min(products.size(), begin + kBatch); ++i) {
       pending.push_back(&products[i]);
     }
@@ -41,7 +41,7 @@ asio::awaitable<platform::Result<ImportSummary>> CatalogImporter::import(
       PLATFORM_CO_TRY(auto stored, co_await store_.load(std::move(skus)));
 
       std::vector<ProductWrite> writes;
-      std::vector<const cart::Product*> written;
+      std::vector<const contracts::Product*> written;
       std::vector<ChangeKind> kinds;
       for (std::size_t i = 0; i < pending.size(); ++i) {
         auto change = plan_change(*pending[i], stored[i], context);

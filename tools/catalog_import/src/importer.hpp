@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "catalog_store.hpp"
+#include "contracts/catalog_product.hpp"
 #include "platform/clock.hpp"
 #include "platform/outbox/publisher.hpp"
-#include "product.hpp"
 
 namespace catalog_import {
 
@@ -28,7 +28,7 @@ class CatalogImporter {
   // Products are compared and written in batches; a product whose record changed between load
   // and write (a concurrent import) is compared again, a few times, before giving up (conflict).
   [[nodiscard]] boost::asio::awaitable<platform::Result<ImportSummary>> import(
-      std::vector<cart::Product> products);
+      std::vector<contracts::Product> products);
 
  private:
   CatalogStore& store_;

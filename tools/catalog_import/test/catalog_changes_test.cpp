@@ -7,8 +7,8 @@
 namespace catalog_import {
 namespace {
 
-cart::Product tv() {
-  cart::Product p;
+contracts::Product tv() {
+  contracts::Product p;
   p.sku = "TV-SAM-55Q80C";
   p.name = "Telewizor Samsung QLED 55\" QE55Q80C";
   p.category = "tv";
@@ -20,8 +20,8 @@ cart::Product tv() {
   return p;
 }
 
-std::string stored(const cart::Product& p) {
-  return boost::json::serialize(cart::product_to_json(p));
+std::string stored(const contracts::Product& p) {
+  return boost::json::serialize(contracts::product_to_json(p));
 }
 
 EventContext context() {

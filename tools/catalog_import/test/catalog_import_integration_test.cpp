@@ -20,6 +20,8 @@
 
 #include "catalog_changes.hpp"
 #include "catalog_store.hpp"
+#include "contracts/test_product.hpp"
+#include "contracts/topics.hpp"
 #include "importer.hpp"
 #include "platform/kafka/admin.hpp"
 #include "platform/kafka/consumer.hpp"
@@ -28,7 +30,6 @@
 #include "platform/testing/async.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/run.hpp"
-#include "test_product.hpp"
 
 namespace catalog_import {
 namespace {
@@ -43,7 +44,7 @@ std::string upper(std::string text) {
   return text;
 }
 
-using cart::testing::test_product;
+using contracts::testing::test_product;
 
 struct RunResult {
   int exit_code = -1;
@@ -110,7 +111,8 @@ class CatalogImportIntegration : public ::testing::Test {
     file_ = fs::temp_directory_path() / ("catalog_import_" + suffix_ + ".jsonl");
 
     auto created = platform::kafka::ensure_topics(platform::testing::kafka_brokers(),
-                                                  {kCatalogTopic}, 3, std::chrono::seconds(30));
+                                                  {std::string(contracts::kCatalogTopic)}, 3,
+                                                  std::chrono::seconds(30));
     ASSERT_TRUE(created) << created.error().message;
     platform::redis::RedisConfig redis_config;
     redis_config.host = platform::testing::redis_host();
@@ -127,7 +129,7 @@ class CatalogImportIntegration : public ::testing::Test {
     consumer_.reset();
     if (redis_ && !written_skus_.empty()) {
       std::vector<std::string> del{"DEL"};
-      for (const auto& sku : written_skus_) del.push_back(product_key(sku));
+      for (const auto& sku : written_skus_) del.push_back(contracts::catalog_product_key(sku));
       (void)platform::testing::run(io_, redis_->command(std::move(del)));
     }
     if (redis_) redis_->stop();
@@ -135,18 +137,18 @@ class CatalogImportIntegration : public ::testing::Test {
     fs::remove(file_, ec);
   }
 
-  void write_file(const std::vector<cart::Product>& products) {
+  void write_file(const std::vector<contracts::Product>& products) {
     std::ofstream out(file_, std::ios::binary | std::ios::trunc);
     for (const auto& p : products) {
-      out << boost::json::serialize(cart::product_to_json(p)) << "\n";
+      out << boost::json::serialize(contracts::product_to_json(p)) << "\n";
       written_skus_.push_back(p.sku);
     }
   }
 
   void start_consumer(std::vector<std::string> keys) {
     seen_->keys = std::move(keys);
-    auto config =
-        platform::kafka::ConsumerConfig::from_env("catalog-import-it-" + suffix_, {kCatalogTopic});
+    auto config = platform::kafka::ConsumerConfig::from_env(
+        "catalog-import-it-" + suffix_, {std::string(contracts::kCatalogTopic)});
     config.brokers = platform::testing::kafka_brokers();
     config.fetch_wait_max = milliseconds(20);
     auto seen = seen_;
@@ -161,7 +163,8 @@ class CatalogImportIntegration : public ::testing::Test {
   }
 
   std::optional<std::string> stored(const std::string& sku) {
-    auto reply = platform::testing::run(io_, redis_->command("GET", product_key(sku)));
+    auto reply =
+        platform::testing::run(io_, redis_->command("GET", contracts::catalog_product_key(sku)));
     if (!reply || reply->is_nil()) return std::nullopt;
     return reply->as_string();
   }
@@ -192,7 +195,7 @@ TEST_F(CatalogImportIntegration, PublishesChangesOnceAndPriceChangesWithOldAndNe
   const auto fridge = "IT-FR-" + suffix_;
   const auto cable = "IT-ACC-" + suffix_;
   const auto sms = "SRV-SMS-" + suffix_;
-  std::vector<cart::Product> products{
+  std::vector<contracts::Product> products{
       test_product(tv, "tv", 329900, 14, {"large_appliance", "fragile"}),
       test_product(fridge, "fridge", 259900, 3, {"large_appliance"}),
       test_product(cable, "accessory", 4999, 120)};
@@ -211,7 +214,7 @@ TEST_F(CatalogImportIntegration, PublishesChangesOnceAndPriceChangesWithOldAndNe
   for (const auto& p : products) {
     auto record = stored(p.sku);
     ASSERT_TRUE(record) << p.sku;
-    auto parsed = cart::product_from_json(boost::json::parse(*record));
+    auto parsed = contracts::product_from_json(boost::json::parse(*record));
     ASSERT_TRUE(parsed);
     EXPECT_EQ(*parsed, p);
   }
@@ -255,9 +258,9 @@ TEST_F(CatalogImportIntegration, PublishesChangesOnceAndPriceChangesWithOldAndNe
   expect_valid_against_schemas();
 }
 
-asio::awaitable<platform::Result<ImportSummary>> write_only(platform::redis::RedisClient& redis,
-                                                            CatalogImporter& importer,
-                                                            std::vector<cart::Product> products) {
+asio::awaitable<platform::Result<ImportSummary>> write_only(
+    platform::redis::RedisClient& redis, CatalogImporter& importer,
+    std::vector<contracts::Product> products) {
   const bool connected = co_await redis.wait_connected(milliseconds(5000));
   if (!connected) {
     co_return platform::make_error(platform::Errc::unavailable, "redis unavailable");
@@ -268,7 +271,7 @@ asio::awaitable<platform::Result<ImportSummary>> write_only(platform::redis::Red
 TEST_F(CatalogImportIntegration, NextRunPublishesWhatAKilledRunLeftInTheOutbox) {
   const auto washer = "IT-WM-" + suffix_;
   const auto laptop = "IT-LT-" + suffix_;
-  std::vector<cart::Product> products{
+  std::vector<contracts::Product> products{
       test_product(washer, "washing_machine", 179900, 7, {"large_appliance", "needs_installation"}),
       test_product(laptop, "laptop", 349900, 0)};
   write_file(products);

@@ -9,8 +9,12 @@
 
 namespace platform::log {
 
+enum class Output { standard_output, standard_error };
+
 // Installs the JSON logger for `service`; level from LOG_LEVEL (trace..critical, default info).
-void init(std::string_view service);
+// Services log on standard output; admin commands and tools on standard error, keeping standard
+// output for what they print.
+void init(std::string_view service, Output output = Output::standard_output);
 
 const std::string& current_trace_id();
 void set_trace_id(std::string trace_id);

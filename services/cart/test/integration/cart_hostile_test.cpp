@@ -87,7 +87,6 @@ TEST_F(CartHostileTest, UsersWhoseIdAndKeyConcatenateAlikeDoNotShareARecord) {
   EXPECT_NE(json_of(second.body).at("line").at("item_id"),
             json_of(first.body).at("line").at("item_id"));
   EXPECT_EQ(view(base).at("lines").as_array().size(), 1U) << "the add was applied to its user";
-
 }
 
 TEST_F(CartHostileTest, IdempotencyKeyReusedWithAnotherBodyIs422AndChangesNothing) {

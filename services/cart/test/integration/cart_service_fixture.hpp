@@ -1,6 +1,7 @@
 #pragma once
-// Starts the real cart_service binary against the test Redis and Kafka, and gives tests a Redis
-// client, tokens, HTTP calls and an event probe on cart-events.
+// The Cart's layer over platform::testing::ServiceProcess: the real cart_service binary against
+// the test Redis and Kafka, catalog products and events as the import would write them, and an
+// event probe on cart-events.
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -8,14 +9,16 @@
 #include <memory>
 #include <string>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/cloud_event.hpp"
 #include "platform/redis/client.hpp"
 #include "platform/testing/event_probe.hpp"
 #include "platform/testing/http.hpp"
-#include "platform/testing/process.hpp"
-#include "product.hpp"
+#include "platform/testing/service_process.hpp"
 
 namespace cart::testing {
+
+using contracts::Product;
 
 using platform::testing::HttpResult;
 
@@ -51,9 +54,7 @@ class CartServiceTest : public ::testing::Test {
 
   static boost::json::object json_of(const std::string& text);
 
-  static inline int port_ = 0;
-  static inline std::string suffix_;
-  static inline std::unique_ptr<platform::testing::ChildProcess> service_;
+  static inline std::unique_ptr<platform::testing::ServiceProcess> service_;
   static inline std::unique_ptr<platform::testing::EventProbe> probe_;
 };
 

@@ -30,4 +30,7 @@ Response problem(const Error& error, std::string_view instance = {});
 // 405 with the `Allow` header (not an Errc: only the router produces it); `instance` as above.
 Response method_not_allowed(std::string_view allow, std::string_view instance = {});
 
+// 415 (not an Errc either: only the server's body check produces it); `instance` as above.
+Response unsupported_media_type(std::string_view detail, std::string_view instance = {});
+
 }  // namespace platform::http

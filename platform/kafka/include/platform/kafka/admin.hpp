@@ -8,15 +8,13 @@
 
 namespace platform::kafka {
 
-// Creates each topic and its "<topic>.dlq" with `partitions` partitions and replication factor
-// `replication` when missing; topics that already exist are left as they are. Returns once the
-// topics are visible in the cluster metadata. Errc::unavailable when the broker cannot be
-// reached, Errc::timeout when creation does not finish within `timeout`.
+// Creates each topic with `partitions` partitions and its "<topic>.dlq" with `dlq_partitions`,
+// replication factor `replication`, when missing; topics that already exist are left as they are.
+// Returns once the topics are visible in the cluster metadata. Errc::unavailable when the broker
+// cannot be reached, Errc::timeout when creation does not finish within `timeout`.
 [[nodiscard]] Status ensure_topics(const std::string& brokers,
                                    const std::vector<std::string>& topics, int partitions,
-                                   std::chrono::milliseconds timeout, int replication = 1);
-
-// KAFKA_PARTITIONS (default 3, 1..1024).
-int partitions_from_env();
+                                   std::chrono::milliseconds timeout, int dlq_partitions = 1,
+                                   int replication = 1);
 
 }  // namespace platform::kafka

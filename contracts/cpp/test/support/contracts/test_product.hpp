@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "product.hpp"
+#include "contracts/catalog_product.hpp"
 
-namespace cart::testing {
+namespace contracts::testing {
 
 inline Product test_product(std::string sku, std::string category, std::int64_t price,
                             std::int64_t stock, std::vector<std::string> flags = {}) {
@@ -23,4 +23,4 @@ inline Product test_product(std::string sku, std::string category, std::int64_t 
   return p;
 }
 
-}  // namespace cart::testing
+}  // namespace contracts::testing

@@ -1,15 +1,17 @@
 #pragma once
-// A catalog product as the shop's product system delivers it (see tools/catalog/README.md).
-// The catalog is not a service of ours: the import tool loads it into Redis, the Cart reads it.
+// A catalog product as the shop's product system delivers it (tools/catalog/README.md) and as it
+// is stored under catalog:product:{sku}. The catalog is not a service of ours (SPEC.md decision
+// 3): the import tool writes the record, the Cart and later services read it. Pure: no I/O.
 #include <boost/json/fwd.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "platform/error.hpp"
 #include "platform/money.hpp"
 
-namespace cart {
+namespace contracts {
 
 struct Dimensions {
   std::int64_t width = 0;  // millimetres
@@ -36,7 +38,11 @@ struct Product {
 // Parses and validates one catalog record; errors name the field (Errc::invalid / malformed).
 [[nodiscard]] platform::Result<Product> product_from_json(const boost::json::value& json);
 boost::json::object product_to_json(const Product& product);
+// The Money shape every event uses: {"amount": <grosze>, "currency": "PLN"}.
 boost::json::object money_to_json(const platform::Money& money);
 boost::json::object dimensions_to_json(const Dimensions& dimensions);
 
-}  // namespace cart
+// "catalog:product:{<sku>}": the Redis key of one product (the braces are a Cluster hash tag).
+std::string catalog_product_key(std::string_view sku);
+
+}  // namespace contracts

@@ -1,12 +1,12 @@
-#include "product.hpp"
+#include "contracts/catalog_product.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "test_product.hpp"
+#include "contracts/test_product.hpp"
 
-namespace cart {
+namespace contracts {
 namespace {
 
 boost::json::object with_sku(std::string sku) {
@@ -45,4 +45,4 @@ TEST(ProductFromJson, RejectsUnknownCategoryAndNonPositivePrice) {
 }
 
 }  // namespace
-}  // namespace cart
+}  // namespace contracts

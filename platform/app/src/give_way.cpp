@@ -1,4 +1,4 @@
-#include "platform/http/give_way.hpp"
+#include "platform/app/give_way.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -6,9 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "platform/config.hpp"
-#include "platform/http/server.hpp"
 
-namespace platform::http {
+namespace platform::app {
 
 GiveWayConfig GiveWayConfig::from_env() {
   GiveWayConfig c;
@@ -18,14 +17,14 @@ GiveWayConfig GiveWayConfig::from_env() {
   return c;
 }
 
-GiveWay::GiveWay(const HttpServer& server, GiveWayConfig config)
-    : server_(server),
+GiveWay::GiveWay(std::function<int()> foreground_load, GiveWayConfig config)
+    : foreground_load_(std::move(foreground_load)),
       config_(config),
       pass_interval_(
           std::chrono::duration_cast<std::chrono::steady_clock::duration>(config.pass_interval)) {}
 
-bool GiveWay::server_busy() const {
-  return config_.busy_at > 0 && server_.requests_in_flight() >= config_.busy_at;
+bool GiveWay::busy() const {
+  return config_.busy_at > 0 && foreground_load_() >= config_.busy_at;
 }
 
 bool GiveWay::take_pass() {
@@ -37,12 +36,12 @@ bool GiveWay::take_pass() {
 }
 
 boost::asio::awaitable<void> GiveWay::wait() {
-  if (!server_busy() || take_pass()) co_return;
+  if (!busy() || take_pass()) co_return;
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   do {
     timer.expires_after(config_.recheck);
     co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-  } while (server_busy() && !take_pass());
+  } while (busy() && !take_pass());
 }
 
-}  // namespace platform::http
+}  // namespace platform::app

@@ -1,10 +1,10 @@
-#include "product.hpp"
+#include "contracts/catalog_product.hpp"
 
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 
-namespace cart {
+namespace contracts {
 namespace {
 using platform::Errc;
 using platform::make_error;
@@ -106,4 +106,8 @@ boost::json::object product_to_json(const Product& p) {
           {"flags", std::move(flags)}};
 }
 
-}  // namespace cart
+std::string catalog_product_key(std::string_view sku) {
+  return "catalog:product:{" + std::string(sku) + "}";
+}
+
+}  // namespace contracts
