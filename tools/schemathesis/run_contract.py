@@ -293,7 +293,10 @@ def main() -> int:
         log("schemathesis: " + " ".join(shlex.quote(c) for c in command))
         log(f"reproduce with --seed {seed}")
         st_started = time.monotonic()
-        rc = subprocess.call(command, cwd=work)
+        st_env = dict(os.environ, SCHEMATHESIS_HOOKS="contract_hooks",
+                      PYTHONPATH=os.pathsep.join(filter(None, [str(Path(__file__).resolve().parent),
+                                                               os.environ.get("PYTHONPATH")])))
+        rc = subprocess.call(command, cwd=work, env=st_env)
         log(f"schemathesis exit {rc} after {time.monotonic() - st_started:.1f} s "
             f"(whole run {time.monotonic() - started:.1f} s); work dir {work}")
         if proc.poll() is not None:
