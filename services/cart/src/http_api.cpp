@@ -182,40 +182,38 @@ boost::asio::awaitable<Handled> CartHttpApi::add_item_once(http::Request request
   co_return Handled{line_response(201, *committed)};
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::remove_item(http::Request request) {
-  auto item_id = item_id_of(request);
-  if (!item_id) co_return http::problem(item_id.error(), request.path);
-  auto committed = co_await service_.remove_item(request.user_id, *item_id, request.trace);
-  if (!committed) co_return http::problem(committed.error(), request.path);
-  co_return view_response(*committed);
+// The routes below return a Result: the router answers an error as problem+json.
+boost::asio::awaitable<platform::Result<http::Response>> CartHttpApi::remove_item(
+    http::Request request) {
+  PLATFORM_CO_TRY(auto item_id, item_id_of(request));
+  PLATFORM_CO_TRY(auto committed,
+                  co_await service_.remove_item(request.user_id, item_id, request.trace));
+  co_return view_response(committed);
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::change_quantity(http::Request request) {
-  auto item_id = item_id_of(request);
-  if (!item_id) co_return http::problem(item_id.error(), request.path);
-  auto quantity = parse_quantity_change(request.body);
-  if (!quantity) co_return http::problem(quantity.error(), request.path);
-  auto committed =
-      co_await service_.change_quantity(request.user_id, *item_id, *quantity, request.trace);
-  if (!committed) co_return http::problem(committed.error(), request.path);
-  co_return line_response(200, *committed);
+boost::asio::awaitable<platform::Result<http::Response>> CartHttpApi::change_quantity(
+    http::Request request) {
+  PLATFORM_CO_TRY(auto item_id, item_id_of(request));
+  PLATFORM_CO_TRY(auto quantity, parse_quantity_change(request.body));
+  PLATFORM_CO_TRY(auto committed, co_await service_.change_quantity(request.user_id, item_id,
+                                                                    quantity, request.trace));
+  co_return line_response(200, committed);
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::get_cart(http::Request request) {
-  auto view = co_await service_.view_json(request.user_id);
-  if (!view) co_return http::problem(view.error(), request.path);
+boost::asio::awaitable<platform::Result<http::Response>> CartHttpApi::get_cart(
+    http::Request request) {
+  PLATFORM_CO_TRY(auto view, co_await service_.view_json(request.user_id));
   http::Response response;
-  response.body = std::move(*view);
+  response.body = std::move(view);
   co_return response;
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::acknowledge_prices(http::Request request) {
-  auto item_ids = parse_price_acknowledgement(request.body);
-  if (!item_ids) co_return http::problem(item_ids.error(), request.path);
-  auto committed = co_await service_.acknowledge_price_changes(request.user_id,
-                                                               std::move(*item_ids), request.trace);
-  if (!committed) co_return http::problem(committed.error(), request.path);
-  co_return view_response(*committed);
+boost::asio::awaitable<platform::Result<http::Response>> CartHttpApi::acknowledge_prices(
+    http::Request request) {
+  PLATFORM_CO_TRY(auto item_ids, parse_price_acknowledgement(request.body));
+  PLATFORM_CO_TRY(auto committed, co_await service_.acknowledge_price_changes(
+                                      request.user_id, std::move(item_ids), request.trace));
+  co_return view_response(committed);
 }
 
 }  // namespace cart

@@ -30,11 +30,11 @@ class CartHttpApi {
 
  private:
   boost::asio::awaitable<platform::http::Response> add_item(platform::http::Request request);
-  boost::asio::awaitable<platform::http::Response> remove_item(platform::http::Request request);
-  boost::asio::awaitable<platform::http::Response> change_quantity(platform::http::Request request);
-  boost::asio::awaitable<platform::http::Response> get_cart(platform::http::Request request);
-  boost::asio::awaitable<platform::http::Response> acknowledge_prices(
-      platform::http::Request request);
+  using Answer = boost::asio::awaitable<platform::Result<platform::http::Response>>;
+  Answer remove_item(platform::http::Request request);
+  Answer change_quantity(platform::http::Request request);
+  Answer get_cart(platform::http::Request request);
+  Answer acknowledge_prices(platform::http::Request request);
 
   CartService& service_;
   platform::idempotency::IdempotencyStore& idempotency_;
