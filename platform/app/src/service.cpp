@@ -152,7 +152,8 @@ void Service::relay_postgres_outbox(std::string schema) {
   const auto settings = outbox::RelayConfig::from_env(d.spec.name);
   pg::RelayConfig config{.schema = std::move(schema),
                          .batch = settings.batch,
-                         .poll_interval = settings.poll_interval};
+                         .poll_interval = settings.poll_interval,
+                         .stop_timeout = settings.stop_timeout};
   d.pg_relays.push_back(
       std::make_unique<pg::PgOutboxRelay>(d.back_io, postgres(), d.producer, std::move(config)));
 }
