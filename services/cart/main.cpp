@@ -1,5 +1,6 @@
 // The Cart service's composition root.
-//   cart_service                      serve HTTP, relay the outbox, consume catalog and cart events
+//   cart_service                      serve HTTP, relay the outbox, consume catalog, cart and
+//                                     checkout events
 //   cart_service rebuild-view USER_ID rebuild cart:view and cart:counter from cart:events
 #include <iostream>
 
@@ -16,6 +17,7 @@ namespace asio = boost::asio;
 
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
+const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 
 // The cart's store and use cases over one Redis connection.
 struct CartOnRedis {
@@ -28,10 +30,12 @@ struct CartOnRedis {
 };
 
 int serve() {
-  platform::app::Service app({.name = "cart", .port = 8101, .topics = {kCartTopic, kCatalogTopic}});
+  platform::app::Service app(
+      {.name = "cart", .port = 8101, .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic}});
   const auto config = cart::CartConfig::from_env();
 
-  // Customers on the front half; enrichment and repricing on the back half (see service.hpp).
+  // Customers on the front half; enrichment, repricing and session ends on the back half (see
+  // service.hpp).
   CartOnRedis front(app.redis(), config, app.clock());
   cart::CartHttpApi api(front.service, app.idempotency());
   api.register_routes(app.router());
@@ -43,6 +47,8 @@ int serve() {
               [&handlers](const auto& event) { return handlers.on_catalog_event(event); });
   app.consume("enrichment", {kCartTopic},
               [&handlers](const auto& event) { return handlers.on_cart_event(event); });
+  app.consume("session", {kCheckoutTopic},
+              [&handlers](const auto& event) { return handlers.on_checkout_event(event); });
   return app.run();
 }
 

@@ -334,4 +334,11 @@ platform::Result<Cart> acknowledge_price_changes(const Cart& cart,
   return next;
 }
 
+Cart end_session(const Cart& cart, std::string_view session_id) {
+  if (cart.session_id.empty() || cart.session_id != session_id) return cart;
+  Cart next;
+  next.user_id = cart.user_id;
+  return next;
+}
+
 }  // namespace cart

@@ -129,6 +129,12 @@ using IdGenerator = std::function<std::string()>;
 [[nodiscard]] platform::Result<Cart> acknowledge_price_changes(
     const Cart& cart, const std::vector<std::string>& item_ids);
 
+// Ends the checkout session `session_id` once its order exists (OrderCreated): when it is the
+// cart's current session, the cart becomes empty with no session, so the next change opens a new
+// one at version 0; otherwise (an old, repeated or another session's order) the cart as it is.
+// No events: every service ends its own state of the session on OrderCreated.
+[[nodiscard]] Cart end_session(const Cart& cart, std::string_view session_id);
+
 StockStatus stock_status_for(std::int64_t stock, std::int64_t quantity,
                              std::int64_t low_stock_threshold);
 

@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
+#include <utility>
 
 #include "events.hpp"
 #include "platform/metrics.hpp"
@@ -38,41 +39,54 @@ boost::asio::awaitable<void> back_off(int attempt) {
 CartService::CartService(CartStore& store, CartConfig config, const platform::Clock& clock)
     : store_(store), config_(std::move(config)), clock_(clock) {}
 
-boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
-    std::string user_id, platform::TraceContext trace, Rule rule,
-    std::optional<StoredView> preloaded, RecordFor record_for) {
-  for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
-    StoredView stored;
-    if (preloaded) {
-      stored = std::move(*preloaded);
-      preloaded.reset();
-    } else {
-      PLATFORM_CO_TRY(stored, co_await store_.load(user_id));
-    }
-    Cart cart = stored.cart;
-    // The first change opens the checkout session.
-    if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
-    PLATFORM_CO_TRY(auto outcome, rule(cart));
-    // Nothing changed (e.g. a repeated catalog sync): write nothing, not even a new session.
-    if (outcome.changes.empty() && outcome.cart.lines == stored.cart.lines) {
-      co_return Committed{std::move(stored.cart), std::move(outcome.item_id), stored.revision};
-    }
-    auto events = events_for(outcome, stored.cart.version, trace, clock_.now());
-    std::optional<IdempotencyRecord> record;
-    if (record_for) {
-      record = record_for(Committed{outcome.cart, outcome.item_id, stored.revision + 1, true});
-    }
-    PLATFORM_CO_TRY(bool committed,
-                    co_await store_.commit(stored, outcome, std::move(events), std::move(record)));
-    if (committed) {
-      co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1,
-                          static_cast<bool>(record_for)};
-    }
+boost::asio::awaitable<platform::Result<Committed>> CartService::retry_lost_commits(
+    Attempt attempt) {
+  for (int lost = 0; lost < config_.commit_attempts; ++lost) {
+    PLATFORM_CO_TRY(auto committed, co_await attempt());
+    if (committed) co_return std::move(*committed);
     conflicts().inc();
-    co_await back_off(attempt);
+    co_await back_off(lost);
   }
   co_return make_error(Errc::conflict, "the cart is changing too fast; try again",
                        "concurrent_modification");
+}
+
+boost::asio::awaitable<platform::Result<Committed>> CartService::mutate(
+    std::string user_id, platform::TraceContext trace, Rule rule,
+    std::optional<StoredView> preloaded, RecordFor record_for) {
+  // Each attempt is awaited before the next is made: the references stay valid.
+  co_return co_await retry_lost_commits([&] {
+    return mutate_once(user_id, trace, rule, std::exchange(preloaded, std::nullopt), record_for);
+  });
+}
+
+boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::mutate_once(
+    const std::string& user_id, const platform::TraceContext& trace, const Rule& rule,
+    std::optional<StoredView> preloaded, const RecordFor& record_for) {
+  StoredView stored;
+  if (preloaded) {
+    stored = std::move(*preloaded);
+  } else {
+    PLATFORM_CO_TRY(stored, co_await store_.load(user_id));
+  }
+  Cart cart = stored.cart;
+  // The first change opens the checkout session.
+  if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+  PLATFORM_CO_TRY(auto outcome, rule(cart));
+  // Nothing changed (e.g. a repeated catalog sync): write nothing, not even a new session.
+  if (outcome.changes.empty() && outcome.cart.lines == stored.cart.lines) {
+    co_return Committed{std::move(stored.cart), std::move(outcome.item_id), stored.revision};
+  }
+  auto events = events_for(outcome, stored.cart.version, trace, clock_.now());
+  std::optional<IdempotencyRecord> record;
+  if (record_for) {
+    record = record_for(Committed{outcome.cart, outcome.item_id, stored.revision + 1, true});
+  }
+  PLATFORM_CO_TRY(bool committed,
+                  co_await store_.commit(stored, outcome, std::move(events), std::move(record)));
+  if (!committed) co_return std::nullopt;
+  co_return Committed{std::move(outcome.cart), std::move(outcome.item_id), stored.revision + 1,
+                      static_cast<bool>(record_for)};
 }
 
 boost::asio::awaitable<platform::Result<Committed>> CartService::add_item(
@@ -145,6 +159,24 @@ boost::asio::awaitable<platform::Status> CartService::reprice_holders(
     PLATFORM_CO_CHECK(co_await sync_with_catalog(std::move(user), sku, trace.child()));
   }
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Status> CartService::end_session(std::string user_id,
+                                                                  std::string session_id) {
+  auto ended = co_await retry_lost_commits([&] { return end_session_once(user_id, session_id); });
+  if (!ended) co_return ended.error();
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::end_session_once(
+    const std::string& user_id, const std::string& session_id) {
+  PLATFORM_CO_TRY(auto stored, co_await store_.load(user_id));
+  auto ended = cart::end_session(stored.cart, session_id);
+  // Not the cart's current session (an old, repeated or another session's order): no write.
+  if (ended == stored.cart) co_return Committed{std::move(stored.cart), {}, stored.revision};
+  PLATFORM_CO_TRY(bool committed, co_await store_.end_session(stored, ended));
+  if (!committed) co_return std::nullopt;
+  co_return Committed{std::move(ended), {}, stored.revision + 1};
 }
 
 boost::asio::awaitable<platform::Result<Cart>> CartService::rebuild_view(std::string user_id) {

@@ -59,6 +59,11 @@ class CartService {
   boost::asio::awaitable<platform::Status> reprice_holders(std::string sku,
                                                            platform::TraceContext trace);
 
+  // Ends the user's checkout session `session_id` once its order exists (OrderCreated): the cart
+  // becomes empty with no session, its stream goes, and it leaves the holder index; no events.
+  // Idempotent: an old, repeated or another session's order changes nothing.
+  boost::asio::awaitable<platform::Status> end_session(std::string user_id, std::string session_id);
+
   // Rebuilds the view and counter from the cart's stream (admin command).
   boost::asio::awaitable<platform::Result<Cart>> rebuild_view(std::string user_id);
 
@@ -70,6 +75,19 @@ class CartService {
   boost::asio::awaitable<platform::Result<Committed>> mutate(
       std::string user_id, platform::TraceContext trace, Rule rule,
       std::optional<StoredView> preloaded = std::nullopt, RecordFor record_for = {});
+
+  // One load, decide and compare-and-set: what the call did, or std::nullopt when a concurrent
+  // writer committed first and nothing was written.
+  using Attempt =
+      std::function<boost::asio::awaitable<platform::Result<std::optional<Committed>>>()>;
+  // Runs `attempt` again after each lost compare-and-set, after a short random pause that grows
+  // with each loss, up to commit_attempts times (then Errc::conflict).
+  boost::asio::awaitable<platform::Result<Committed>> retry_lost_commits(Attempt attempt);
+  boost::asio::awaitable<platform::Result<std::optional<Committed>>> mutate_once(
+      const std::string& user_id, const platform::TraceContext& trace, const Rule& rule,
+      std::optional<StoredView> preloaded, const RecordFor& record_for);
+  boost::asio::awaitable<platform::Result<std::optional<Committed>>> end_session_once(
+      const std::string& user_id, const std::string& session_id);
 
   CartStore& store_;
   CartConfig config_;

@@ -61,4 +61,13 @@ boost::asio::awaitable<platform::Status> EventHandlers::on_cart_event(
       platform::TraceContext::parse_or_generate(event.traceparent));
 }
 
+boost::asio::awaitable<platform::Status> EventHandlers::on_checkout_event(
+    const platform::CloudEvent& event) {
+  if (event.type != contracts::event_type::kOrderCreated) co_return platform::Status{};
+  PLATFORM_CO_TRY(auto data, data_of(event));
+  PLATFORM_CO_TRY(auto user_id, string_field(data, "user_id", event));
+  PLATFORM_CO_TRY(auto session_id, string_field(data, "session_id", event));
+  co_return co_await service_.end_session(std::move(user_id), std::move(session_id));
+}
+
 }  // namespace cart

@@ -4,9 +4,11 @@
 //    holding the sku is synced with the catalog's current record;
 //  - its own cart-events (CartItemAdded, CartItemQuantityChanged): asynchronous enrichment of the
 //    line's stock status and price, so adding a line never waits for it.
-// Both effects are idempotent by construction (syncing with the same catalog record twice changes
-// nothing), so a redelivered or reordered event cannot double-apply anything, and they read the
-// catalog's current record rather than the event's, so an old event never rolls a price back.
+//  - checkout-events (OrderCreated): ends the order's checkout session (CartService::end_session).
+// Every effect is idempotent by construction (syncing with the same catalog record twice changes
+// nothing; an order ends its session only while it is the cart's current one), so a redelivered or
+// reordered event cannot double-apply anything; catalog syncs read the catalog's current record
+// rather than the event's, so an old event never rolls a price back.
 #include <boost/asio/awaitable.hpp>
 
 #include "cart_service.hpp"
@@ -20,6 +22,7 @@ class EventHandlers {
 
   boost::asio::awaitable<platform::Status> on_catalog_event(const platform::CloudEvent& event);
   boost::asio::awaitable<platform::Status> on_cart_event(const platform::CloudEvent& event);
+  boost::asio::awaitable<platform::Status> on_checkout_event(const platform::CloudEvent& event);
 
  private:
   CartService& service_;

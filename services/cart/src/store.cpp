@@ -13,6 +13,25 @@ using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
 
+// What both scripts below do to the view: compare its revision, and write a key with the cart's
+// time to live.
+constexpr std::string_view kViewLua = R"lua(
+-- The revision leads the view: read its first bytes, not the whole document.
+local function view_revision(key)
+  local head = redis.call('GETRANGE', key, 0, 31)
+  if head == '' then return 0 end
+  return tonumber(string.match(head, '^{"revision":(%d+)')) or -1
+end
+-- SET with PX sets the time to live in the same call (a plain SET would drop it).
+local function set_living(key, value, ttl_ms)
+  if ttl_ms ~= '0' then
+    redis.call('SET', key, value, 'PX', ttl_ms)
+  else
+    redis.call('SET', key, value)
+  end
+end
+)lua";
+
 // KEYS: 1 view, 2 counter, 3 stream, 4 outbox, 5 idempotency record (when ARGV[9] is not 0).
 // ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
 // 7 #holder ops, 8 time to live in ms (0: none), 9 #idempotency record values (0 or
@@ -20,24 +39,14 @@ using platform::redis::Reply;
 // event (outbox_argv), 2 per holder op.
 // Replies 1 committed, 0 the revision moved, -1 the idempotency claim is lost.
 constexpr std::string_view kCommitLua = R"lua(
--- The revision leads the view: read its first bytes, not the whole document.
-local head = redis.call('GETRANGE', KEYS[1], 0, 31)
-local revision = 0
-if head ~= '' then revision = tonumber(string.match(head, '^{"revision":(%d+)')) or -1 end
-if revision ~= tonumber(ARGV[1]) then return 0 end
+if view_revision(KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
 local record = 0
 if ARGV[9] ~= '0' then
   record = 10
   if not idempotency_claim_held_argv(KEYS[5], record) then return -1 end
 end
--- SET with PX sets the time to live in the same call (a plain SET would drop it).
-if ARGV[8] ~= '0' then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
-  redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[8])
-else
-  redis.call('SET', KEYS[1], ARGV[2])
-  redis.call('SET', KEYS[2], ARGV[3])
-end
+set_living(KEYS[1], ARGV[2], ARGV[8])
+set_living(KEYS[2], ARGV[3], ARGV[8])
 local i = 10 + tonumber(ARGV[9])
 for _ = 1, tonumber(ARGV[5]) do
   redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
@@ -57,6 +66,19 @@ for _ = 1, tonumber(ARGV[7]) do
 end
 -- The request's record turns final with the change it answers (platform/idempotency).
 if record ~= 0 then idempotency_record_argv(KEYS[5], record) end
+return 1
+)lua";
+
+// KEYS: 1 view, 2 counter, 3 stream. ARGV: 1 expected revision, 2 the empty view, 3 counter,
+// 4 user id, 5 time to live in ms (0: none), then the skus the cart held.
+// Replies 1 ended, 0 the revision moved.
+constexpr std::string_view kEndSessionLua = R"lua(
+if view_revision(KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+set_living(KEYS[1], ARGV[2], ARGV[5])
+set_living(KEYS[2], ARGV[3], ARGV[5])
+-- The order (PostgreSQL) is the record of the closed session's lines: its stream goes.
+redis.call('DEL', KEYS[3])
+for i = 6, #ARGV do redis.call('SREM', 'cart:holders:{' .. ARGV[i] .. '}', ARGV[4]) end
 return 1
 )lua";
 
@@ -159,7 +181,9 @@ CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_str
       commit_script_(platform::redis::Script::from_source(
           "cart_commit", std::string(platform::outbox::outbox_lua_append()) +
                              std::string(platform::idempotency::record_lua()) +
-                             std::string(kCommitLua))) {}
+                             std::string(kViewLua) + std::string(kCommitLua))),
+      end_session_script_(platform::redis::Script::from_source(
+          "cart_end_session", std::string(kViewLua) + std::string(kEndSessionLua))) {}
 
 boost::asio::awaitable<platform::Result<std::string>> CartStore::view_json(std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", view_key(user_id)));
@@ -234,6 +258,20 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
                          "request with this Idempotency-Key is being processed by another attempt",
                          "idempotency_key_in_progress");
   }
+  co_return reply.as_integer() == 1;
+}
+
+boost::asio::awaitable<platform::Result<bool>> CartStore::end_session(const StoredView& before,
+                                                                      const Cart& ended) {
+  std::vector<std::string> args{std::to_string(before.revision),
+                                view_to_json(ended, before.revision + 1),
+                                std::to_string(ended.item_count()), ended.user_id, cart_ttl_ms_};
+  for (const auto& sku : skus_of(before.cart)) args.push_back(sku);
+  std::vector<std::string> keys{view_key(ended.user_id), counter_key(ended.user_id),
+                                stream_key(ended.user_id)};
+  PLATFORM_CO_TRY(auto reply,
+                  co_await redis_.eval(end_session_script_, std::move(keys), std::move(args)));
+  if (reply.is_error()) co_return unexpected(reply);
   co_return reply.as_integer() == 1;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The Cart's Redis keys and the one Lua script that commits a change atomically:
+// The Cart's Redis keys and the Lua scripts that change them atomically (a change; the end of a
+// session):
 //   cart:view:{user_id}     the materialized view (JSON, starts with {"revision":N,)
 //   cart:counter:{user_id}  the number of items (sum of quantities)
 //   cart:events:{user_id}   the cart's own stream of line changes; replaying it rebuilds the view
@@ -74,6 +75,13 @@ class CartStore {
   boost::asio::awaitable<platform::Result<bool>> commit(
       const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
       std::optional<IdempotencyRecord> record = std::nullopt);
+  // Ends the cart's checkout session (cart::end_session gave `ended`) in one script, with the
+  // same compare-and-set as commit: writes the empty view and counter, deletes the cart's stream
+  // (the order in PostgreSQL is the record of the closed session's lines) and takes the user out
+  // of cart:holders of every sku `before` held. No events. false: the revision moved and nothing
+  // was written.
+  boost::asio::awaitable<platform::Result<bool>> end_session(const StoredView& before,
+                                                             const Cart& ended);
   boost::asio::awaitable<platform::Result<std::vector<std::string>>> holders(std::string sku);
   boost::asio::awaitable<platform::Result<std::vector<StreamEntry>>> read_stream(
       std::string user_id);
@@ -85,6 +93,7 @@ class CartStore {
   std::string outbox_stream_;
   std::string cart_ttl_ms_;  // as the commands take it; "0": no expiry
   platform::redis::Script commit_script_;
+  platform::redis::Script end_session_script_;
 };
 
 }  // namespace cart

@@ -16,6 +16,7 @@ using namespace std::chrono_literals;
 
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
+const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 
 std::string upper(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -24,7 +25,7 @@ std::string upper(std::string text) {
 }  // namespace
 
 void CartServiceTest::SetUpTestSuite() {
-  platform::app::ensure_topics({kCartTopic, kCatalogTopic});
+  platform::app::ensure_topics({kCartTopic, kCatalogTopic, kCheckoutTopic});
   probe_ = std::make_unique<platform::testing::EventProbe>(std::vector<std::string>{kCartTopic});
   service_ = std::make_unique<platform::testing::ServiceProcess>(
       CART_SERVICE_BINARY,
@@ -64,15 +65,18 @@ void CartServiceTest::put_product(const Product& product) {
          boost::json::serialize(contracts::product_to_json(product))});
 }
 
-void CartServiceTest::publish_catalog_event(const std::string& type, const std::string& sku,
-                                            const std::string& data) {
+void CartServiceTest::publish(const platform::CloudEvent& event) {
   // The io_context outlives the producer: delivery reports complete on its executor.
   boost::asio::io_context io;
   platform::kafka::Producer producer(platform::testing::producer_config());
-  const auto event = platform::testing::test_event(
-      kCatalogTopic, sku, type, std::string(contracts::kCatalogImportSource), data);
   auto status = platform::testing::run(io, producer.publish(event));
   ASSERT_TRUE(status) << status.error().message;
+}
+
+void CartServiceTest::publish_catalog_event(const std::string& type, const std::string& sku,
+                                            const std::string& data) {
+  publish(platform::testing::test_event(kCatalogTopic, sku, type,
+                                        std::string(contracts::kCatalogImportSource), data));
 }
 
 std::string CartServiceTest::unique(const std::string& base) {

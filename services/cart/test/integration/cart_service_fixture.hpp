@@ -39,6 +39,8 @@ class CartServiceTest : public ::testing::Test {
   static platform::redis::Reply redis(std::vector<std::string> args);
   // Puts a product straight into the catalog keys (as the import tool would).
   static void put_product(const Product& product);
+  // Publishes an event and waits for the broker's acknowledgement.
+  static void publish(const platform::CloudEvent& event);
   // Publishes a catalog event as the import tool would.
   static void publish_catalog_event(const std::string& type, const std::string& sku,
                                     const std::string& data);

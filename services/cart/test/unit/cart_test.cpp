@@ -294,6 +294,40 @@ TEST_F(CartFixture, EventsCarryConsecutiveVersionsAndTheSession) {
   EXPECT_NE(events[0].id, events[1].id);
 }
 
+TEST_F(CartFixture, AnOrderForTheCurrentSessionEndsItAndEmptiesTheCart) {
+  add(product("FR-1", 250000, "fridge"), 1);
+  add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
+  add(product("TV-1", 1000), 2);
+  const auto ended = end_session(cart, "session-1");
+  EXPECT_EQ(ended, (Cart{"user-1", "", 0, {}}));
+  EXPECT_EQ(ended.item_count(), 0);
+  EXPECT_EQ(cart.lines.size(), 3U) << "pure: the given cart is untouched";
+
+  // The next change opens a new session (the service gives it an id) from version 0 again.
+  Cart reopened = ended;
+  reopened.session_id = "session-2";
+  auto added = add_line(reopened, AddLine{LineType::offer, "TV-1", 1, std::nullopt},
+                        product("TV-1", 1000), limits, ids);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->cart.version, 1);
+  EXPECT_EQ(added->cart.lines.size(), 1U) << "nothing of the closed session is left";
+}
+
+TEST_F(CartFixture, AnEmptyCartWithAnOpenSessionStillEndsIt) {
+  add(product("TV-1", 1000), 1);
+  cart = remove_line(cart, "item-1")->cart;
+  EXPECT_EQ(end_session(cart, "session-1"), (Cart{"user-1", "", 0, {}}));
+}
+
+TEST_F(CartFixture, AnOrderOfAnotherOrOldSessionChangesNothing) {
+  add(product("TV-1", 1000), 2);
+  EXPECT_EQ(end_session(cart, "session-0"), cart) << "an old session";
+  EXPECT_EQ(end_session(cart, ""), cart);
+  const auto ended = end_session(cart, "session-1");
+  EXPECT_EQ(end_session(ended, "session-1"), ended) << "a repeated OrderCreated";
+  EXPECT_EQ(end_session(ended, ""), ended) << "no session open: nothing to end";
+}
+
 // Property: any sequence of operations keeps the invariants the view and counter rely on.
 TEST_F(CartFixture, RandomOperationSequencesKeepInvariants) {
   std::mt19937 rng(12345);
