@@ -4,9 +4,9 @@
 #include "platform/app/service.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <cstdio>
 
 #include "platform/kafka/producer.hpp"
@@ -57,6 +57,9 @@ TEST_F(ServiceSkeletonTest, ServesItsRoutesWithTheBuiltInsAndAuthentication) {
   EXPECT_EQ(echoed.status, 200) << echoed.body;
   EXPECT_EQ(echoed.body, R"({"word":"hello","user":"alice"})");
   EXPECT_EQ(service_->call("", "GET", "/probe/echo/hello").status, 401);
+  auto refused = service_->call("alice", "GET", "/probe/echo/n0t-a-word");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.header("content-type"), "application/problem+json");
   EXPECT_EQ(service_->call("", "GET", "/healthz").status, 200);
   auto ready = service_->call("", "GET", "/readyz");
   EXPECT_EQ(ready.status, 200);

@@ -1,8 +1,7 @@
 #include "platform/testing/service_process.hpp"
 
-#include <signal.h>
-
 #include <boost/asio/io_context.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,9 +42,9 @@ void ServiceProcess::start() {
           {"KAFKA_GROUP_PREFIX", suffix_ + "-"},
           {"OUTBOX_POLL_INTERVAL_MS", "10"},
           {"LOG_LEVEL", "info"}};
-  for (auto& [name, value] : env_) {
-    std::erase_if(env, [&name](const auto& entry) { return entry.first == name; });
-    env.emplace_back(name, value);
+  for (const auto& setting : env_) {
+    std::erase_if(env, [&setting](const auto& entry) { return entry.first == setting.first; });
+    env.push_back(setting);
   }
   const auto name = std::filesystem::path(binary_).filename().string();
   process_.emplace(binary_, std::vector<std::string>{}, std::move(env),
@@ -59,7 +58,7 @@ void ServiceProcess::start() {
           return false;
         }
       },
-      30s, 50ms);
+      60s, 50ms);
   if (!ready) throw std::runtime_error(name + " did not become ready:\n" + log_tail());
 }
 

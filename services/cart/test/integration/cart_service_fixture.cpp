@@ -1,6 +1,6 @@
 #include "cart_service_fixture.hpp"
 
-#include <signal.h>
+#include <csignal>
 
 #include "contracts/test_product.hpp"
 #include "contracts/topics.hpp"
@@ -89,7 +89,7 @@ Product CartServiceTest::product(const std::string& sku, std::int64_t price, std
 }
 
 std::vector<platform::CloudEvent> CartServiceTest::cart_events_of(const std::string& user_id) {
-  const auto needle = "\"user_id\":\"" + user_id + "\"";
+  const auto needle = R"("user_id":")" + user_id + R"(")";
   return probe_->matching([&](const platform::CloudEvent& event) {
     return event.data.find(needle) != std::string::npos;
   });

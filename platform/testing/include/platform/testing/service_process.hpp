@@ -28,7 +28,7 @@ class ServiceProcess {
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
   // (Re)starts the process; throws std::runtime_error with the log's tail unless /readyz answers
-  // 200 within 30 s.
+  // 200 within 60 s (a sanitizer build beside other tests can take a while to create its topics).
   void start();
   // Sends `signal` and waits for the exit; returns its status (128 + signal when killed).
   int stop(int signal);
