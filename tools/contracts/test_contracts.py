@@ -24,7 +24,7 @@ CATALOG_DIR = REPO / "tools" / "catalog"
 EXPECTED_TYPES = {
     "CartItemAdded", "CartItemRemoved", "CartItemQuantityChanged", "CartItemPriceChanged", "CartItemStockChanged",
     "CatalogProductUpserted", "CatalogPriceChanged", "CatalogStockChanged",
-    "ShippingMethodSelected", "ShippingAddressProvided", "DeliveryDateSelected", "ShippingAddonsSelected",
+    "ShippingMethodSelected", "ShippingMethodCleared", "ShippingAddressProvided", "DeliveryDateSelected", "ShippingAddonsSelected",
     "PaymentMethodSelected", "PaymentInitialized", "PaymentSucceeded", "PaymentFailed", "PaymentPending",
     "PaymentRefunded",
     "OrderCreated", "CheckoutCompleted", "CustomerDataProvided", "ConsentsGiven",

@@ -22,6 +22,7 @@ inline constexpr std::string_view kDeliveryDateSelected = "DeliveryDateSelected"
 inline constexpr std::string_view kShippingAddonsSelected = "ShippingAddonsSelected";
 inline constexpr std::string_view kShippingAddressProvided = "ShippingAddressProvided";
 inline constexpr std::string_view kShippingMethodSelected = "ShippingMethodSelected";
+inline constexpr std::string_view kShippingMethodCleared = "ShippingMethodCleared";
 
 // payment-events
 inline constexpr std::string_view kPaymentFailed = "PaymentFailed";
