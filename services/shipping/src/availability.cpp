@@ -1,0 +1,390 @@
+#include "availability.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <utility>
+
+#include "platform/polish_calendar.hpp"
+
+namespace shipping {
+namespace {
+using contracts::CartCopy;
+using contracts::CartLine;
+using platform::Errc;
+using platform::make_error;
+
+constexpr std::int64_t kGramsPerTenthKg = 100;
+constexpr std::int64_t kGroszePerZloty = 100;
+
+// Category names as a customer reads them in a list ("z kategorii: lodówki, pralki").
+std::string_view category_name(std::string_view category) {
+  if (category == "tv") return "telewizory";
+  if (category == "fridge") return "lodówki";
+  if (category == "washing_machine") return "pralki";
+  if (category == "dishwasher") return "zmywarki";
+  if (category == "furniture") return "meble";
+  if (category == "laptop") return "laptopy";
+  if (category == "phone") return "telefony";
+  if (category == "accessory") return "akcesoria";
+  return category;
+}
+
+std::string_view flag_name(std::string_view flag) {
+  if (flag == "large_appliance") return "duże AGD";
+  if (flag == "needs_assembly") return "produkty do montażu";
+  if (flag == "needs_installation") return "sprzęt wymagający instalacji";
+  if (flag == "fragile") return "produkty delikatne";
+  return flag;
+}
+
+// The accusative a delivery day takes after "w" ("w niedzielę").
+std::string_view weekday_accusative(std::chrono::weekday day) {
+  switch (day.c_encoding()) {
+    case 0:
+      return "niedzielę";
+    case 1:
+      return "poniedziałek";
+    case 2:
+      return "wtorek";
+    case 3:
+      return "środę";
+    case 4:
+      return "czwartek";
+    case 5:
+      return "piątek";
+    default:
+      return "sobotę";
+  }
+}
+
+std::string_view weekday_english(std::chrono::weekday day) {
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  return kNames.at(day.c_encoding());
+}
+
+// "a, b lub c"
+std::string polish_list(const std::vector<std::string_view>& items, std::string_view last_joint) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += i + 1 == items.size() ? last_joint : std::string_view(", ");
+    text += items[i];
+  }
+  return text;
+}
+
+std::string comma_list(const std::vector<std::string_view>& items) {
+  return polish_list(items, ", ");
+}
+
+std::string english_list(const std::vector<std::string>& items, std::string_view last_joint) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) text += i + 1 == items.size() ? last_joint : std::string_view(", ");
+    text += items[i];
+  }
+  return text;
+}
+
+// 1234567 -> "1 234 567": Polish groups thousands with a space (a plain one here: messages go
+// into JSON and logs, where a non-breaking space is easy to miss and hard to type in a test).
+std::string grouped(std::uint64_t number) {
+  std::string digits = std::to_string(number);
+  std::string text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ' ';
+    text += digits[i];
+  }
+  return text;
+}
+
+std::uint64_t magnitude(std::int64_t value) {
+  // Through unsigned arithmetic: -INT64_MIN does not fit an int64.
+  return value < 0 ? ~static_cast<std::uint64_t>(value) + 1 : static_cast<std::uint64_t>(value);
+}
+
+bool any_of_flags(const CartLine& line, const std::vector<std::string>& flags) {
+  return std::any_of(flags.begin(), flags.end(),
+                     [&](const std::string& flag) { return line.has_flag(flag); });
+}
+
+bool has_any(const std::set<std::string>& present, const std::vector<std::string>& wanted) {
+  return std::any_of(wanted.begin(), wanted.end(),
+                     [&](const std::string& name) { return present.contains(name); });
+}
+
+// Those of `listed` (in the rule's order) that the cart has.
+std::vector<std::string_view> found(const std::vector<std::string>& listed,
+                                    const std::set<std::string>& present,
+                                    std::string_view (*name)(std::string_view)) {
+  std::vector<std::string_view> names;
+  for (const auto& item : listed) {
+    if (present.contains(item)) names.push_back(name(item));
+  }
+  return names;
+}
+
+std::vector<std::string_view> names_of(const std::vector<std::string>& flags) {
+  std::vector<std::string_view> names;
+  names.reserve(flags.size());
+  for (const auto& flag : flags) names.push_back(flag_name(flag));
+  return names;
+}
+
+Unavailability cart_empty() {
+  return {"cart_empty", "Koszyk jest pusty."};
+}
+
+// The heaviest cart the method takes, if it has a limit: its own, else the last price band's.
+std::optional<std::int64_t> weight_limit(const MethodRule& rule) {
+  if (rule.max_total_weight_g) return rule.max_total_weight_g;
+  if (rule.price_bands.empty() || rule.price_bands.back().up_to_g == kAnyWeight) {
+    return std::nullopt;
+  }
+  return rule.price_bands.back().up_to_g;
+}
+
+std::vector<Unavailability> method_reasons(const MethodRule& rule, const CartMeasures& cart) {
+  std::vector<Unavailability> reasons;
+  if (const auto limit = weight_limit(rule); limit && cart.total_weight_g > *limit) {
+    reasons.push_back({"too_heavy", rule.name + " przyjmuje przesyłki do " + format_weight(*limit) +
+                                        ", a koszyk waży " + format_weight(cart.total_weight_g) +
+                                        "."});
+  }
+  if (rule.max_item_weight_g && cart.heaviest_unit_g > *rule.max_item_weight_g) {
+    reasons.push_back({"unit_too_heavy", rule.name + " przyjmuje produkty do " +
+                                             format_weight(*rule.max_item_weight_g) +
+                                             " za sztukę, a najcięższy produkt w koszyku waży " +
+                                             format_weight(cart.heaviest_unit_g) + "."});
+  }
+  if (rule.max_dimension_mm && cart.longest_side_mm > *rule.max_dimension_mm) {
+    reasons.push_back({"too_large", "Najdłuższy bok produktu (" +
+                                        std::to_string(cart.longest_side_mm) + " mm) przekracza " +
+                                        std::to_string(*rule.max_dimension_mm) +
+                                        " mm dopuszczalne dla dostawy „" + rule.name + "”."});
+  }
+  if (const auto categories = found(rule.excluded_categories, cart.categories, category_name);
+      !categories.empty()) {
+    reasons.push_back({"category_excluded", rule.name + " nie przyjmuje produktów z kategorii: " +
+                                                comma_list(categories) + "."});
+  }
+  if (const auto flags = found(rule.excluded_flags, cart.flags, flag_name); !flags.empty()) {
+    reasons.push_back({"flag_excluded", rule.name + " nie przyjmuje produktów tego rodzaju: " +
+                                            comma_list(flags) + "."});
+  }
+  if (!rule.requires_any_flag.empty() && !has_any(cart.flags, rule.requires_any_flag)) {
+    reasons.push_back({"needs_flag", "Dostawa „" + rule.name +
+                                         "” jest dostępna tylko dla zamówień z produktami tego "
+                                         "rodzaju: " +
+                                         comma_list(names_of(rule.requires_any_flag)) + "."});
+  }
+  return reasons;
+}
+
+MethodOption evaluate(const MethodRule& rule, const CartCopy& cart, const CartMeasures& measures) {
+  MethodOption option;
+  option.id = rule.id;
+  option.name = rule.name;
+  option.destination = rule.destination;
+  option.price = platform::pln(0);
+  option.estimate = rule.estimate;
+  option.cash_on_delivery = rule.cash_on_delivery;
+  option.has_calendar = rule.calendar_service.has_value();
+  option.reasons = cart.empty() ? std::vector{cart_empty()} : method_reasons(rule, measures);
+  option.available = option.reasons.empty();
+  const auto band =
+      std::find_if(rule.price_bands.begin(), rule.price_bands.end(),
+                   [&](const WeightBand& b) { return measures.total_weight_g <= b.up_to_g; });
+  if (band != rule.price_bands.end()) option.price = band->price;
+  if (rule.free_from && measures.value >= *rule.free_from) {
+    option.price = platform::pln(0);
+    option.free = true;
+  }
+  return option;
+}
+
+bool goes_with(const AddonRule& addon, std::string_view method_id) {
+  return std::find(addon.methods.begin(), addon.methods.end(), method_id) != addon.methods.end();
+}
+
+std::optional<Unavailability> addon_reason(const AddonRule& addon, const CartCopy& cart,
+                                           const CartMeasures& measures,
+                                           std::optional<std::chrono::year_month_day> date) {
+  if (cart.empty()) return cart_empty();
+  if (!addon.requires_any_flag.empty() && !has_any(measures.flags, addon.requires_any_flag)) {
+    return Unavailability{"needs_flag", "Usługę „" + addon.name +
+                                            "” można wybrać tylko dla produktów tego rodzaju: " +
+                                            comma_list(names_of(addon.requires_any_flag)) + "."};
+  }
+  if (date && !addon.days.empty() &&
+      std::find(addon.days.begin(), addon.days.end(), platform::weekday_of(*date)) ==
+          addon.days.end()) {
+    std::vector<std::string_view> days;
+    days.reserve(addon.days.size());
+    for (const auto day : addon.days) days.push_back(weekday_accusative(day));
+    return Unavailability{"wrong_day", "Usługę „" + addon.name +
+                                           "” można wybrać tylko przy dostawie w " +
+                                           polish_list(days, " lub ") + "."};
+  }
+  return std::nullopt;
+}
+
+AddonOption evaluate(const AddonRule& addon, const CartCopy& cart, const CartMeasures& measures,
+                     std::optional<std::chrono::year_month_day> date) {
+  AddonOption option;
+  option.id = addon.id;
+  option.name = addon.name;
+  option.price = addon.price;
+  if (addon.pricing == AddonPricing::per_unit_with_required_flag) {
+    option.price = addon.price * units_with_any_flag(cart, addon.requires_any_flag);
+  }
+  option.reason = addon_reason(addon, cart, measures, date);
+  option.available = !option.reason;
+  option.window = addon.window;
+  return option;
+}
+
+platform::Error not_allowed(const AddonRule& addon, std::string why) {
+  return make_error(Errc::invalid, "addon '" + addon.id + "' " + std::move(why),
+                    "addon_not_allowed");
+}
+
+// Why a chosen addon cannot be had, for the problem body (English, as every problem detail).
+platform::Error refusal(const AddonRule& addon, const Unavailability& reason,
+                        std::chrono::year_month_day date) {
+  if (reason.code == "wrong_day") {
+    std::vector<std::string> days;
+    days.reserve(addon.days.size());
+    for (const auto day : addon.days) days.emplace_back(weekday_english(day));
+    return not_allowed(addon, "is only for deliveries on " + english_list(days, " or ") + ", and " +
+                                  platform::format_date(date) + " is a " +
+                                  std::string(weekday_english(platform::weekday_of(date))));
+  }
+  if (reason.code == "needs_flag") {
+    return not_allowed(addon, "needs a product flagged " +
+                                  english_list(addon.requires_any_flag, " or ") + " in the cart");
+  }
+  return not_allowed(addon, "cannot be chosen for an empty cart");
+}
+
+}  // namespace
+
+CartMeasures measure(const CartCopy& cart) {
+  CartMeasures measures;
+  measures.value = cart.subtotal();
+  for (const auto& line : cart.lines) {
+    if (line.is_service()) continue;
+    measures.total_weight_g += line.weight_g * line.quantity;
+    measures.heaviest_unit_g = std::max(measures.heaviest_unit_g, line.weight_g);
+    measures.longest_side_mm = std::max({measures.longest_side_mm, line.dimensions_mm.width,
+                                         line.dimensions_mm.height, line.dimensions_mm.depth});
+    measures.categories.insert(line.category);
+    measures.flags.insert(line.flags.begin(), line.flags.end());
+    measures.goods_units += line.quantity;
+  }
+  return measures;
+}
+
+std::int64_t units_with_any_flag(const CartCopy& cart, const std::vector<std::string>& flags) {
+  std::int64_t units = 0;
+  for (const auto& line : cart.lines) {
+    if (!line.is_service() && any_of_flags(line, flags)) units += line.quantity;
+  }
+  return units;
+}
+
+std::vector<MethodOption> evaluate_methods(const DeliveryRules& rules, const CartCopy& cart) {
+  const auto measures = measure(cart);
+  std::vector<MethodOption> options;
+  options.reserve(rules.methods.size());
+  for (const auto& rule : rules.methods) options.push_back(evaluate(rule, cart, measures));
+  return options;
+}
+
+std::optional<MethodOption> evaluate_method(const DeliveryRules& rules, const CartCopy& cart,
+                                            std::string_view id) {
+  const auto* rule = rules.method(id);
+  if (rule == nullptr) return std::nullopt;
+  return evaluate(*rule, cart, measure(cart));
+}
+
+std::vector<AddonOption> evaluate_addons(const DeliveryRules& rules, std::string_view method_id,
+                                         const CartCopy& cart,
+                                         std::optional<std::chrono::year_month_day> date) {
+  const auto measures = measure(cart);
+  std::vector<AddonOption> options;
+  for (const auto& addon : rules.addons) {
+    if (goes_with(addon, method_id)) options.push_back(evaluate(addon, cart, measures, date));
+  }
+  return options;
+}
+
+platform::Result<std::vector<AddonOption>> choose_addons(
+    const DeliveryRules& rules, std::string_view method_id, const CartCopy& cart,
+    std::chrono::year_month_day date, const std::vector<std::string>& addon_ids) {
+  const auto measures = measure(cart);
+  std::vector<AddonOption> chosen;
+  std::optional<std::string> windowed;  // the chosen addon that sets the delivery hours
+  for (const auto& id : addon_ids) {
+    const auto* addon = rules.addon(id);
+    if (addon == nullptr) {
+      return make_error(Errc::invalid, "unknown addon '" + id + "'", "unknown_addon");
+    }
+    if (std::any_of(chosen.begin(), chosen.end(),
+                    [&](const AddonOption& option) { return option.id == id; })) {
+      return make_error(Errc::invalid, "addon '" + id + "' is chosen twice", "duplicate_addon");
+    }
+    if (!goes_with(*addon, method_id)) {
+      return not_allowed(*addon,
+                         "does not go with the delivery method '" + std::string(method_id) + "'");
+    }
+    auto option = evaluate(*addon, cart, measures, date);
+    if (option.reason) return refusal(*addon, *option.reason, date);
+    if (option.window) {
+      if (windowed) {
+        return not_allowed(*addon, "and addon '" + *windowed +
+                                       "' both set the delivery hours: choose one of them");
+      }
+      windowed = id;
+    }
+    chosen.push_back(std::move(option));
+  }
+  return chosen;
+}
+
+std::chrono::year_month_day earliest_delivery_day(platform::TimePoint now,
+                                                  std::chrono::minutes cutoff,
+                                                  int min_working_days) {
+  const auto local = platform::to_warsaw(now);
+  // Exactly at the cut-off is too late: "before 14:00" means up to 13:59.
+  const bool same_day = platform::is_working_day(local.date) && local.time_of_day < cutoff;
+  const auto dispatch = same_day ? local.date : platform::add_working_days(local.date, 1);
+  return platform::add_working_days(dispatch, std::max(0, min_working_days));
+}
+
+std::string format_weight(std::int64_t grams) {
+  // In tenths of a kilogram, rounded up: 25 001 g reads "25,1 kg", never "25 kg" next to a
+  // 25 kg limit it exceeds.
+  const std::uint64_t tenths =
+      (magnitude(grams) + kGramsPerTenthKg - 1) / static_cast<std::uint64_t>(kGramsPerTenthKg);
+  std::string text = grams < 0 ? "-" : "";
+  text += grouped(tenths / 10);
+  if (tenths % 10 != 0) text += "," + std::to_string(tenths % 10);
+  return text + " kg";
+}
+
+std::string format_price(const platform::Money& money) {
+  const std::uint64_t grosze = magnitude(money.amount);
+  const auto per_zloty = static_cast<std::uint64_t>(kGroszePerZloty);
+  std::string text = money.amount < 0 ? "-" : "";
+  text += grouped(grosze / per_zloty);
+  text += ',';
+  if (grosze % per_zloty < 10) text += '0';
+  text += std::to_string(grosze % per_zloty);
+  text += ' ';
+  text += money.currency == "PLN" ? std::string("zł") : money.currency;
+  return text;
+}
+
+}  // namespace shipping
