@@ -94,3 +94,15 @@ TEST(CartCopy, RoundTripsThroughJson) {
   EXPECT_FALSE(contracts::cart_copy_from_json("{\"lines\":3}"));
 }
 }  // namespace
+
+#include "contracts/session_ref.hpp"
+
+namespace {
+TEST(SessionRef, ReadsSessionAndUserOfAnySessionEvent) {
+  auto ref = contracts::session_ref(json::serialize(example("OrderCreated")));
+  ASSERT_TRUE(ref) << ref.error().message;
+  EXPECT_EQ(ref->session_id, example("OrderCreated").as_object().at("session_id").as_string());
+  EXPECT_FALSE(contracts::session_ref("{\"session_id\":\"s\"}"));
+  EXPECT_FALSE(contracts::session_ref("[]"));
+}
+}  // namespace

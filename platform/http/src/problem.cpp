@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <string>
 
@@ -114,6 +115,16 @@ Response problem(const Error& error, std::string_view instance) {
   const std::string_view type = error.reason.empty() ? errc_name(error.code) : error.reason;
   auto response =
       make_problem(status_of(error.code), type, title_of(error.code), error.message, instance);
+  if (!error.fields.empty()) {
+    // Rebuilt with the field list: rare (form validation), so the simple way.
+    auto body = boost::json::parse(response.body).as_object();
+    boost::json::array errors;
+    for (const auto& field : error.fields) {
+      errors.push_back(boost::json::object{{"field", field.field}, {"detail", field.detail}});
+    }
+    body["errors"] = std::move(errors);
+    response.body = boost::json::serialize(body);
+  }
   if (error.code == Errc::unavailable) response.headers.emplace_back("Retry-After", "1");
   if (error.code == Errc::unauthenticated) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -43,6 +43,20 @@ TEST(Problem, BodyIsRfc9457WithReasonAsType) {
   EXPECT_EQ(body.at("instance").as_string(), "/cart/items");
 }
 
+TEST(Problem, ListsTheFieldsAtFault) {
+  auto error = make_error(Errc::invalid, "the address has 2 mistakes", "invalid_address");
+  error.fields = {{"postal_code", "must look like 00-950"}, {"phone", "must have 9 digits"}};
+  const auto body = boost::json::parse(problem(error).body).as_object();
+  EXPECT_EQ(body.at("status").as_int64(), 422);
+  const auto& errors = body.at("errors").as_array();
+  ASSERT_EQ(errors.size(), 2U);
+  EXPECT_EQ(errors[0].at("field").as_string(), "postal_code");
+  EXPECT_EQ(errors[1].at("detail").as_string(), "must have 9 digits");
+  EXPECT_FALSE(boost::json::parse(problem(make_error(Errc::invalid, "x")).body)
+                   .as_object()
+                   .contains("errors"));
+}
+
 TEST(Problem, TypeFallsBackToErrcNameAndInstanceIsOptional) {
   const auto body =
       boost::json::parse(problem(make_error(Errc::not_found, "no cart")).body).as_object();

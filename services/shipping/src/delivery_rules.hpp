@@ -38,6 +38,7 @@ struct DeliveryEstimate {
 struct TimeWindow {
   std::chrono::minutes from{0};  // local time (Europe/Warsaw) from midnight
   std::chrono::minutes to{0};
+  friend bool operator==(const TimeWindow&, const TimeWindow&) = default;
 };
 std::string format_time_of_day(std::chrono::minutes time);  // "18:00"
 // "18:00" -> 18 h; nullopt unless the text is HH:MM with HH 00..23 and MM 00..59.

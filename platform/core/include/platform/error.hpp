@@ -4,6 +4,7 @@
 #include <boost/system/result.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace platform {
 
@@ -25,6 +26,13 @@ struct Error {
   std::string message;
   // A short machine-readable reason, e.g. "quantity_out_of_range"; becomes the problem type.
   std::string reason;
+  // One entry per input field at fault, for a form to show beside each field; the problem body
+  // lists them as "errors": [{"field": ..., "detail": ...}].
+  struct Field {
+    std::string field;
+    std::string detail;
+  };
+  std::vector<Field> fields;
 };
 
 [[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& loc);
@@ -34,7 +42,7 @@ using Result = boost::system::result<T, Error>;
 using Status = boost::system::result<void, Error>;
 
 inline Error make_error(Errc code, std::string message, std::string reason = {}) {
-  return Error{code, std::move(message), std::move(reason)};
+  return Error{code, std::move(message), std::move(reason), {}};
 }
 
 std::string_view errc_name(Errc code);

@@ -18,7 +18,8 @@ inline constexpr std::size_t kMaxInstanceLength = 512;
 
 // An `application/problem+json` response:
 // {"type": "https://checkout.local/problems/<reason or errc>", "title", "status", "detail",
-//  "instance"} (instance omitted when empty). 503 carries `Retry-After: 1`; 401 carries
+//  "instance", "errors"} (instance omitted when empty; errors, [{"field", "detail"}], only when the
+//  error names fields). 503 carries `Retry-After: 1`; 401 carries
 // `WWW-Authenticate: Bearer`.
 // `instance` is the request path as decoded by the server; the body carries it as a valid RFC
 // 3986 relative reference: every byte other than an ASCII letter or digit and `-._~!$&'()*+,;=:@/`

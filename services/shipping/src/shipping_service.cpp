@@ -1,0 +1,294 @@
+#include "shipping_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "contracts/event_types.hpp"
+#include "events.hpp"
+#include "platform/json_writer.hpp"
+#include "platform/polish_calendar.hpp"
+
+namespace shipping {
+namespace {
+namespace json = boost::json;
+using platform::Errc;
+using platform::make_error;
+
+void write_money(platform::JsonWriter& out, const platform::Money& money) {
+  out.begin_object().key("amount").value(money.amount);
+  out.key("currency").value(money.currency).end_object();
+}
+
+platform::Error contended() {
+  return make_error(Errc::unavailable, "the shipping session is busy: try again", "contended");
+}
+
+// The cached value: "<rules digest>\n<methods JSON>".
+std::optional<std::string_view> cached_methods(std::string_view cached, std::string_view digest) {
+  if (cached.size() <= digest.size() || !cached.starts_with(digest) ||
+      cached[digest.size()] != '\n') {
+    return std::nullopt;
+  }
+  return cached.substr(digest.size() + 1);
+}
+
+std::string available_document(const std::optional<std::string>& session_id,
+                               std::string_view cart_hash, std::string_view method_id,
+                               std::string_view methods) {
+  platform::JsonWriter out(methods.size() + 256);
+  out.begin_object().key("session_id").value_or_null(session_id);
+  out.key("cart_hash");
+  if (session_id) {
+    out.value(cart_hash);
+  } else {
+    out.null();
+  }
+  out.key("selected_method");
+  if (method_id.empty()) {
+    out.null();
+  } else {
+    out.value(method_id);
+  }
+  out.key("methods").raw(methods).end_object();
+  return std::move(out).take();
+}
+
+// The last good calendar as cached: {"fetched_at_ms": N, "calendar": <the carrier's answer>}.
+struct CachedCalendar {
+  platform::TimePoint fetched_at;
+  std::string body;
+};
+
+std::optional<CachedCalendar> read_cached_calendar(std::string_view text) {
+  json::error_code ec;
+  auto doc = json::parse(text, ec);
+  if (ec || !doc.is_object()) return std::nullopt;
+  const auto* at = doc.as_object().if_contains("fetched_at_ms");
+  const auto* body = doc.as_object().if_contains("calendar");
+  if (at == nullptr || !at->is_int64() || body == nullptr || !body->is_string()) {
+    return std::nullopt;
+  }
+  return CachedCalendar{platform::TimePoint(std::chrono::milliseconds(at->as_int64())),
+                        std::string(body->as_string())};
+}
+
+std::string cached_calendar_json(platform::TimePoint fetched_at, const std::string& body) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(fetched_at.time_since_epoch());
+  return json::serialize(json::object{{"fetched_at_ms", ms.count()}, {"calendar", body}});
+}
+}  // namespace
+
+std::string methods_json(const std::vector<MethodOption>& methods) {
+  platform::JsonWriter out(methods.size() * 400);
+  out.begin_array();
+  for (const auto& m : methods) {
+    out.begin_object().key("id").value(m.id).key("name").value(m.name);
+    out.key("destination").value(to_string(m.destination)).key("available").value(m.available);
+    write_money(out.key("price"), m.price);
+    out.key("free").value(m.free);
+    out.key("estimate").begin_object();
+    out.key("min_working_days").value(std::int64_t{m.estimate.min_working_days});
+    out.key("max_working_days").value(std::int64_t{m.estimate.max_working_days}).end_object();
+    out.key("cash_on_delivery").value(m.cash_on_delivery);
+    out.key("has_calendar").value(m.has_calendar);
+    out.key("reasons").begin_array();
+    for (const auto& reason : m.reasons) {
+      out.begin_object().key("code").value(reason.code);
+      out.key("message").value(reason.message).end_object();
+    }
+    out.end_array().end_object();
+  }
+  out.end_array();
+  return std::move(out).take();
+}
+
+ShippingService::ShippingService(ShippingStore& store, RulesSource rules,
+                                 const ShippingConfig& config, const platform::Clock& clock,
+                                 CarrierClient* carrier)
+    : store_(store), rules_(std::move(rules)), config_(config), clock_(clock), carrier_(carrier) {}
+
+boost::asio::awaitable<platform::Result<std::string>> ShippingService::available(
+    std::string user_id) {
+  const auto rules = rules_();
+  PLATFORM_CO_TRY(auto lookup, co_await store_.lookup_available(user_id));
+  if (!lookup.session_id) {
+    co_return available_document({}, "", "", methods_json(evaluate_methods(rules->delivery, {})));
+  }
+  if (lookup.cached) {
+    if (auto methods = cached_methods(*lookup.cached, rules->digest)) {
+      co_return available_document(lookup.session_id, lookup.cart_hash, lookup.method_id, *methods);
+    }
+  }
+  if (!lookup.cart_json) {
+    PLATFORM_CO_TRY(auto cart, co_await store_.cart_json(*lookup.session_id));
+    lookup.cart_json = std::move(cart);
+  }
+  PLATFORM_CO_TRY(auto cart, contracts::cart_copy_from_json(*lookup.cart_json));
+  auto methods = methods_json(evaluate_methods(rules->delivery, cart));
+  // A failed cache write only costs the next request an evaluation.
+  auto cached = co_await store_.cache_methods(lookup.cart_hash, rules->digest + "\n" + methods,
+                                              config_.methods_cache_ttl);
+  if (!cached) spdlog::warn("shipping methods not cached: {}", cached.error().message);
+  co_return available_document(lookup.session_id, lookup.cart_hash, lookup.method_id, methods);
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::current(
+    std::string user_id) {
+  PLATFORM_CO_TRY(auto stored, co_await store_.load_current(std::move(user_id)));
+  co_return std::move(stored.session);
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::change(
+    std::string user_id, platform::TraceContext trace, Step step) {
+  for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
+    PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
+    if (!stored.exists) {
+      co_return make_error(Errc::conflict, "your cart is empty: add a product first", "cart_empty");
+    }
+    PLATFORM_CO_TRY(auto outcome, step(stored.session));
+    if (outcome.changes.empty()) co_return std::move(outcome.session);
+    const auto before_version = stored.session.version;
+    outcome.session.version = before_version + static_cast<std::int64_t>(outcome.changes.size());
+    auto events = events_for(outcome, before_version, trace, clock_.now());
+    PLATFORM_CO_TRY(auto committed,
+                    co_await store_.commit(stored, outcome.session, std::move(events)));
+    if (committed) co_return std::move(outcome.session);
+  }
+  co_return contended();
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::select_method(
+    std::string user_id, std::string method_id, platform::TraceContext trace) {
+  const auto rules = rules_();
+  co_return co_await change(std::move(user_id), std::move(trace),
+                            [&](const ShippingSession& session) {
+                              return shipping::select_method(session, rules->delivery, method_id);
+                            });
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::provide_address(
+    std::string user_id, Address address, platform::TraceContext trace) {
+  co_return co_await change(
+      std::move(user_id), std::move(trace),
+      [&](const ShippingSession& session) { return shipping::provide_address(session, address); });
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::provide_locker(
+    std::string user_id, LockerDelivery locker, platform::TraceContext trace) {
+  co_return co_await change(
+      std::move(user_id), std::move(trace),
+      [&](const ShippingSession& session) { return shipping::provide_locker(session, locker); });
+}
+
+boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::select_day(
+    std::string user_id, std::chrono::year_month_day date, std::vector<std::string> addon_ids,
+    platform::TraceContext trace) {
+  const auto rules = rules_();
+  // The calendar of the chosen method and address (asked before the compare-and-set loop: the
+  // carrier is not asked again when another writer forces a retry).
+  PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
+  if (!stored.exists) {
+    co_return make_error(Errc::conflict, "your cart is empty: add a product first", "cart_empty");
+  }
+  std::vector<CalendarDay> days;
+  const auto& session = stored.session;
+  const auto* method = session.method ? rules->delivery.method(session.method->id) : nullptr;
+  if (method != nullptr && method->calendar_service && session.address) {
+    PLATFORM_CO_TRY(auto view, co_await calendar(method->id, session.address->postal_code));
+    for (const auto& day : view.calendar.days) days.push_back({day.date, day.available});
+  }
+  const auto now = clock_.now();
+  co_return co_await change(
+      std::move(user_id), std::move(trace), [&](const ShippingSession& current) {
+        return shipping::select_day(current, rules->delivery, days, date, addon_ids, now);
+      });
+}
+
+boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar(
+    std::string method_id, std::string postal_code) {
+  const auto rules = rules_();
+  const auto* method = rules->delivery.method(method_id);
+  if (method == nullptr) {
+    co_return make_error(Errc::not_found, "no delivery method '" + method_id + "'",
+                         "unknown_method");
+  }
+  if (!method->calendar_service) {
+    co_return make_error(Errc::invalid,
+                         "delivery method '" + method_id + "' has no delivery days to choose",
+                         "no_calendar");
+  }
+  if (carrier_ == nullptr) co_return make_error(Errc::internal, "no carrier client here");
+
+  const auto now = clock_.now();
+  PLATFORM_CO_TRY(auto held, co_await store_.calendar(method_id, postal_code));
+  std::optional<CachedCalendar> cached;
+  if (held) cached = read_cached_calendar(*held);
+  auto view_of = [&](const CachedCalendar& source, bool stale) -> platform::Result<CalendarView> {
+    PLATFORM_TRY(auto calendar, parse_carrier_calendar(source.body));
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - source.fetched_at);
+    return CalendarView{.method_id = method_id,
+                        .postal_code = postal_code,
+                        .calendar = std::move(calendar),
+                        .stale = stale,
+                        .age = std::max(age, std::chrono::seconds(0)),
+                        .fetched_at = source.fetched_at};
+  };
+  if (cached && now - cached->fetched_at < config_.calendar_fresh)
+    co_return view_of(*cached, false);
+
+  auto fetched = co_await carrier_->fetch(*method->calendar_service, postal_code);
+  if (fetched) {
+    CachedCalendar fresh{now, std::move(*fetched)};
+    auto saved = co_await store_.save_calendar(
+        method_id, postal_code, cached_calendar_json(now, fresh.body), config_.calendar_keep);
+    if (!saved) spdlog::warn("carrier calendar not cached: {}", saved.error().message);
+    co_return view_of(fresh, false);
+  }
+  if (fetched.error().code == Errc::invalid) co_return fetched.error();
+  if (cached) co_return view_of(*cached, true);
+  co_return make_error(Errc::unavailable,
+                       "the carrier's delivery calendar is unavailable: " + fetched.error().message,
+                       "carrier_unavailable");
+}
+
+boost::asio::awaitable<platform::Status> ShippingService::apply_cart_event(
+    platform::CloudEvent event) {
+  json::error_code ec;
+  auto data = json::parse(event.data, ec);
+  if (ec) co_return make_error(Errc::invalid, event.type + " " + event.id + ": data is not JSON");
+  PLATFORM_CO_TRY(auto header, contracts::cart_event_header(data));
+  for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
+    const auto rules = rules_();
+    PLATFORM_CO_TRY(auto stored, co_await store_.load(header.session_id));
+    if (stored.ended) co_return platform::Status{};
+    if (stored.exists && stored.session.user_id != header.user_id) {
+      co_return make_error(Errc::invalid, "cart event " + event.id + " names user " +
+                                              header.user_id + " for another user's session");
+    }
+    stored.session.session_id = header.session_id;
+    stored.session.user_id = header.user_id;
+    PLATFORM_CO_TRY(auto cart, contracts::apply_cart_event(stored.session.cart, event.type, data));
+    if (!cart) co_return platform::Status{};  // already applied
+    auto outcome = follow_cart(stored.session, std::move(*cart), rules->delivery);
+    const auto before_version = stored.session.version;
+    outcome.session.version = before_version + static_cast<std::int64_t>(outcome.changes.size());
+    auto events =
+        events_for(outcome, before_version,
+                   platform::TraceContext::parse_or_generate(header.traceparent), clock_.now());
+    auto committed =
+        co_await store_.commit(stored, outcome.session, std::move(events), header.occurred_at);
+    if (!committed && committed.error().reason == "session_ended") co_return platform::Status{};
+    if (!committed) co_return committed.error();
+    if (*committed) co_return platform::Status{};
+  }
+  co_return contended();
+}
+
+boost::asio::awaitable<platform::Status> ShippingService::end_session(std::string session_id,
+                                                                      std::string user_id) {
+  co_return co_await store_.end_session(std::move(session_id), std::move(user_id));
+}
+
+}  // namespace shipping
