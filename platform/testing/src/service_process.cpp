@@ -73,6 +73,25 @@ bool ServiceProcess::running() {
   return process_ && process_->running();
 }
 
+pid_t ServiceProcess::pid() const {
+  return process_ ? process_->pid() : -1;
+}
+
+double ServiceProcess::metric(const std::string& sample) const {
+  const auto response = http_call(port_, "GET", "/metrics");
+  const auto prefix = sample + " ";
+  std::size_t at = 0;
+  while (at < response.body.size()) {
+    const auto end = response.body.find('\n', at);
+    const auto line =
+        response.body.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (line.starts_with(prefix)) return std::stod(line.substr(prefix.size()));
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return 0;
+}
+
 std::string ServiceProcess::log_tail() const {
   return process_ ? process_->log_tail() : "";
 }

@@ -150,7 +150,7 @@ platform::Result<Outcome> select_day(const ShippingSession& session, const Deliv
     return make_error(Errc::conflict, "choose a delivery method first", "method_not_selected");
   }
   const auto* rule = rules.method(session.method->id);
-  if (rule == nullptr || !rule->calendar_service) {
+  if (rule == nullptr || !rule->calendar_service || rule->destination != Destination::address) {
     return make_error(Errc::conflict,
                       "delivery method '" + session.method->id + "' has no delivery days to choose",
                       "no_calendar");

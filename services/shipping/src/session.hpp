@@ -103,8 +103,9 @@ struct CalendarDay {
   bool available = false;
 };
 
-// Chooses a delivery day and its addons. Needs a chosen method with a calendar
-// (Errc::conflict "method_not_selected" / "no_calendar") and an address ("address_missing");
+// Chooses a delivery day and its addons. Needs a chosen method with a calendar that delivers to
+// an address (Errc::conflict "method_not_selected" / "no_calendar": a parcel locker or a store
+// has no day to choose) and the address ("address_missing");
 // the day must be one `calendar` offers and not before earliest_delivery_day(now)
 // (Errc::invalid "day_not_offered"); the addons as choose_addons decides. Publishes the day and
 // the addon set (each only when it changed).

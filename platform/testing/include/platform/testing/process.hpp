@@ -23,6 +23,7 @@ class ChildProcess {
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
   bool running();
   const std::string& log_file() const { return log_file_; }
+  pid_t pid() const { return pid_; }  // -1 before start()
   // The last `bytes` of the log, for failure messages.
   std::string log_tail(std::size_t bytes = 4000) const;
 

@@ -38,6 +38,10 @@ class ServiceProcess {
   // Unique per instance: the consumer group prefix is "<suffix>-".
   const std::string& suffix() const { return suffix_; }
   std::string log_tail() const;
+  pid_t pid() const;  // to send it a signal (e.g. SIGHUP); -1 when not started
+  // The value of one sample of its /metrics, e.g. `rules_reload_total{rules="x",result="ok"}`;
+  // 0 when absent.
+  double metric(const std::string& sample) const;
 
   // An HTTP call with "Authorization: Bearer <token of user_id>" (none when user_id is empty).
   HttpResult call(const std::string& user_id, const std::string& method, const std::string& target,
