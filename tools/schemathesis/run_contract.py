@@ -3,7 +3,7 @@
 
     run_contract.py --spec contracts/openapi/cart.yaml --binary build/services/cart/cart_service
                     [--catalog tools/catalog/sample_catalog.jsonl] [--max-examples N] [--seed S]
-                    [--work-dir DIR] [--st PATH]
+                    [--work-dir DIR] [--st PATH] [--sidecar BINARY,PORT_ENV,URL_ENV ...]
 
 Starts the binary on a free port of 127.0.0.1 with the environment it was given (ctest gets the
 test profile's from scripts/env.sh: Redis, Kafka, JWT settings) plus an isolated
@@ -14,7 +14,9 @@ object-level authorization check), makes sure the products of the catalog exist
 `st run` on the file with every check, every phase (examples, coverage, fuzzing, stateful through
 the file's `links`) and a bounded number of examples. Body `sku`s are drawn from the catalog
 most of the time (a dictionary), so adds succeed and the links have lines to follow.
-The service is stopped (SIGTERM, then SIGKILL) afterwards. Exit 0 only if schemathesis found
+A sidecar is a simulator the service calls (the carrier calendar for the Shipping): started first
+on a free port, and its URL given to the service. The service and its sidecars are stopped
+(SIGTERM, then SIGKILL) afterwards. Exit 0 only if schemathesis found
 no failure (a 5xx answer is one); 1 otherwise; 2 on a setup error.
 """
 from __future__ import annotations
@@ -131,12 +133,12 @@ def http_get(url: str, timeout: float = 2.0) -> int:
         return 0
 
 
-def wait_ready(proc: subprocess.Popen, base: str, timeout: float) -> bool:
+def wait_ready(proc: subprocess.Popen, base: str, timeout: float, path: str = "/readyz") -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return False
-        if http_get(base + "/readyz") == 200:
+        if http_get(base + path) == 200:
             return True
         time.sleep(0.2)
     return False
@@ -216,6 +218,10 @@ def main() -> int:
     parser.add_argument("--work-dir", type=Path, default=None, help="logs and reports (default: a temp dir)")
     parser.add_argument("--st", default=str(Path(sys.executable).with_name("st")), help="the schemathesis CLI")
     parser.add_argument("--ready-timeout", type=float, default=60.0)
+    parser.add_argument("--sidecar", action="append", default=[], metavar="BINARY,PORT_ENV,URL_ENV",
+                        help="a simulator the service calls (e.g. the carrier calendar): started first "
+                             "with PORT_ENV=<free port>, waited for on /healthz, and given to the "
+                             "service as URL_ENV=http://127.0.0.1:<port>; repeatable")
     args = parser.parse_args()
 
     if not args.binary.is_file():
@@ -241,9 +247,35 @@ def main() -> int:
         log(f"cannot reach Redis to seed the catalog: {e}")
         return 2
 
+    env = dict(os.environ)
+    sidecars = []
+    for spec in args.sidecar:
+        binary, port_env, url_env = spec.split(",")
+        sidecar_port = free_port()
+        sidecar_log = work / f"{Path(binary).name}.log"
+        with sidecar_log.open("wb") as out:
+            sidecars.append(subprocess.Popen([binary], env=dict(os.environ, **{port_env: str(sidecar_port)}),
+                                             stdout=out, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, start_new_session=True))
+        sidecar_url = f"http://127.0.0.1:{sidecar_port}"
+        if not wait_ready(sidecars[-1], sidecar_url, args.ready_timeout, path="/healthz"):
+            log(f"sidecar {binary} not ready; its log:")
+            print(tail(sidecar_log), flush=True)
+            for proc in sidecars:
+                stop(proc)
+            return 2
+        env[url_env] = sidecar_url
+    try:
+        return run_service(args, work, name, run_id, seed, products, env)
+    finally:
+        for proc in sidecars:
+            stop(proc)
+
+
+def run_service(args, work: Path, name: str, run_id: str, seed: int, products: list[dict],
+                env: dict) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ)
     env.update(
         HTTP_HOST="127.0.0.1",
         HTTP_PORT=str(port),
