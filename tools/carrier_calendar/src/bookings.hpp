@@ -20,7 +20,7 @@ struct Booking {
   DeliveryService service = DeliveryService::standard;
   PostalCode postal_code;
   std::string_view region;
-  std::chrono::year_month_day date;
+  std::chrono::year_month_day date{};
   int capacity_left = 0;  // what the day has left after this booking
 };
 

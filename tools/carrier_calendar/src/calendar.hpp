@@ -54,13 +54,13 @@ enum class Reason { holiday, sunday, saturday, full, not_served, too_soon };
 std::string_view name_of(Reason reason);
 
 struct CalendarDay {
-  std::chrono::year_month_day date;
+  std::chrono::year_month_day date{};
   std::optional<Reason> reason;             // empty when the day is available
   std::optional<std::string_view> holiday;  // the holiday's Polish name, when reason is holiday
   int capacity_left = 0;                    // 0 when not available
   std::vector<Window> windows;              // empty when not available
 
-  bool available() const { return !reason.has_value(); }
+  [[nodiscard]] bool available() const { return !reason.has_value(); }
 };
 
 // The earliest day `service` can deliver an order placed at `now` (Warsaw time): before the

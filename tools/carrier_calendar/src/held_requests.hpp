@@ -23,6 +23,8 @@ class HeldRequests {
   ~HeldRequests();
   HeldRequests(const HeldRequests&) = delete;
   HeldRequests& operator=(const HeldRequests&) = delete;
+  HeldRequests(HeldRequests&&) = delete;
+  HeldRequests& operator=(HeldRequests&&) = delete;
 
   // Waits on the calling coroutine's executor until `limit` has passed or release_all()/close()
   // is called. Returns true when the wait ran to its end, false when it was cut short (or the

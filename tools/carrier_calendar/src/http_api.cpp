@@ -82,7 +82,7 @@ platform::Result<CalendarQuery> calendar_query(const http::Request& request, int
 struct BookingOrder {
   DeliveryService service = DeliveryService::standard;
   PostalCode postal_code;
-  std::chrono::year_month_day date;
+  std::chrono::year_month_day date{};
 };
 
 platform::Result<std::string_view> string_field(const json::object& body, std::string_view name,
@@ -309,8 +309,10 @@ CarrierApi::Answer CarrierApi::get_state(http::Request /*request*/) {
 boost::asio::awaitable<std::optional<http::Response>> CarrierApi::injected_fault(std::string path) {
   const auto plan = faults_.next();
   if (plan.latency.count() > 0) {
-    // A reset or new faults cut the wait short; the request then goes on as usual.
-    co_await held_.hold(plan.latency);
+    // A reset or new faults cut the wait short; the request is then answered for real, without
+    // the rest of the old faults.
+    const bool waited = co_await held_.hold(plan.latency);
+    if (!waited) co_return std::nullopt;
   }
   if (plan.hang) {
     spdlog::debug("hang: holding {} for up to {} ms", path, config_.hang_limit.count());

@@ -30,8 +30,11 @@ class CarrierApi {
  public:
   CarrierApi(ApiConfig config, SimClock& clock, BookingLedger& ledger, FaultInjector& faults,
              HeldRequests& held);
+  ~CarrierApi() = default;
   CarrierApi(const CarrierApi&) = delete;
   CarrierApi& operator=(const CarrierApi&) = delete;
+  CarrierApi(CarrierApi&&) = delete;
+  CarrierApi& operator=(CarrierApi&&) = delete;
 
   void register_routes(platform::http::Router& router);
 
@@ -48,7 +51,7 @@ class CarrierApi {
   // fault (hang, drop, error status) or returns std::nullopt to let the request through.
   boost::asio::awaitable<std::optional<platform::http::Response>> injected_fault(std::string path);
   [[nodiscard]] platform::Status authorize(const platform::http::Request& request) const;
-  platform::http::Response state() const;
+  [[nodiscard]] platform::http::Response state() const;
 
   ApiConfig config_;
   SimClock& clock_;

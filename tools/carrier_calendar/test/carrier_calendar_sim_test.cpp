@@ -2,12 +2,12 @@
 // parameters, bookings until a day is full, every fault mode (through the kit's own HTTP client
 // for the hang and the drop), the counters, reset, and a clean stop while a request hangs.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -56,22 +56,22 @@ class Simulator {
     }
   }
 
-  int port() const { return port_; }
+  [[nodiscard]] int port() const { return port_; }
   platform::testing::ChildProcess& process() { return process_; }
 
-  HttpResult api(const std::string& method, const std::string& target, const std::string& body = {},
-                 const std::string& key = kKey) const {
+  [[nodiscard]] HttpResult api(const std::string& method, const std::string& target,
+                               const std::string& body = {}, const std::string& key = kKey) const {
     Headers headers;
     if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
     return platform::testing::http_call(port_, method, target, body, headers);
   }
 
-  HttpResult control(const std::string& method, const std::string& target,
-                     const std::string& body = {}) const {
+  [[nodiscard]] HttpResult control(const std::string& method, const std::string& target,
+                                   const std::string& body = {}) const {
     return platform::testing::http_call(port_, method, target, body);
   }
 
-  json::object state() const {
+  [[nodiscard]] json::object state() const {
     return json::parse(control("GET", "/control/state").body).as_object();
   }
 
@@ -86,7 +86,7 @@ class Simulator {
   }
 
   // One GET through the kit's outbound client: no retries, `timeout` per attempt.
-  platform::Result<platform::httpclient::ClientResponse> client_get(
+  [[nodiscard]] platform::Result<platform::httpclient::ClientResponse> client_get(
       const std::string& target, std::chrono::milliseconds timeout) const {
     boost::asio::io_context io;
     platform::httpclient::ClientConfig config;
@@ -132,21 +132,22 @@ void expect_problem(const HttpResult& result, int status, std::string_view menti
       << result.body;
 }
 
+// One simulator for the whole suite (each test resets it).
+std::unique_ptr<Simulator>& shared_simulator() {
+  static std::unique_ptr<Simulator> simulator;
+  return simulator;
+}
+
 class CarrierCalendarSim : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { sim_ = std::make_unique<Simulator>(); }
-  static void TearDownTestSuite() { sim_.reset(); }
+  static void SetUpTestSuite() { shared_simulator() = std::make_unique<Simulator>(); }
+  static void TearDownTestSuite() { shared_simulator().reset(); }
   void SetUp() override { ASSERT_EQ(sim().control("POST", "/control/reset").status, 200); }
   void TearDown() override {
     if (HasFailure()) std::cerr << sim().process().log_tail();
   }
-  static Simulator& sim() { return *sim_; }
-
- private:
-  static std::unique_ptr<Simulator> sim_;
+  static Simulator& sim() { return *shared_simulator(); }
 };
-
-std::unique_ptr<Simulator> CarrierCalendarSim::sim_;
 
 constexpr const char* kCalendar = "/v1/calendar?service=standard&postal_code=00-950&days=14";
 
@@ -321,6 +322,7 @@ TEST_F(CarrierCalendarSim, ErrorStatusInsteadOfTheAnswer) {
   auto statuses = [] {
     sim().faults(R"({"error_status": 500, "error_rate": 0.5, "seed": 7})");
     std::vector<int> out;
+    out.reserve(20);
     for (int i = 0; i < 20; ++i) out.push_back(sim().api("GET", kCalendar).status);
     return out;
   };
@@ -353,20 +355,23 @@ TEST_F(CarrierCalendarSim, DropLeavesTheClientWithoutAnAnswer) {
   const auto answer = sim().client_get(kCalendar, 2000ms);
   ASSERT_FALSE(answer) << answer->status;
   EXPECT_EQ(answer.error().code, platform::Errc::unavailable) << answer.error().message;
-  EXPECT_THROW(sim().api("GET", kCalendar), std::exception);
+  EXPECT_THROW((void)sim().api("GET", kCalendar), std::exception);
   EXPECT_EQ(counter(sim().state(), "requests"), 2);
 }
 
 TEST_F(CarrierCalendarSim, CountersCountApiCallsNotControlCalls) {
   sim().clock("2026-12-02T09:00:00Z");
-  sim().api("GET", kCalendar);
-  sim().api("GET", kCalendar, {}, "wrong-key");
-  sim().api("GET", "/v1/calendar?service=nope&postal_code=00-950");
-  sim().api("POST", "/v1/bookings",
-            R"({"service": "standard", "postal_code": "00-950", "date": "2026-12-03"})");
-  sim().api("POST", "/v1/bookings", "{}");
-  sim().control("GET", "/healthz");
-  sim().control("GET", "/control/state");
+  EXPECT_EQ(sim().api("GET", kCalendar).status, 200);
+  EXPECT_EQ(sim().api("GET", kCalendar, {}, "wrong-key").status, 401);
+  EXPECT_EQ(sim().api("GET", "/v1/calendar?service=nope&postal_code=00-950").status, 404);
+  EXPECT_EQ(sim()
+                .api("POST", "/v1/bookings",
+                     R"({"service": "standard", "postal_code": "00-950", "date": "2026-12-03"})")
+                .status,
+            201);
+  EXPECT_EQ(sim().api("POST", "/v1/bookings", "{}").status, 400);
+  EXPECT_EQ(sim().control("GET", "/healthz").status, 200);
+  EXPECT_EQ(sim().control("GET", "/control/state").status, 200);
   const auto state = sim().state();
   EXPECT_EQ(counter(state, "requests"), 5);
   EXPECT_EQ(counter(state, "calendar_requests"), 3);
@@ -374,7 +379,7 @@ TEST_F(CarrierCalendarSim, CountersCountApiCallsNotControlCalls) {
   EXPECT_EQ(counter(state, "bookings"), 1);
   // Faulted requests count too: a breaker test compares the counter before and after.
   sim().faults(R"({"error_status": 503})");
-  sim().api("GET", kCalendar);
+  EXPECT_EQ(sim().api("GET", kCalendar).status, 503);
   EXPECT_EQ(counter(sim().state(), "requests"), 6);
 }
 
@@ -421,9 +426,10 @@ TEST_F(CarrierCalendarSim, ControlRejectsUnknownFieldsAndBadValues) {
 TEST(CarrierCalendarSimProcess, StopsCleanlyOnSigtermWhileARequestHangs) {
   Simulator sim;
   sim.faults(R"({"hang": true})");
-  std::thread client([&sim] {
+  int answered = 0;
+  std::thread client([&sim, &answered] {
     try {
-      sim.api("GET", kCalendar);
+      answered = sim.api("GET", kCalendar).status;
     } catch (const std::exception& e) {
       std::cerr << "the held request ended without an answer: " << e.what() << "\n";
     }
@@ -435,6 +441,7 @@ TEST(CarrierCalendarSimProcess, StopsCleanlyOnSigtermWhileARequestHangs) {
   const auto took = std::chrono::steady_clock::now() - started;
   client.join();
   EXPECT_TRUE(held);
+  EXPECT_EQ(answered, 503);  // released by the shutdown, answered before the server stopped
   EXPECT_EQ(status, 0) << sim.process().log_tail();
   EXPECT_LT(took, 5s);
 }

@@ -66,6 +66,7 @@ TEST(CarrierFaults, RejectsUnknownFieldsAndBadValuesNamingTheField) {
 
 std::vector<bool> draws(FaultInjector& injector, int count) {
   std::vector<bool> out;
+  out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) out.push_back(injector.next().error_status.has_value());
   return out;
 }
