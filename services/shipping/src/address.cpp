@@ -130,7 +130,9 @@ class ObjectReader {
     return checked_text(field, *value, max_chars);
   }
 
-  const json::value* get(std::string_view field) const { return object_.if_contains(field); }
+  [[nodiscard]] const json::value* get(std::string_view field) const {
+    return object_.if_contains(field);
+  }
 
   template <std::size_t N>
   void unknown_fields(const std::array<const char*, N>& known) {
@@ -247,11 +249,16 @@ std::optional<std::string> read_phone(ObjectReader& reader) {
 platform::Error reading_error(std::string_view what, const std::vector<FieldError>& errors,
                               std::string reason) {
   std::string message = std::string(what) + ": ";
+  std::vector<platform::Error::Field> fields;
+  fields.reserve(errors.size());
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (i > 0) message += "; ";
     message += errors[i].field + " " + errors[i].message;
+    fields.push_back({errors[i].field, errors[i].message});
   }
-  return make_error(Errc::invalid, std::move(message), std::move(reason));
+  auto error = make_error(Errc::invalid, std::move(message), std::move(reason));
+  error.fields = std::move(fields);
+  return error;
 }
 
 json::value optional_to_json(const std::optional<std::string>& text) {

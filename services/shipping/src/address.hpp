@@ -44,6 +44,10 @@ struct FieldError {
 // Reads an address object. Errors: every field's problem at once (unknown fields too), in field
 // order; empty when valid. Trims surrounding spaces; rejects control characters; the phone may
 // be written "600 700 800", "+48 600-700-800" or "0048600700800" (Polish numbers, 9 digits).
+// Required: first_name, last_name, street, building_number ("12", "12A", "12/14"; a letter is
+// upper-cased), postal_code, city, country_code ("PL"), phone. Optional (absent or null):
+// company_name and apartment_number (blank counts as absent), floor (-5..200), has_elevator.
+// Lengths are in characters (UTF-8), as in the schema.
 struct AddressReading {
   std::optional<Address> address;
   std::vector<FieldError> errors;
@@ -54,6 +58,7 @@ struct LockerReading {
   std::optional<LockerDelivery> locker;
   std::vector<FieldError> errors;
 };
+// Reads {locker_id, first_name, last_name, phone}, all required; the id is upper-cased.
 LockerReading read_locker(const boost::json::value& json);
 
 // NN-NNN, digits only.
@@ -61,6 +66,8 @@ bool is_postal_code(std::string_view text);
 
 boost::json::object address_to_json(const Address& address);  // the schema's shape
 boost::json::object locker_to_json(const LockerDelivery& locker);
+// As read_address / read_locker: Errc::invalid ("invalid_address" / "invalid_parcel_locker")
+// with every field's problem in the message and in Error::fields.
 [[nodiscard]] platform::Result<Address> address_from_json(const boost::json::value& json);
 [[nodiscard]] platform::Result<LockerDelivery> locker_from_json(const boost::json::value& json);
 

@@ -1,6 +1,7 @@
 #include "delivery_rules.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <utility>
 
 namespace shipping {

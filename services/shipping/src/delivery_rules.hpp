@@ -89,13 +89,19 @@ struct DeliveryRules {
   // Orders placed before this local time on a working day are dispatched the same day.
   std::chrono::minutes cutoff{14 * 60};
 
-  const MethodRule* method(std::string_view id) const;
-  const AddonRule* addon(std::string_view id) const;
+  [[nodiscard]] const MethodRule* method(std::string_view id) const;  // nullptr when unknown
+  [[nodiscard]] const AddonRule* addon(std::string_view id) const;
 };
 
 // Reads the rules document; throws platform::rules::RulesError naming the line and column of the
 // first mistake (unknown keys, ids that are not ^[a-z][a-z0-9_]{0,63}$, duplicate ids, bands not
 // ascending, an addon naming an unknown method, unknown weekday names, min > max, ...).
+// The shape (config/delivery_rules.yaml explains every key): `cutoff: "14:00"`, `methods:` a list
+// of maps with the MethodRule fields' names (price_bands: [{up_to_g, price}], estimate:
+// {min_working_days, max_working_days}, money in grosze), `addons:` (optional) a list with the
+// AddonRule fields' names (days: [sunday], window: {from: "18:00", to: "22:00"}). A store method
+// has no calendar_service, a parcel_locker one only `locker`, an address one standard or
+// two_person; an addon with days or a window only goes with methods that have a calendar.
 DeliveryRules parse_delivery_rules(const platform::rules::Node& root);
 
 }  // namespace shipping

@@ -294,6 +294,9 @@ TEST(Address, JsonRoundTrip) {
   EXPECT_EQ(bad.error().code, Errc::invalid);
   EXPECT_EQ(bad.error().reason, "invalid_address");
   EXPECT_EQ(bad.error().message, "address: postal_code must look like 00-950");
+  ASSERT_EQ(bad.error().fields.size(), 1U);
+  EXPECT_EQ(bad.error().fields[0].field, "postal_code");
+  EXPECT_EQ(bad.error().fields[0].detail, "must look like 00-950");
 }
 
 TEST(Locker, ReadsAndNormalizes) {

@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 
 // Readable failures: "14.99 PLN" rather than the bytes of a Money.
 namespace platform {
-void PrintTo(const Money& money, std::ostream* out) {
+void PrintTo(const Money& money, std::ostream* out) {  // NOLINT(readability-identifier-naming)
   *out << to_string(money);
 }
 }  // namespace platform
@@ -286,6 +286,7 @@ TEST(Methods, AnEmptyCartHasNoMethod) {
 TEST(Methods, EvaluatedInTheRulesOrderWithTheirTerms) {
   const auto options = shipping::evaluate_methods(rules(), cart_of({line("p", phone())}));
   std::vector<std::string> ids;
+  ids.reserve(options.size());
   for (const auto& option : options) ids.push_back(option.id);
   EXPECT_EQ(ids,
             (std::vector<std::string>{"courier", "parcel_locker", "two_person", "store_pickup"}));
@@ -453,6 +454,7 @@ TEST(Addons, TheOnesOfTheMethodWithDayRules) {
   const auto cart = cart_of({line("p", phone())});
   const auto sunday = shipping::evaluate_addons(rules(), "courier", cart, 2026y / March / 29d);
   std::vector<std::string> ids;
+  ids.reserve(sunday.size());
   for (const auto& addon : sunday) ids.push_back(addon.id);
   EXPECT_EQ(ids,
             (std::vector<std::string>{"sunday_delivery", "saturday_delivery", "evening_delivery",
@@ -500,7 +502,7 @@ TEST(Addons, PricedPerLargeApplianceUnit) {
   ASSERT_EQ(addons.size(), 4U);
   EXPECT_EQ(addons[1].id, "carry_in");
   EXPECT_TRUE(addons[1].available);
-  EXPECT_EQ(addons[1].price, pln(3 * 9900));
+  EXPECT_EQ(addons[1].price, pln(std::int64_t{3} * 9900));
   EXPECT_EQ(addons[2].id, "old_appliance_pickup");
   EXPECT_EQ(addons[2].price, pln(0));
   EXPECT_EQ(addons[3].price, pln(299));
@@ -523,7 +525,7 @@ TEST(Addons, ChooseReturnsTheChosenInOrder) {
   ASSERT_TRUE(chosen) << chosen.error().message;
   ASSERT_EQ(chosen->size(), 3U);
   EXPECT_EQ((*chosen)[0].id, "call_before_delivery");
-  EXPECT_EQ((*chosen)[1].price, pln(2 * 9900));
+  EXPECT_EQ((*chosen)[1].price, pln(std::int64_t{2} * 9900));
   EXPECT_EQ((*chosen)[2].id, "saturday_delivery");
   auto none = shipping::choose_addons(rules(), "courier", cart, 2026y / March / 28d, {});
   ASSERT_TRUE(none);
@@ -533,7 +535,7 @@ TEST(Addons, ChooseReturnsTheChosenInOrder) {
 TEST(Addons, ChooseRefusesWithTheReason) {
   const auto cart = cart_of({line("p", phone())});
   const auto monday = 2026y / March / 30d;
-  const auto refused = [&](std::string_view method_id, std::vector<std::string> ids,
+  const auto refused = [&](std::string_view method_id, const std::vector<std::string>& ids,
                            year_month_day date = 2026y / March / 30d) {
     auto result = shipping::choose_addons(rules(), method_id, cart, date, ids);
     EXPECT_FALSE(result);

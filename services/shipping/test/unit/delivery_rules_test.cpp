@@ -238,7 +238,7 @@ TEST(DeliveryRules, CategoriesFlagsAndDestinationsFromTheirSets) {
     return minimal_with("    calendar_service: standard\n",
                         "    calendar_service: standard\n" + std::string(line) + "\n");
   };
-  expect_error(with("    excluded_categories: [tv, fridges]"), "7:31", "one of \"tv\", \"fridge\"");
+  expect_error(with("    excluded_categories: [tv, fridges]"), "7:31", R"(one of "tv", "fridge")");
   expect_error(with("    excluded_categories: [service]"), "7:27", "one of");
   expect_error(with("    excluded_categories: [tv, fridge, tv]"), "7:39", "\"tv\" is listed twice");
   expect_error(with("    excluded_flags: [big]"), "7:22", "one of \"large_appliance\"");
@@ -246,7 +246,7 @@ TEST(DeliveryRules, CategoriesFlagsAndDestinationsFromTheirSets) {
   expect_error(with("    excluded_flags: [fragile]\n    requires_any_flag: [fragile]"), "8:25",
                "both required and excluded");
   expect_error(minimal_with("destination: address", "destination: door"), "5:18",
-               "one of \"address\", \"parcel_locker\", \"store\"");
+               R"(one of "address", "parcel_locker", "store")");
   expect_error(with("    cash_on_delivery: yes"), "7:23", "true or false");
   expect_error(with("    max_dimension_mm: -1"), "7:23", "an integer from 1");
 }
@@ -260,7 +260,7 @@ TEST(DeliveryRules, CalendarServiceFitsTheDestination) {
   expect_error(minimal_with("calendar_service: standard", "calendar_service: locker"), "6:23",
                "a method delivering to an address uses standard or two_person");
   expect_error(minimal_with("calendar_service: standard", "calendar_service: express"), "6:23",
-               "one of \"standard\", \"two_person\"");
+               R"(one of "standard", "two_person")");
   // An address method without a calendar is fine, but then no addon can be for certain days.
   expect_error(minimal_with("    calendar_service: standard\n", ""), "20:15",
                "method \"courier\" has no delivery calendar");
@@ -305,7 +305,7 @@ TEST(DeliveryRules, AddonRules) {
                             "    price: 2999\n    pricing: per_unit_with_required_flag\n"),
                "21:14", "'requires_any_flag' must list at least one");
   expect_error(minimal_with("    price: 2999\n", "    price: 2999\n    pricing: per_kilogram\n"),
-               "21:14", "one of \"per_delivery\", \"per_unit_with_required_flag\"");
+               "21:14", R"(one of "per_delivery", "per_unit_with_required_flag")");
   expect_error(minimal_with("    price: 2999\n", ""), "18:5", "'price' is required in 'addons[0]'");
   // A day-bound addon for a method where no day is chosen.
   expect_error(minimal_with("methods: [courier]", "methods: [courier, store_pickup]"), "21:24",
