@@ -64,8 +64,9 @@ std::string_view weekday_english(std::chrono::weekday day) {
   return kNames.at(day.c_encoding());
 }
 
-// "a, b lub c"
-std::string polish_list(const std::vector<std::string_view>& items, std::string_view last_joint) {
+// "a, b lub c" / "a, b or c": items joined by commas, the last two by `last_joint`.
+template <class Item>
+std::string joined(const std::vector<Item>& items, std::string_view last_joint) {
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) text += i + 1 == items.size() ? last_joint : std::string_view(", ");
@@ -75,16 +76,7 @@ std::string polish_list(const std::vector<std::string_view>& items, std::string_
 }
 
 std::string comma_list(const std::vector<std::string_view>& items) {
-  return polish_list(items, ", ");
-}
-
-std::string english_list(const std::vector<std::string>& items, std::string_view last_joint) {
-  std::string text;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) text += i + 1 == items.size() ? last_joint : std::string_view(", ");
-    text += items[i];
-  }
-  return text;
+  return joined(items, ", ");
 }
 
 // 1234567 -> "1 234 567": Polish groups thousands with a space (a plain one here: messages go
@@ -227,7 +219,7 @@ std::optional<Unavailability> addon_reason(const AddonRule& addon, const CartCop
     for (const auto day : addon.days) days.push_back(weekday_accusative(day));
     return Unavailability{"wrong_day", "Usługę „" + addon.name +
                                            "” można wybrać tylko przy dostawie w " +
-                                           polish_list(days, " lub ") + "."};
+                                           joined(days, " lub ") + "."};
   }
   return std::nullopt;
 }
@@ -259,13 +251,13 @@ platform::Error refusal(const AddonRule& addon, const Unavailability& reason,
     std::vector<std::string> days;
     days.reserve(addon.days.size());
     for (const auto day : addon.days) days.emplace_back(weekday_english(day));
-    return not_allowed(addon, "is only for deliveries on " + english_list(days, " or ") + ", and " +
+    return not_allowed(addon, "is only for deliveries on " + joined(days, " or ") + ", and " +
                                   platform::format_date(date) + " is a " +
                                   std::string(weekday_english(platform::weekday_of(date))));
   }
   if (reason.code == "needs_flag") {
-    return not_allowed(addon, "needs a product flagged " +
-                                  english_list(addon.requires_any_flag, " or ") + " in the cart");
+    return not_allowed(addon, "needs a product flagged " + joined(addon.requires_any_flag, " or ") +
+                                  " in the cart");
   }
   return not_allowed(addon, "cannot be chosen for an empty cart");
 }
