@@ -149,7 +149,9 @@ std::vector<ServiceLineVerdict> judge(const ServicesRules& rules, const CartCopy
   std::vector<ServiceLineVerdict> verdicts;
   for (const auto& line : cart.lines) {
     if (!line.is_service()) continue;
-    ServiceLineVerdict verdict{.item_id = line.item_id, .sku = line.sku};
+    ServiceLineVerdict verdict;
+    verdict.item_id = line.item_id;
+    verdict.sku = line.sku;
     verdict.unit_price = platform::pln(0);
     const auto* rule = rules.by_sku(line.sku);
     if (rule == nullptr) {
@@ -221,15 +223,15 @@ std::vector<ServiceLineVerdict> judge(const ServicesRules& rules, const CartCopy
 }
 
 ServiceOffer offer(const ServiceRule& rule, std::optional<Reason> reason, std::int64_t limit) {
-  ServiceOffer option{.code = rule.code,
-                      .sku = rule.sku,
-                      .name = rule.name,
-                      .kind = rule.kind,
-                      .price = rule.price,
-                      .available = !reason,
-                      .reason = std::move(reason)};
-  option.max_quantity = option.available ? limit : 0;
-  return option;
+  const bool available = !reason;
+  return {.code = rule.code,
+          .sku = rule.sku,
+          .name = rule.name,
+          .kind = rule.kind,
+          .price = rule.price,
+          .available = available,
+          .reason = std::move(reason),
+          .max_quantity = available ? limit : 0};
 }
 
 }  // namespace
@@ -274,7 +276,9 @@ ServicesAvailability evaluate_services(const ServicesRules& rules, const CartCop
   result.verdicts = judge(rules, cart, delivery_method, allowed);
   for (const auto& line : cart.lines) {
     if (line.is_service()) continue;
-    LineServices services{.item_id = line.item_id, .sku = line.sku};
+    LineServices services;
+    services.item_id = line.item_id;
+    services.sku = line.sku;
     for (const auto& rule : rules.services) {
       if (rule.kind != ServiceKind::item) continue;
       services.services.push_back(offer(rule,

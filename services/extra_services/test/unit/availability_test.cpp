@@ -482,7 +482,8 @@ TEST(ServiceVerdicts, AnAllowedLineTakesTheRulesPrice) {
                                                     .code = "old_appliance_pickup",
                                                     .allowed = true,
                                                     .unit_price = pln(0),
-                                                    .quantity = 1}));
+                                                    .quantity = 1,
+                                                    .reason = std::nullopt}));
   EXPECT_EQ(result.verdicts[1].item_id, "c");
   EXPECT_TRUE(result.verdicts[1].allowed);
   EXPECT_EQ(result.verdicts[1].unit_price, pln(9900));
@@ -663,7 +664,9 @@ TEST(ServicesAvailability, IsDeterministic) {
   EXPECT_EQ(first, evaluate(later, "two_person"));
   // A change that matters changes it.
   EXPECT_NE(first, evaluate(cart, "parcel_locker"));
-  EXPECT_NE(first, evaluate(cart));
+  EXPECT_NE(first, evaluate(cart, "courier"));
+  // Nothing chosen yet rules nothing out: here the same as two-person delivery.
+  EXPECT_EQ(first, evaluate(cart));
   auto more = cart;
   more.lines[0].quantity = 3;
   EXPECT_NE(first, evaluate(more, "two_person"));

@@ -120,9 +120,8 @@ TEST(ServicesRules, TheShippedFileLoads) {
   EXPECT_EQ(carry_in->price, pln(9900));
   EXPECT_EQ(carry_in->quantity, QuantityRule::per_unit);
   ASSERT_EQ(carry_in->conditions.size(), 3U);
-  EXPECT_EQ(carry_in->conditions[1], (Condition{.categories = {"tv"}, .min_unit_weight_g = 15000}));
-  EXPECT_EQ(carry_in->conditions[2],
-            (Condition{.categories = {"tv"}, .min_longest_side_mm = 1200}));
+  EXPECT_EQ(carry_in->conditions[1], (Condition{{"tv"}, {}, 15000, std::nullopt}));
+  EXPECT_EQ(carry_in->conditions[2], (Condition{{"tv"}, {}, std::nullopt, 1200}));
   EXPECT_EQ(carry_in->excluded_methods,
             (std::vector<std::string>{"parcel_locker", "store_pickup"}));
   ASSERT_TRUE(carry_in->not_applicable_message);
@@ -178,7 +177,7 @@ TEST(ServicesRules, UnknownKeysFailAtTheKey) {
   expect_error(minimal_with("min_unit_weight_g: 15000", "min_weight_g: 15000"), "15:9",
                "unknown key 'min_weight_g'");
   expect_error(minimal_with("{ id: courier, name: Kurier }", "{ id: courier, nazwa: Kurier }"),
-               "2:18", "unknown key 'nazwa'");
+               "2:20", "unknown key 'nazwa'");
 }
 
 TEST(ServicesRules, RequiredKeysAreNamed) {
@@ -241,7 +240,7 @@ TEST(ServicesRules, CategoriesAndFlagsAreTheCatalogs) {
   // "service" and "standalone" only mark service lines: no service is sold for those.
   expect_error(minimal_with("categories: [tv]", "categories: [service]"), "14:22",
                "must be one of");
-  expect_error(minimal_with("flags_any: [large_appliance]", "flags_any: [standalone]"), "13:20",
+  expect_error(minimal_with("flags_any: [large_appliance]", "flags_any: [standalone]"), "13:21",
                "must be one of");
 }
 
@@ -264,7 +263,7 @@ TEST(ServicesRules, DeliveryMethodsAreDeclaredAndNotContradictory) {
   expect_error(minimal_with("    required_methods: [two_person]\n",
                             "    required_methods: [courier, two_person]\n"
                             "    excluded_methods: [two_person]\n"),
-               "23:36", "\"two_person\" is both required and excluded");
+               "23:33", "\"two_person\" is both required and excluded");
   expect_error(minimal_with("delivery_methods:\n  - { id: courier, name: Kurier }\n"
                             "  - { id: parcel_locker, name: Paczkomat }\n"
                             "  - { id: two_person, name: Dostawa dwuosobowa }\n",
