@@ -1,5 +1,6 @@
 #include "platform/http/json.hpp"
 
+#include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/error.hpp>
 #include <boost/json/parse_options.hpp>
@@ -152,6 +153,17 @@ Result<boost::json::object> parse_json_object(std::string_view body) {
   auto value = parser.handler().stack.release();
   if (!value.is_object()) return malformed("request body must be a JSON object");
   return std::move(value.get_object());
+}
+
+Status only_fields(const boost::json::object& body,
+                   std::initializer_list<std::string_view> allowed) {
+  for (const auto& member : body) {
+    if (std::find(allowed.begin(), allowed.end(), member.key()) == allowed.end()) {
+      return make_error(Errc::invalid, "unknown field '" + std::string(member.key()) + "'",
+                        "invalid_field");
+    }
+  }
+  return {};
 }
 
 }  // namespace platform::http

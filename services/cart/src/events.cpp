@@ -1,6 +1,7 @@
 #include "events.hpp"
 
 #include "contracts/event_types.hpp"
+#include "contracts/session_event.hpp"
 #include "contracts/topics.hpp"
 #include "platform/json_writer.hpp"
 #include "view.hpp"
@@ -34,10 +35,10 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
   std::int64_t version = before_version;
   for (const auto& change : outcome.changes) {
     const auto traceparent = trace.child().traceparent();
+    const contracts::SessionEventHeader header{cart.session_id, cart.user_id, ++version,
+                                               traceparent, time};
     platform::JsonWriter data(1024);
-    data.begin_object().key("session_id").value(cart.session_id);
-    data.key("user_id").value(cart.user_id).key("version").value(++version);
-    data.key("traceparent").value(traceparent).key("occurred_at").value(time);
+    contracts::begin_session_event_data(data, header);
     data.key("cart_hash").value(cart_hash);
     switch (change.kind) {
       case ChangeKind::stock_changed:
@@ -61,17 +62,9 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
         break;
     }
     data.end_object();
-    platform::CloudEvent event;
-    event.id = platform::new_uuid();
-    event.type = event_type(change.kind);
-    event.source = contracts::kCartSource;
-    event.subject = cart.session_id;
-    event.time = time;
-    event.traceparent = traceparent;
-    event.data = std::move(data).take();
-    event.topic = contracts::kCartTopic;
-    event.key = cart.session_id;
-    events.push_back(std::move(event));
+    events.push_back(contracts::session_event(contracts::kCartTopic, contracts::kCartSource,
+                                              event_type(change.kind), header,
+                                              std::move(data).take()));
   }
   return events;
 }

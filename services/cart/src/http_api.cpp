@@ -24,16 +24,6 @@ platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
 }
 
-platform::Status only_fields(const json::object& body,
-                             std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : body) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return field_error("unknown field '" + std::string(name) + "'");
-    }
-  }
-  return {};
-}
-
 platform::Result<std::int64_t> read_quantity(const json::object& body) {
   const auto* quantity = body.if_contains("quantity");
   if (quantity == nullptr) return field_error("'quantity' is required");
@@ -74,7 +64,7 @@ platform::Result<std::string> item_id_of(const http::Request& request) {
 
 platform::Result<AddLine> parse_add_line(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
-  PLATFORM_CHECK(only_fields(body, {"type", "sku", "quantity", "parent_item_id"}));
+  PLATFORM_CHECK(http::only_fields(body, {"type", "sku", "quantity", "parent_item_id"}));
   AddLine command;
   const auto* type = body.if_contains("type");
   if (type == nullptr || !type->is_string()) {
@@ -102,7 +92,7 @@ platform::Result<AddLine> parse_add_line(std::string_view text) {
 
 platform::Result<std::int64_t> parse_quantity_change(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
-  PLATFORM_CHECK(only_fields(body, {"quantity"}));
+  PLATFORM_CHECK(http::only_fields(body, {"quantity"}));
   return read_quantity(body);
 }
 
@@ -118,7 +108,7 @@ platform::Result<std::vector<std::string>> parse_price_acknowledgement(std::stri
     return parsed.error();
   }
   const auto& body = *parsed;
-  PLATFORM_CHECK(only_fields(body, {"item_ids"}));
+  PLATFORM_CHECK(http::only_fields(body, {"item_ids"}));
   const auto* ids = body.if_contains("item_ids");
   if (ids == nullptr || !ids->is_array() || ids->as_array().empty() ||
       ids->as_array().size() > kMaxAcknowledgedLines) {

@@ -19,7 +19,7 @@ platform::Error garbled(std::string_view what) {
 
 std::optional<std::chrono::minutes> time_of_day(const json::value& value) {
   if (!value.is_string()) return std::nullopt;
-  const auto text = value.as_string();
+  const auto& text = value.as_string();
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   const int hours = (text[0] - '0') * 10 + (text[1] - '0');
   const int minutes = (text[3] - '0') * 10 + (text[4] - '0');

@@ -1,6 +1,7 @@
 #include "events.hpp"
 
 #include "contracts/event_types.hpp"
+#include "contracts/session_event.hpp"
 #include "contracts/topics.hpp"
 #include "platform/json_writer.hpp"
 #include "platform/polish_calendar.hpp"
@@ -134,23 +135,15 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
   std::int64_t version = before_version;
   for (const auto& change : outcome.changes) {
     const auto traceparent = trace.child().traceparent();
+    const contracts::SessionEventHeader header{session.session_id, session.user_id, ++version,
+                                               traceparent, time};
     platform::JsonWriter data(1024);
-    data.begin_object().key("session_id").value(session.session_id);
-    data.key("user_id").value(session.user_id).key("version").value(++version);
-    data.key("traceparent").value(traceparent).key("occurred_at").value(time);
+    contracts::begin_session_event_data(data, header);
     write_change(data, session, change);
     data.end_object();
-    platform::CloudEvent event;
-    event.id = platform::new_uuid();
-    event.type = event_type(change.kind);
-    event.source = contracts::kShippingSource;
-    event.subject = session.session_id;
-    event.time = time;
-    event.traceparent = traceparent;
-    event.data = std::move(data).take();
-    event.topic = contracts::kShippingTopic;
-    event.key = session.session_id;
-    events.push_back(std::move(event));
+    events.push_back(contracts::session_event(contracts::kShippingTopic, contracts::kShippingSource,
+                                              event_type(change.kind), header,
+                                              std::move(data).take()));
   }
   return events;
 }

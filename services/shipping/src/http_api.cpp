@@ -21,16 +21,6 @@ platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
 }
 
-platform::Status only_fields(const json::object& body,
-                             std::initializer_list<std::string_view> allowed) {
-  for (const auto& [name, value] : body) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return field_error("unknown field '" + std::string(name) + "'");
-    }
-  }
-  return {};
-}
-
 // Method and addon ids are ^[a-z][a-z0-9_]{0,63}$: anything else names nothing we have.
 bool is_id(std::string_view text) {
   if (text.empty() || text.size() > kMaxIdLength || text[0] < 'a' || text[0] > 'z') return false;
@@ -59,7 +49,7 @@ http::Response ok(std::string body) {
   return response;
 }
 
-platform::Error address_error(std::vector<FieldError> errors) {
+platform::Error address_error(const std::vector<FieldError>& errors) {
   std::string message = "the delivery details have " + std::to_string(errors.size()) +
                         (errors.size() == 1 ? " mistake: " : " mistakes: ");
   auto error = make_error(Errc::invalid, "", "invalid_address");
@@ -74,7 +64,7 @@ platform::Error address_error(std::vector<FieldError> errors) {
 
 platform::Result<std::string> parse_select(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
-  PLATFORM_CHECK(only_fields(body, {"method"}));
+  PLATFORM_CHECK(http::only_fields(body, {"method"}));
   const auto* method = body.if_contains("method");
   if (method == nullptr || !method->is_string()) return field_error("'method' is required");
   if (!is_id(method->as_string())) {
@@ -85,7 +75,7 @@ platform::Result<std::string> parse_select(std::string_view text) {
 
 platform::Result<DayChoice> parse_set_date(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
-  PLATFORM_CHECK(only_fields(body, {"date", "addons"}));
+  PLATFORM_CHECK(http::only_fields(body, {"date", "addons"}));
   const auto* date = body.if_contains("date");
   if (date == nullptr || !date->is_string()) return field_error("'date' is required (YYYY-MM-DD)");
   auto parsed = platform::parse_date(date->as_string());
@@ -239,13 +229,13 @@ ShippingHttpApi::Answer ShippingHttpApi::address(http::Request request) {
   }
   if (locker != nullptr) {
     auto reading = read_locker(*locker);
-    if (!reading.locker) co_return address_error(std::move(reading.errors));
+    if (!reading.locker) co_return address_error(reading.errors);
     PLATFORM_CO_TRY(auto session, co_await service_.provide_locker(
                                       request.user_id, std::move(*reading.locker), request.trace));
     co_return ok(selection_json(session));
   }
   auto reading = read_address(*address);
-  if (!reading.address) co_return address_error(std::move(reading.errors));
+  if (!reading.address) co_return address_error(reading.errors);
   PLATFORM_CO_TRY(auto session, co_await service_.provide_address(
                                     request.user_id, std::move(*reading.address), request.trace));
   co_return ok(selection_json(session));

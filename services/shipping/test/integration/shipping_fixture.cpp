@@ -78,39 +78,44 @@ platform::CloudEvent TestCart::event(const TestLine& line, const std::string& ty
                                        std::string(contracts::kCartSource), json::serialize(data));
 }
 
+ShippingServiceTest::Suite& ShippingServiceTest::suite() {
+  static Suite shared;
+  return shared;
+}
+
 void ShippingServiceTest::SetUpTestSuite() {
   platform::app::ensure_topics({kCartTopic, kCheckoutTopic, kShippingTopic});
-  probe_ =
+  suite().probe =
       std::make_unique<platform::testing::EventProbe>(std::vector<std::string>{kShippingTopic});
 
-  carrier_port_ = platform::testing::free_port();
-  carrier_ = std::make_unique<platform::testing::ChildProcess>(
+  suite().carrier_port = platform::testing::free_port();
+  suite().carrier = std::make_unique<platform::testing::ChildProcess>(
       CARRIER_SIM_BINARY, std::vector<std::string>{},
       std::vector<std::pair<std::string, std::string>>{
-          {"CARRIER_SIM_PORT", std::to_string(carrier_port_)}},
+          {"CARRIER_SIM_PORT", std::to_string(suite().carrier_port)}},
       (std::filesystem::temp_directory_path() / ("carrier-sim-" + platform::new_uuid() + ".log"))
           .string());
-  carrier_->start();
+  suite().carrier->start();
   ASSERT_TRUE(platform::testing::eventually([] {
     try {
       return carrier("GET", "/healthz").status == 200;
     } catch (const std::exception&) {
       return false;  // not listening yet
     }
-  })) << carrier_->log_tail();
+  })) << suite().carrier->log_tail();
 
   // A copy of the shipped rules the reload test may edit.
-  rules_file_ = (std::filesystem::temp_directory_path() /
-                 ("delivery_rules-" + platform::new_uuid() + ".yaml"))
-                    .string();
+  suite().rules_file = (std::filesystem::temp_directory_path() /
+                        ("delivery_rules-" + platform::new_uuid() + ".yaml"))
+                           .string();
   std::filesystem::copy_file(
       std::string(CHECKOUT_SOURCE_DIR) + "/services/shipping/config/delivery_rules.yaml",
-      rules_file_);
-  service_ = std::make_unique<platform::testing::ServiceProcess>(
+      suite().rules_file);
+  suite().service = std::make_unique<platform::testing::ServiceProcess>(
       SHIPPING_SERVICE_BINARY,
       platform::testing::Env{
-          {"SHIPPING_RULES_FILE", rules_file_},
-          {"CARRIER_URL", "http://127.0.0.1:" + std::to_string(carrier_port_)},
+          {"SHIPPING_RULES_FILE", suite().rules_file},
+          {"CARRIER_URL", "http://127.0.0.1:" + std::to_string(suite().carrier_port)},
           {"CARRIER_REQUEST_TIMEOUT_MS", "500"},
           {"CARRIER_MAX_RETRIES", "0"},
           {"CARRIER_CB_WINDOW_SIZE", "4"},
@@ -119,19 +124,19 @@ void ShippingServiceTest::SetUpTestSuite() {
           {"CARRIER_CB_HALF_OPEN_CALLS", "1"},
           // Every calendar request asks the carrier, so its failures show at once.
           {"CALENDAR_FRESH_S", "0"}});
-  ASSERT_NO_THROW(service_->start());
+  ASSERT_NO_THROW(suite().service->start());
 }
 
 void ShippingServiceTest::TearDownTestSuite() {
-  service_.reset();
-  probe_.reset();
-  carrier_.reset();
-  std::filesystem::remove(rules_file_);
+  suite().service.reset();
+  suite().probe.reset();
+  suite().carrier.reset();
+  std::filesystem::remove(suite().rules_file);
 }
 
 HttpResult ShippingServiceTest::call(const std::string& user_id, const std::string& method,
                                      const std::string& target, const std::string& body) {
-  return service_->call(user_id, method, target, body);
+  return suite().service->call(user_id, method, target, body);
 }
 
 platform::redis::Reply ShippingServiceTest::redis(std::vector<std::string> args) {
@@ -167,7 +172,7 @@ json::object ShippingServiceTest::available_for(const TestCart& cart) {
     return true;
   });
   EXPECT_TRUE(caught_up) << "the service never applied cart version " << version << "\n"
-                         << service_->log_tail();
+                         << suite().service->log_tail();
   return last;
 }
 
@@ -187,7 +192,7 @@ const json::object* ShippingServiceTest::method_in(const json::object& available
 
 std::vector<platform::CloudEvent> ShippingServiceTest::shipping_events(
     const std::string& session_id) {
-  return probe_->matching(
+  return suite().probe->matching(
       [&](const platform::CloudEvent& event) { return event.key == session_id; });
 }
 
@@ -206,7 +211,7 @@ HttpResult ShippingServiceTest::carrier(const std::string& method, const std::st
                                         const std::string& body) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  return platform::testing::http_call(carrier_port_, method, target, body, headers);
+  return platform::testing::http_call(suite().carrier_port, method, target, body, headers);
 }
 
 std::int64_t ShippingServiceTest::carrier_calendar_requests() {
@@ -215,7 +220,7 @@ std::int64_t ShippingServiceTest::carrier_calendar_requests() {
 }
 
 std::string ShippingServiceTest::unique(const std::string& base) {
-  return base + "-" + service_->suffix();
+  return base + "-" + suite().service->suffix();
 }
 
 }  // namespace shipping::testing

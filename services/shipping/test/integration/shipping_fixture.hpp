@@ -82,11 +82,15 @@ class ShippingServiceTest : public ::testing::Test {
 
   static std::string unique(const std::string& base);
 
-  static inline std::unique_ptr<platform::testing::ChildProcess> carrier_;
-  static inline int carrier_port_ = 0;
-  static inline std::string rules_file_;
-  static inline std::unique_ptr<platform::testing::ServiceProcess> service_;
-  static inline std::unique_ptr<platform::testing::EventProbe> probe_;
+  // What the whole suite shares: the simulator, the rules file copy, the service, the probe.
+  struct Suite {
+    std::unique_ptr<platform::testing::ChildProcess> carrier;
+    int carrier_port = 0;
+    std::string rules_file;
+    std::unique_ptr<platform::testing::ServiceProcess> service;
+    std::unique_ptr<platform::testing::EventProbe> probe;
+  };
+  static Suite& suite();
 };
 
 }  // namespace shipping::testing

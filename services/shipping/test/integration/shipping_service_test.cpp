@@ -105,7 +105,7 @@ TEST_F(ShippingTest, AChoiceIsPublishedAndACartChangeClearsOrRepricesIt) {
   // A fridge cannot go to a parcel locker: the choice is cleared, with the reason.
   apply(cart_->put(kFridge));
   auto cleared = events_of(std::string(et::kShippingMethodCleared), 1);
-  ASSERT_EQ(cleared.size(), 1U) << service_->log_tail();
+  ASSERT_EQ(cleared.size(), 1U) << suite().service->log_tail();
   EXPECT_TRUE(validates(cleared[0]));
   const auto data = json_of(cleared[0].data);
   EXPECT_EQ(data.at("method_id").as_string(), "parcel_locker");
@@ -341,7 +341,7 @@ TEST_F(ShippingTest, TheBreakerOpensOnAnOutageAndTheLastGoodCalendarIsServedStal
         return again.status == 200 && !json_of(again.body).at("stale").as_bool();
       },
       std::chrono::seconds(10)))
-      << service_->log_tail();
+      << suite().service->log_tail();
 }
 
 TEST_F(ShippingTest, OrderCreatedEndsTheSessionAndTheNextCartStartsClean) {
@@ -354,7 +354,7 @@ TEST_F(ShippingTest, OrderCreatedEndsTheSessionAndTheNextCartStartsClean) {
   const auto ended = cart_->session();
   publish(order_created(cart_->user(), ended));
   ASSERT_TRUE(eventually([&] { return selection(cart_->user()).at("session_id").is_null(); }))
-      << service_->log_tail();
+      << suite().service->log_tail();
   EXPECT_EQ(redis({"EXISTS", "shipping:address:{" + ended + "}"}).as_integer(), 0);
 
   // A late event of the ended session changes nothing; the next session starts with nothing.
@@ -371,11 +371,11 @@ TEST_F(ShippingTest, OrderCreatedEndsTheSessionAndTheNextCartStartsClean) {
 TEST_F(ShippingTest, ABadRulesFileIsRejectedOnReloadAndTheOldRulesStay) {
   apply(cart_->put(kPhone));
   const auto original = [&] {
-    std::ifstream in(rules_file_);
+    std::ifstream in(suite().rules_file);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }();
   auto write_rules = [&](const std::string& text) {
-    std::ofstream(rules_file_, std::ios::trunc) << text;
+    std::ofstream(suite().rules_file, std::ios::trunc) << text;
   };
   auto courier_price = [&] {
     return method_in(available_for(*cart_), "courier")->at("price").at("amount").as_int64();
@@ -383,9 +383,9 @@ TEST_F(ShippingTest, ABadRulesFileIsRejectedOnReloadAndTheOldRulesStay) {
   ASSERT_EQ(courier_price(), 1499);
 
   write_rules(original + "\nunknown_key: 1\n");
-  ASSERT_EQ(::kill(service_->pid(), SIGHUP), 0);
+  ASSERT_EQ(::kill(suite().service->pid(), SIGHUP), 0);
   EXPECT_TRUE(eventually([&] {
-    return service_->metric(R"(rules_reload_total{rules="shipping",result="invalid"})") >= 1;
+    return suite().service->metric(R"(rules_reload_total{rules="shipping",result="invalid"})") >= 1;
   }));
   EXPECT_EQ(courier_price(), 1499) << "the old rules stay";
 
@@ -394,10 +394,10 @@ TEST_F(ShippingTest, ABadRulesFileIsRejectedOnReloadAndTheOldRulesStay) {
   ASSERT_NE(at, std::string::npos);
   cheaper.replace(at, 11, "price: 1299");
   write_rules(cheaper);
-  ASSERT_EQ(::kill(service_->pid(), SIGHUP), 0);
-  EXPECT_TRUE(eventually([&] { return courier_price() == 1299; })) << service_->log_tail();
+  ASSERT_EQ(::kill(suite().service->pid(), SIGHUP), 0);
+  EXPECT_TRUE(eventually([&] { return courier_price() == 1299; })) << suite().service->log_tail();
   write_rules(original);
-  ASSERT_EQ(::kill(service_->pid(), SIGHUP), 0);
+  ASSERT_EQ(::kill(suite().service->pid(), SIGHUP), 0);
   EXPECT_TRUE(eventually([&] { return courier_price() == 1499; }));
 }
 

@@ -182,7 +182,8 @@ TEST(FollowCart, RepricesPerUnitAddonsAndDropsTheOnesNoLongerAllowed) {
   EXPECT_EQ(kinds(followed),
             (std::vector{ChangeKind::method_selected, ChangeKind::addons_selected}));
   EXPECT_EQ(followed.session.method->price, pln(14900));
-  EXPECT_EQ(followed.session.addons_total(), pln(2 * 9900)) << "carry-in is per large appliance";
+  EXPECT_EQ(followed.session.addons_total(), pln(std::int64_t{2} * 9900))
+      << "carry-in is per large appliance";
 }
 
 TEST(ProvideAddress, FitsTheMethodsDestinationAndANewPostalCodeEndsTheDay) {

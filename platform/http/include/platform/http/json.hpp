@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstddef>
+#include <initializer_list>
 #include <string_view>
 
 #include "platform/error.hpp"
@@ -23,5 +24,10 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 // "quantity":1} would otherwise let the last one silently win; the message quotes the key, cut
 // to 64 bytes).
 [[nodiscard]] Result<boost::json::object> parse_json_object(std::string_view body);
+
+// Errc::invalid (reason "invalid_field", so 422) naming the first member of `body` that is not
+// in `allowed`: a typo or a field the route does not take is refused, never silently ignored.
+[[nodiscard]] Status only_fields(const boost::json::object& body,
+                                 std::initializer_list<std::string_view> allowed);
 
 }  // namespace platform::http
