@@ -288,10 +288,10 @@ const DeliveryMethod* ServicesRules::delivery_method(std::string_view id) const 
 }
 
 bool exclusive(const ServiceRule& a, const ServiceRule& b) {
-  const auto names = [](const ServiceRule& rule, const std::string& code) {
+  const auto lists = [](const ServiceRule& rule, const std::string& code) {
     return std::find(rule.excludes.begin(), rule.excludes.end(), code) != rule.excludes.end();
   };
-  return names(a, b.code) || names(b, a.code);
+  return lists(a, b.code) || lists(b, a.code);
 }
 
 ServicesRules parse_services_rules(const Node& root) {

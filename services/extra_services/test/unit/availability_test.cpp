@@ -129,7 +129,7 @@ services:
     required_methods: [courier, two_person]
 )";
 
-ServicesRules parsed(std::string_view text, const std::string& file) {
+ServicesRules parse_or_throw(std::string_view text, const std::string& file) {
   auto result =
       platform::rules::parse_rules<ServicesRules>(text, file, extra_services::parse_services_rules);
   if (!result) throw std::runtime_error(result.error().message);
@@ -137,8 +137,8 @@ ServicesRules parsed(std::string_view text, const std::string& file) {
 }
 
 const ServicesRules& rules() {
-  static const ServicesRules kParsed = parsed(kRules, "test_rules.yaml");
-  return kParsed;
+  static const ServicesRules parsed = parse_or_throw(kRules, "test_rules.yaml");
+  return parsed;
 }
 
 // A product line's data, set by name: Goods().category("fridge").weight(62400).
@@ -251,7 +251,7 @@ Goods wardrobe() {
 }
 
 ServicesAvailability evaluate(const CartCopy& cart,
-                              std::optional<std::string> method = std::nullopt) {
+                              const std::optional<std::string>& method = std::nullopt) {
   return extra_services::evaluate_services(rules(), cart, method);
 }
 
@@ -292,6 +292,7 @@ std::string reason_code(const ServiceLineVerdict& verdict) {
 
 std::vector<std::string> codes(const std::vector<ServiceOffer>& offers) {
   std::vector<std::string> out;
+  out.reserve(offers.size());
   for (const auto& option : offers) out.push_back(option.code);
   return out;
 }

@@ -234,7 +234,7 @@ TEST(ServicesRules, DuplicatesFailAtTheDuplicate) {
 TEST(ServicesRules, CategoriesAndFlagsAreTheCatalogs) {
   // No oven category in the catalog, so no oven installation either.
   expect_error(minimal_with("categories: [tv]", "categories: [oven]"), "14:22",
-               "'categories[0]' must be one of \"tv\", \"fridge\"");
+               R"('categories[0]' must be one of "tv", "fridge")");
   expect_error(minimal_with("flags_any: [large_appliance]", "flags_any: [large_appliance, big]"),
                "13:38", "'flags_any[1]' must be one of \"large_appliance\"");
   // "service" and "standalone" only mark service lines: no service is sold for those.
@@ -291,7 +291,7 @@ TEST(ServicesRules, QuantityRulesFitTheKind) {
   expect_error(minimal_with("max_quantity: 10", "max_quantity: 1000"), "30:19",
                "'max_quantity' must be an integer from 1 to 999");
   expect_error(minimal_with("quantity: up_to", "quantity: many"), "29:15",
-               "'quantity' must be one of \"per_unit\", \"per_line\", \"per_cart\", \"up_to\"");
+               R"('quantity' must be one of "per_unit", "per_line", "per_cart", "up_to")");
   auto rules = parse(minimal_with("    quantity: per_unit\n    required",
                                   "    quantity: up_to\n    max_quantity: 3\n    required"));
   ASSERT_TRUE(rules) << rules.error().message;
@@ -321,7 +321,7 @@ TEST(ServicesRules, StandaloneServicesHaveNoLineRules) {
 )"),
                "37:15", "so it has no 'excludes'");
   expect_error(minimal_with("kind: standalone", "kind: order"), "27:11",
-               "'kind' must be one of \"item\", \"standalone\"");
+               R"('kind' must be one of "item", "standalone")");
 }
 
 TEST(ServicesRules, ExclusionsNameOtherItemServices) {
