@@ -20,10 +20,13 @@ constexpr std::size_t kQuotedKeyBytes = 64;
 // every open object, so a repeated key fails the parse instead of silently replacing the first
 // value: {"quantity":500,"quantity":1} would otherwise mean whatever the last one says.
 struct RejectingDuplicatesHandler {
+  // The names Boost.JSON's basic_parser looks for.
+  // NOLINTBEGIN(readability-identifier-naming)
   static constexpr std::size_t max_object_size = boost::json::object::max_size();
   static constexpr std::size_t max_array_size = boost::json::array::max_size();
   static constexpr std::size_t max_key_size = boost::json::string::max_size();
   static constexpr std::size_t max_string_size = boost::json::string::max_size();
+  // NOLINTEND(readability-identifier-naming)
 
   boost::json::value_stack stack;
   std::vector<std::unordered_set<std::string>> open_objects;  // at most kMaxJsonDepth

@@ -324,7 +324,9 @@ TEST_F(ShippingTest, TheBreakerOpensOnAnOutageAndTheLastGoodCalendarIsServedStal
   ASSERT_EQ(response.status, 200);
   EXPECT_TRUE(json_of(response.body).at("stale").as_bool());
   EXPECT_EQ(carrier_calendar_requests(), asked) << "an open breaker does not call the carrier";
-  EXPECT_LT(took, std::chrono::milliseconds(250)) << "fails fast, never waits for a timeout";
+  // Not a performance figure (bench/shipping.sh measures that): proof that the answer did not wait
+  // for the carrier's 500 ms request timeout.
+  EXPECT_LT(took, std::chrono::milliseconds(500)) << "fails fast, never waits for a timeout";
 
   // Nothing cached for another postal code: 503 with Retry-After.
   response = call(cart_->user(), "GET", "/shipping/calendar?method=courier&postal_code=31-002");

@@ -166,7 +166,27 @@ TEST(FollowCart, RepublishesANewPriceAndNothingWhenNothingChanged) {
   EXPECT_EQ(followed.session.method->price, pln(0));
 }
 
+// The shipped rules plus an addon priced per large appliance.
+const DeliveryRules& rules_with_per_unit_addon() {
+  static const DeliveryRules loaded = [] {
+    auto parsed = platform::rules::load_rules<DeliveryRules>(
+        std::string(SHIPPING_CONFIG_DIR) + "/delivery_rules.yaml", parse_delivery_rules);
+    if (!parsed) throw std::runtime_error(parsed.error().message);
+    parsed->addons.push_back(AddonRule{.id = "carry_in",
+                                       .name = "Wniesienie",
+                                       .price = pln(9900),
+                                       .pricing = AddonPricing::per_unit_with_required_flag,
+                                       .methods = {"two_person"},
+                                       .days = {},
+                                       .window = std::nullopt,
+                                       .requires_any_flag = {"large_appliance"}});
+    return *parsed;
+  }();
+  return loaded;
+}
+
 TEST(FollowCart, RepricesPerUnitAddonsAndDropsTheOnesNoLongerAllowed) {
+  const auto& rules = rules_with_per_unit_addon;
   auto session = select_method(session_with({fridge()}), rules(), "two_person")->session;
   session = provide_address(session, warsaw())->session;
   // Two working days in transit for a two-person crew: Wednesday at the earliest.
