@@ -3,22 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
+#include "platform/rules/identifier.hpp"
+
 namespace platform::rules {
 namespace {
 
 // Values quoted in messages are cut here: a message names the value, it does not echo a file.
 constexpr std::size_t kMaxQuoted = 60;
-
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text.substr(0, kMaxQuoted)) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  if (text.size() > kMaxQuoted) out += "...";
-  out.push_back('"');
-  return out;
-}
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
   std::int64_t value = 0;
@@ -28,16 +19,27 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return value;
 }
 
-std::string join_quoted(const std::vector<std::string_view>& names) {
+std::string join_quoted(std::span<const std::string_view> names) {
   std::string out;
   for (const auto name : names) {
     if (!out.empty()) out += ", ";
-    out += quoted(name);
+    out += quote(name);
   }
   return out;
 }
 
 }  // namespace
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text.substr(0, kMaxQuoted)) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  if (text.size() > kMaxQuoted) out += "...";
+  out.push_back('"');
+  return out;
+}
 
 Node::Node(YAML::Node root, std::string file)
     : yaml_(std::move(root)), file_(std::make_shared<const std::string>(std::move(file))) {
@@ -112,7 +114,7 @@ void Node::fail_expected(std::string_view expected) const {
   } else if (yaml_.IsSequence()) {
     got = "a list";
   } else {
-    got = quoted(yaml_.Scalar());
+    got = quote(yaml_.Scalar());
   }
   fail(describe() + " must be " + std::string(expected) + ", got " + got);
 }
@@ -142,6 +144,11 @@ std::int64_t Node::integer(std::int64_t min, std::int64_t max) const {
   return *value;
 }
 
+std::optional<std::int64_t> Node::optional_integer(std::int64_t min, std::int64_t max) const {
+  if (!present()) return std::nullopt;
+  return integer(min, max);
+}
+
 bool Node::boolean() const {
   constexpr std::string_view kExpected = "true or false";
   const std::string& text = scalar(kExpected);
@@ -162,7 +169,7 @@ std::int64_t Node::money() const {
   return *value;
 }
 
-std::size_t Node::choose(const std::vector<std::string_view>& names) const {
+std::size_t Node::choose(std::span<const std::string_view> names) const {
   const std::string expected = "one of " + join_quoted(names);
   const std::string& text = scalar(expected);
   const auto found = std::find(names.begin(), names.end(), text);
@@ -171,8 +178,35 @@ std::size_t Node::choose(const std::vector<std::string_view>& names) const {
 }
 
 std::string Node::one_of(std::initializer_list<std::string_view> allowed) const {
-  const std::vector<std::string_view> names(allowed);
+  const std::span<const std::string_view> names(allowed.begin(), allowed.size());
   return std::string(names[choose(names)]);
+}
+
+std::vector<std::string> Node::distinct_one_of(
+    std::initializer_list<std::string_view> allowed) const {
+  return distinct_one_of(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+std::vector<std::string> Node::distinct_one_of(std::span<const std::string_view> allowed) const {
+  std::vector<std::string> names;
+  if (!present()) return names;
+  for (const Node& item : items()) {
+    std::string name(allowed[item.choose(allowed)]);
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      item.fail(quote(name) + " is listed twice in " + describe());
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::string Node::identifier() const {
+  const std::string expected = "an id (a lowercase letter, then up to " +
+                               std::to_string(kMaxIdentifierLength - 1) +
+                               " lowercase letters, digits or _)";
+  const std::string& text = scalar(expected);
+  if (!is_identifier(text)) fail_expected(expected);
+  return text;
 }
 
 std::vector<Node> Node::items() const {

@@ -2,15 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "platform/rules/load.hpp"
+#include "platform/rules/testing.hpp"
 #include "sample_rules.hpp"
 
-using platform::Errc;
 using platform::rules::Node;
 using platform::rules::parse_rules;
+using platform::rules::quote;
 
 namespace {
 
@@ -36,19 +40,21 @@ platform::Result<sample::Rules> parse(std::string_view text) {
 
 // The error message for `text`, or a note that it parsed.
 std::string error_of(std::string_view text) {
-  auto rules = parse(text);
-  if (rules) return "(parsed)";
-  EXPECT_EQ(rules.error().code, Errc::invalid);
-  return rules.error().message;
+  return platform::rules::testing::error_of(parse(text));
 }
 
-// kGood with the first occurrence of `from` replaced by `to`.
+// kGood with `from` (which must occur exactly once) replaced by `to`.
 std::string good_with(std::string_view from, std::string_view to) {
-  std::string text(kGood);
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  text.replace(at, from.size(), to);
-  return text;
+  return platform::rules::testing::replace_once(kGood, from, to);
+}
+
+// A document of one value, `key`, read by `read`: the readers on their own.
+template <class T, class Read>
+platform::Result<T> read_one(std::string_view text, Read read) {
+  return parse_rules<T>(text, "one.yaml", [&](const Node& root) {
+    root.only_keys({"key", "other"});
+    return read(root["key"]);
+  });
 }
 
 }  // namespace
@@ -168,6 +174,72 @@ TEST(RulesNode, SyntaxErrorsNameLineAndColumn) {
   EXPECT_NE(tab.find("YAML syntax error"), std::string::npos) << tab;
   EXPECT_EQ(error_of(std::string(kGood) + "---\ncarrier: dpd\n"),
             "shipping_rules.yaml:16:1: only one YAML document is allowed");
+}
+
+TEST(RulesNode, OptionalIntegersAreRangeCheckedWhenPresent) {
+  const auto read = [](const Node& node) {
+    return node.optional_integer(1, 10);
+  };
+  EXPECT_EQ(*read_one<std::optional<std::int64_t>>("key: 10\n", read), 10);
+  EXPECT_EQ(*read_one<std::optional<std::int64_t>>("other: 1\n", read), std::nullopt);
+  EXPECT_EQ(*read_one<std::optional<std::int64_t>>("key:\n", read), std::nullopt);
+  EXPECT_EQ(
+      platform::rules::testing::error_of(read_one<std::optional<std::int64_t>>("key: 0\n", read)),
+      "one.yaml:1:6: 'key' must be an integer from 1 to 10, got \"0\"");
+}
+
+TEST(RulesNode, IdentifiersAreLowercaseWords) {
+  const auto read = [](const Node& node) {
+    return node.identifier();
+  };
+  const auto error_of = [&](std::string_view text) {
+    return platform::rules::testing::error_of(read_one<std::string>(text, read));
+  };
+  EXPECT_EQ(*read_one<std::string>("key: two_person\n", read), "two_person");
+  EXPECT_EQ(error_of("key: Two_person\n"),
+            "one.yaml:1:6: 'key' must be an id (a lowercase letter, then up to 63 lowercase "
+            "letters, digits or _), got \"Two_person\"");
+  EXPECT_EQ(error_of("key: two-person\n"),
+            "one.yaml:1:6: 'key' must be an id (a lowercase letter, then up to 63 lowercase "
+            "letters, digits or _), got \"two-person\"");
+  EXPECT_EQ(error_of("key: [two_person]\n"),
+            "one.yaml:1:6: 'key' must be an id (a lowercase letter, then up to 63 lowercase "
+            "letters, digits or _), got a list");
+  EXPECT_EQ(error_of("other: x\n"), "one.yaml:1:1: 'key' is required");
+  const std::string longest = "a" + std::string(63, '9');
+  EXPECT_EQ(*read_one<std::string>("key: " + longest + "\n", read), longest);
+  EXPECT_NE(error_of("key: " + longest + "9\n").find("must be an id"), std::string::npos);
+}
+
+TEST(RulesNode, DistinctNamesFromASet) {
+  using Names = std::vector<std::string>;
+  const auto read = [](const Node& node) {
+    return node.distinct_one_of({"north", "south", "east"});
+  };
+  const auto error_of = [&](std::string_view text) {
+    return platform::rules::testing::error_of(read_one<Names>(text, read));
+  };
+  EXPECT_EQ(*read_one<Names>("key: [south, north]\n", read), (Names{"south", "north"}));
+  EXPECT_EQ(*read_one<Names>("key: []\n", read), Names{});
+  EXPECT_EQ(*read_one<Names>("key:\n", read), Names{});
+  EXPECT_EQ(*read_one<Names>("other: 1\n", read), Names{});
+  EXPECT_EQ(error_of("key: [north, west]\n"),
+            "one.yaml:1:14: 'key[1]' must be one of \"north\", \"south\", \"east\", got \"west\"");
+  EXPECT_EQ(error_of("key: [north, south, north]\n"),
+            "one.yaml:1:21: \"north\" is listed twice in 'key'");
+  EXPECT_EQ(error_of("key: north\n"), "one.yaml:1:6: 'key' must be a list, got \"north\"");
+
+  // The set may be a constant shared by several parse functions.
+  static constexpr std::array<std::string_view, 2> kSides = {"left", "right"};
+  const auto sides = read_one<Names>("key: [right]\n",
+                                     [](const Node& node) { return node.distinct_one_of(kSides); });
+  EXPECT_EQ(*sides, Names{"right"});
+}
+
+TEST(RulesNode, QuotedValuesAreEscapedAndCut) {
+  EXPECT_EQ(quote("carry_in"), "\"carry_in\"");
+  EXPECT_EQ(quote(R"(a "b" \c)"), R"("a \"b\" \\c")");
+  EXPECT_EQ(quote(std::string(61, 'x')), "\"" + std::string(60, 'x') + "...\"");
 }
 
 TEST(RulesNode, FailReportsAServiceRule) {

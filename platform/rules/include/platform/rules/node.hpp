@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ class RulesError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// `text` as messages quote a value: in double quotes, with " and \ escaped, cut after 60 bytes
+// ("..."). For a parse function's own messages: item.fail(quote(id) + " is used twice").
+std::string quote(std::string_view text);
 
 class Node {
  public:
@@ -50,13 +55,22 @@ class Node {
   std::string string() const;                          // a non-empty string
   std::optional<std::string> optional_string() const;  // as string(), or nullopt if not present
   std::int64_t integer(std::int64_t min, std::int64_t max) const;  // a whole number in [min, max]
-  bool boolean() const;                                            // true or false
+  // As integer(min, max), or nullopt if not present.
+  std::optional<std::int64_t> optional_integer(std::int64_t min, std::int64_t max) const;
+  bool boolean() const;        // true or false
   std::int64_t money() const;  // an amount in grosze: a non-negative integer (1250, not 12.50)
   // One of the listed strings.
   std::string one_of(std::initializer_list<std::string_view> allowed) const;
   // One of the listed strings, mapped to its value: one_of<Carrier>({{"dpd", Carrier::dpd}}).
   template <class E>
   E one_of(std::initializer_list<std::pair<std::string_view, E>> allowed) const;
+  // A list of names, each one of `allowed` and none twice (a name listed again is a stale line
+  // after an edit; it fails at the second one). Not present: an empty list.
+  std::vector<std::string> distinct_one_of(std::initializer_list<std::string_view> allowed) const;
+  std::vector<std::string> distinct_one_of(std::span<const std::string_view> allowed) const;
+  // An id of something the file defines (a method, an addon, a service): is_identifier()
+  // (identifier.hpp), a lowercase letter, then up to 63 lowercase letters, digits or _.
+  std::string identifier() const;
 
   // The items of a list, in order (an empty list is fine).
   std::vector<Node> items() const;
@@ -93,7 +107,7 @@ class Node {
   Node(std::shared_ptr<const std::string> file, std::string name, const Node& parent);
   void place(const YAML::Mark& mark);
   // The index in `names` of this value; fails naming them all otherwise.
-  std::size_t choose(const std::vector<std::string_view>& names) const;
+  std::size_t choose(std::span<const std::string_view> names) const;
   const std::string& scalar(std::string_view expected) const;
   [[noreturn]] void fail_expected(std::string_view expected) const;
 
