@@ -1,17 +1,12 @@
 #include "contracts/catalog_product.hpp"
 
 #include <algorithm>
-#include <array>
 #include <boost/json.hpp>
 
 namespace contracts {
 namespace {
 using platform::Errc;
 using platform::make_error;
-
-constexpr std::array kCategories = {"tv",         "fridge",    "washing_machine",
-                                    "dishwasher", "furniture", "laptop",
-                                    "phone",      "accessory", "service"};
 
 platform::Error field_error(std::string_view field, std::string_view problem) {
   return make_error(Errc::invalid,
@@ -57,7 +52,8 @@ platform::Result<Product> product_from_json(const boost::json::value& json) {
   }
   PLATFORM_TRY(product.name, read_string(obj, "name"));
   PLATFORM_TRY(product.category, read_string(obj, "category"));
-  if (std::find(kCategories.begin(), kCategories.end(), product.category) == kCategories.end()) {
+  if (std::find(kProductCategories.begin(), kProductCategories.end(), product.category) ==
+      kProductCategories.end()) {
     return field_error("category", "is not a known category");
   }
   PLATFORM_TRY(product.price.amount, read_int(obj, "price", 1));

@@ -2,8 +2,10 @@
 // A catalog product as the shop's product system delivers it (tools/catalog/README.md) and as it
 // is stored under catalog:product:{sku}. The catalog is not a service of ours (SPEC.md decision
 // 3): the import tool writes the record, the Cart and later services read it. Pure: no I/O.
+#include <array>
 #include <boost/json/fwd.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +14,25 @@
 #include "platform/money.hpp"
 
 namespace contracts {
+
+// The catalog's categories (common.schema.json#/$defs/category): those of goods, then "service",
+// which marks the extra services the catalog sells as items.
+inline constexpr std::array<std::string_view, 9> kProductCategories = {
+    "tv",     "fridge", "washing_machine", "dishwasher", "furniture",
+    "laptop", "phone",  "accessory",       "service"};
+// The categories of goods: all but "service". What a rule about products may name.
+inline constexpr std::span<const std::string_view> kGoodsCategories =
+    std::span(kProductCategories).first<kProductCategories.size() - 1>();
+static_assert(kProductCategories.back() == "service");
+
+// The catalog's handling flags (common.schema.json#/$defs/flag): those of goods, then
+// "standalone", which marks a service sold for the cart rather than for one product.
+inline constexpr std::array<std::string_view, 5> kProductFlags = {
+    "large_appliance", "needs_assembly", "needs_installation", "fragile", "standalone"};
+// The flags of goods: all but "standalone". What a rule about products may name.
+inline constexpr std::span<const std::string_view> kGoodsFlags =
+    std::span(kProductFlags).first<kProductFlags.size() - 1>();
+static_assert(kProductFlags.back() == "standalone");
 
 struct Dimensions {
   std::int64_t width = 0;  // millimetres
@@ -23,12 +44,12 @@ struct Dimensions {
 struct Product {
   std::string sku;
   std::string name;
-  std::string category;  // tv, fridge, ..., accessory, service
+  std::string category;  // one of kProductCategories
   platform::Money price;
   std::int64_t stock = 0;
   std::int64_t weight_g = 0;
   Dimensions dimensions_mm;
-  std::vector<std::string> flags;  // large_appliance, needs_assembly, standalone, ...
+  std::vector<std::string> flags;  // of kProductFlags
 
   bool has_flag(std::string_view flag) const;
   bool is_service() const { return category == "service"; }
