@@ -1,36 +1,21 @@
 #include "services_rules.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <utility>
+
+#include "contracts/catalog_product.hpp"
 
 namespace extra_services {
 namespace {
 using platform::rules::Node;
+using platform::rules::quote;
 
-// The catalog's product categories and handling flags (common.schema.json#/$defs/category and
-// flag) a condition may name; "service" and "standalone" only ever mark service lines, which no
-// service is sold for.
-const std::initializer_list<std::string_view> kCategories = {
-    "tv", "fridge", "washing_machine", "dishwasher", "furniture", "laptop", "phone", "accessory"};
-const std::initializer_list<std::string_view> kFlags = {"large_appliance", "needs_assembly",
-                                                        "needs_installation", "fragile"};
 constexpr std::int64_t kMaxGrams = 10'000'000;     // 10 t: far above any product
 constexpr std::int64_t kMaxMillimetres = 100'000;  // 100 m
-constexpr std::size_t kMaxIdLength = 64;
 constexpr std::string_view kSkuPrefix = "SRV-";
 constexpr std::size_t kMaxSkuSuffix = 36;  // 40 characters in all, as common.schema.json#/sku
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::size_t kMaxMessageLength = 500;
-
-bool is_id(std::string_view text) {
-  if (text.empty() || text.size() > kMaxIdLength || text.front() < 'a' || text.front() > 'z') {
-    return false;
-  }
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
 
 bool is_service_sku(std::string_view text) {
   if (!text.starts_with(kSkuPrefix)) return false;
@@ -48,28 +33,13 @@ std::size_t utf8_length(std::string_view text) {
   }));
 }
 
-std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
-
-std::string read_id(const Node& node) {
-  std::string id = node.string();
-  if (!is_id(id)) {
-    node.fail(node.describe() +
-              " must be an id: a lowercase letter, then up to 63 lowercase letters, digits or _ "
-              "(like \"carry_in\"), got " +
-              quoted(id));
-  }
-  return id;
-}
-
 std::string read_sku(const Node& node) {
   std::string sku = node.string();
   if (!is_service_sku(sku)) {
     node.fail(node.describe() +
               " must be the catalog's service sku: SRV- and then 1 to 36 capital letters, digits "
               "or - (like \"SRV-CARRY-IN\"), got " +
-              quoted(sku));
+              quote(sku));
   }
   return sku;
 }
@@ -83,36 +53,15 @@ std::string read_text(const Node& node, std::size_t max_length) {
   return text;
 }
 
-std::optional<std::int64_t> optional_integer(const Node& node, std::int64_t min, std::int64_t max) {
-  if (!node.present()) return std::nullopt;
-  return node.integer(min, max);
-}
-
-// A list of names from `allowed`; absent: none. A name listed twice is a mistake (a stale line
-// after an edit) and fails at the second one.
-std::vector<std::string> read_names(const Node& node,
-                                    std::initializer_list<std::string_view> allowed) {
-  std::vector<std::string> names;
-  if (!node.present()) return names;
-  for (const Node& item : node.items()) {
-    std::string name = item.one_of(allowed);
-    if (std::find(names.begin(), names.end(), name) != names.end()) {
-      item.fail(quoted(name) + " is listed twice in " + node.describe());
-    }
-    names.push_back(std::move(name));
-  }
-  return names;
-}
-
 std::vector<DeliveryMethod> read_delivery_methods(const Node& node) {
   std::vector<DeliveryMethod> methods;
   for (const Node& item : node.items()) {
     item.only_keys({"id", "name"});
-    DeliveryMethod method{.id = read_id(item["id"]),
+    DeliveryMethod method{.id = item["id"].identifier(),
                           .name = read_text(item["name"], kMaxNameLength)};
     if (std::any_of(methods.begin(), methods.end(),
                     [&](const DeliveryMethod& m) { return m.id == method.id; })) {
-      item["id"].fail("delivery method id " + quoted(method.id) + " is used twice");
+      item["id"].fail("delivery method id " + quote(method.id) + " is used twice");
     }
     methods.push_back(std::move(method));
   }
@@ -128,13 +77,13 @@ std::vector<std::string> read_methods(const Node& node,
   std::vector<std::string> ids;
   if (!node.present()) return ids;
   for (const Node& item : node.items()) {
-    std::string id = read_id(item);
+    std::string id = item.identifier();
     if (std::none_of(declared.begin(), declared.end(),
                      [&](const DeliveryMethod& m) { return m.id == id; })) {
-      item.fail(quoted(id) + " is not a delivery method of 'delivery_methods'");
+      item.fail(quote(id) + " is not a delivery method of 'delivery_methods'");
     }
     if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
-      item.fail(quoted(id) + " is listed twice in " + node.describe());
+      item.fail(quote(id) + " is listed twice in " + node.describe());
     }
     ids.push_back(std::move(id));
   }
@@ -143,11 +92,13 @@ std::vector<std::string> read_methods(const Node& node,
 
 Condition read_condition(const Node& node) {
   node.only_keys({"categories", "flags_any", "min_unit_weight_g", "min_longest_side_mm"});
+  // The catalog's categories and flags of goods: "service" and "standalone" only ever mark
+  // service lines, which no service is sold for.
   Condition condition{
-      .categories = read_names(node["categories"], kCategories),
-      .flags_any = read_names(node["flags_any"], kFlags),
-      .min_unit_weight_g = optional_integer(node["min_unit_weight_g"], 1, kMaxGrams),
-      .min_longest_side_mm = optional_integer(node["min_longest_side_mm"], 1, kMaxMillimetres)};
+      .categories = node["categories"].distinct_one_of(contracts::kGoodsCategories),
+      .flags_any = node["flags_any"].distinct_one_of(contracts::kGoodsFlags),
+      .min_unit_weight_g = node["min_unit_weight_g"].optional_integer(1, kMaxGrams),
+      .min_longest_side_mm = node["min_longest_side_mm"].optional_integer(1, kMaxMillimetres)};
   // An empty condition would fit every product: leaving 'conditions' out says that plainly.
   if (condition.categories.empty() && condition.flags_any.empty() && !condition.min_unit_weight_g &&
       !condition.min_longest_side_mm) {
@@ -190,7 +141,7 @@ ServiceRule read_service(const Node& node, const std::vector<DeliveryMethod>& me
   node.only_keys({"code", "sku", "name", "kind", "price", "quantity", "max_quantity", "conditions",
                   "not_applicable_message", "excluded_methods", "required_methods", "excludes"});
   ServiceRule rule;
-  rule.code = read_id(node["code"]);
+  rule.code = node["code"].identifier();
   rule.sku = read_sku(node["sku"]);
   rule.name = read_text(node["name"], kMaxNameLength);
   rule.kind = node["kind"].one_of<ServiceKind>(
@@ -226,14 +177,14 @@ ServiceRule read_service(const Node& node, const std::vector<DeliveryMethod>& me
     const auto& id = rule.required_methods[i];
     if (std::find(rule.excluded_methods.begin(), rule.excluded_methods.end(), id) !=
         rule.excluded_methods.end()) {
-      required.items()[i].fail(quoted(id) +
+      required.items()[i].fail(quote(id) +
                                " is both required and excluded: no delivery could have the "
                                "service");
     }
   }
   // Checked against the other services once all are read (an exclusion may name a later one).
   if (excludes.present()) {
-    for (const Node& item : excludes.items()) rule.excludes.push_back(read_id(item));
+    for (const Node& item : excludes.items()) rule.excludes.push_back(item.identifier());
   }
   return rule;
 }
@@ -245,14 +196,14 @@ void check_excludes(const Node& node, const ServiceRule& rule, const ServicesRul
     const Node& item = items[i];
     if (code == rule.code) item.fail("a service cannot exclude itself");
     const auto* other = rules.by_code(code);
-    if (other == nullptr) item.fail(quoted(code) + " is not the code of a service of 'services'");
+    if (other == nullptr) item.fail(quote(code) + " is not the code of a service of 'services'");
     if (other->kind == ServiceKind::standalone) {
-      item.fail(quoted(code) +
+      item.fail(quote(code) +
                 " is a standalone service: it belongs to no product line to exclude it from");
     }
     if (std::find(rule.excludes.begin(), rule.excludes.begin() + static_cast<std::ptrdiff_t>(i),
                   code) != rule.excludes.begin() + static_cast<std::ptrdiff_t>(i)) {
-      item.fail(quoted(code) + " is listed twice in 'excludes'");
+      item.fail(quote(code) + " is listed twice in 'excludes'");
     }
   }
 }
@@ -303,10 +254,10 @@ ServicesRules parse_services_rules(const Node& root) {
   for (const Node& item : items) {
     ServiceRule rule = read_service(item, rules.delivery_methods);
     if (rules.by_code(rule.code) != nullptr) {
-      item["code"].fail("service code " + quoted(rule.code) + " is used twice");
+      item["code"].fail("service code " + quote(rule.code) + " is used twice");
     }
     if (rules.by_sku(rule.sku) != nullptr) {
-      item["sku"].fail("service sku " + quoted(rule.sku) + " is used twice");
+      item["sku"].fail("service sku " + quote(rule.sku) + " is used twice");
     }
     rules.services.push_back(std::move(rule));
   }

@@ -1,80 +1,29 @@
 #include "delivery_rules.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <utility>
+
+#include "contracts/catalog_product.hpp"
 
 namespace shipping {
 namespace {
 using platform::rules::Node;
+using platform::rules::quote;
 
-// The catalog's product categories and handling flags (common.schema.json#/$defs/category and
-// flag) that a rule may name; "service" and "standalone" only ever mark service lines, which
-// delivery ignores.
-const std::initializer_list<std::string_view> kCategories = {
-    "tv", "fridge", "washing_machine", "dishwasher", "furniture", "laptop", "phone", "accessory"};
-const std::initializer_list<std::string_view> kFlags = {"large_appliance", "needs_assembly",
-                                                        "needs_installation", "fragile"};
 constexpr std::int64_t kMaxGrams = 10'000'000;     // 10 t: far above any delivery
 constexpr std::int64_t kMaxMillimetres = 100'000;  // 100 m
 constexpr std::int64_t kMaxWorkingDays = 30;
-constexpr std::size_t kMaxIdLength = 64;
 constexpr int kMinutesPerHour = 60;
 constexpr int kHoursPerDay = 24;
-
-bool is_id(std::string_view text) {
-  if (text.empty() || text.size() > kMaxIdLength || text.front() < 'a' || text.front() > 'z') {
-    return false;
-  }
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
-std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
-
-std::string read_id(const Node& node) {
-  std::string id = node.string();
-  if (!is_id(id)) {
-    node.fail(node.describe() +
-              " must be an id: a lowercase letter, then up to 63 lowercase letters, digits or _ "
-              "(like \"sunday_delivery\"), got " +
-              quoted(id));
-  }
-  return id;
-}
 
 std::chrono::minutes read_time(const Node& node) {
   const std::string text = node.string();
   const auto time = parse_time_of_day(text);
   if (!time) {
     node.fail(node.describe() + " must be a time of day HH:MM (like \"14:00\"), got " +
-              quoted(text));
+              quote(text));
   }
   return *time;
-}
-
-std::optional<std::int64_t> optional_integer(const Node& node, std::int64_t min, std::int64_t max) {
-  if (!node.present()) return std::nullopt;
-  return node.integer(min, max);
-}
-
-// A list of names from `allowed`; absent or empty: none. A name listed twice is a mistake (a
-// stale line after an edit) and fails at the second one.
-std::vector<std::string> read_names(const Node& node,
-                                    std::initializer_list<std::string_view> allowed) {
-  std::vector<std::string> names;
-  if (!node.present()) return names;
-  for (const Node& item : node.items()) {
-    std::string name = item.one_of(allowed);
-    if (std::find(names.begin(), names.end(), name) != names.end()) {
-      item.fail(quoted(name) + " is listed twice in " + node.describe());
-    }
-    names.push_back(std::move(name));
-  }
-  return names;
 }
 
 std::vector<WeightBand> read_bands(const Node& node) {
@@ -140,24 +89,27 @@ MethodRule read_method(const Node& node) {
                   "max_item_weight_g", "max_dimension_mm", "excluded_categories", "excluded_flags",
                   "requires_any_flag", "price_bands", "free_from", "estimate", "cash_on_delivery"});
   MethodRule method;
-  method.id = read_id(node["id"]);
+  method.id = node["id"].identifier();
   method.name = node["name"].string();
   method.destination =
       node["destination"].one_of<Destination>({{"address", Destination::address},
                                                {"parcel_locker", Destination::parcel_locker},
                                                {"store", Destination::store}});
   method.calendar_service = read_calendar_service(node, method.destination);
-  method.max_total_weight_g = optional_integer(node["max_total_weight_g"], 1, kMaxGrams);
-  method.max_item_weight_g = optional_integer(node["max_item_weight_g"], 1, kMaxGrams);
-  method.max_dimension_mm = optional_integer(node["max_dimension_mm"], 1, kMaxMillimetres);
-  method.excluded_categories = read_names(node["excluded_categories"], kCategories);
-  method.excluded_flags = read_names(node["excluded_flags"], kFlags);
-  method.requires_any_flag = read_names(node["requires_any_flag"], kFlags);
+  method.max_total_weight_g = node["max_total_weight_g"].optional_integer(1, kMaxGrams);
+  method.max_item_weight_g = node["max_item_weight_g"].optional_integer(1, kMaxGrams);
+  method.max_dimension_mm = node["max_dimension_mm"].optional_integer(1, kMaxMillimetres);
+  // The catalog's categories and flags of goods: "service" and "standalone" only ever mark
+  // service lines, which delivery ignores.
+  method.excluded_categories =
+      node["excluded_categories"].distinct_one_of(contracts::kGoodsCategories);
+  method.excluded_flags = node["excluded_flags"].distinct_one_of(contracts::kGoodsFlags);
+  method.requires_any_flag = node["requires_any_flag"].distinct_one_of(contracts::kGoodsFlags);
   for (std::size_t i = 0; i < method.requires_any_flag.size(); ++i) {
     const auto& flag = method.requires_any_flag[i];
     if (std::find(method.excluded_flags.begin(), method.excluded_flags.end(), flag) !=
         method.excluded_flags.end()) {
-      node["requires_any_flag"].items()[i].fail(quoted(flag) +
+      node["requires_any_flag"].items()[i].fail(quote(flag) +
                                                 " is both required and excluded: no cart could "
                                                 "use the method");
     }
@@ -196,7 +148,7 @@ std::vector<std::chrono::weekday> read_days(const Node& node) {
   for (const Node& item : node.items()) {
     const auto day = read_weekday(item);
     if (std::find(days.begin(), days.end(), day) != days.end()) {
-      item.fail(quoted(item.string()) + " is listed twice in 'days'");
+      item.fail(quote(item.string()) + " is listed twice in 'days'");
     }
     days.push_back(day);
   }
@@ -217,7 +169,7 @@ AddonRule read_addon(const Node& node, const std::vector<MethodRule>& methods) {
   node.only_keys(
       {"id", "name", "price", "pricing", "methods", "days", "window", "requires_any_flag"});
   AddonRule addon;
-  addon.id = read_id(node["id"]);
+  addon.id = node["id"].identifier();
   addon.name = node["name"].string();
   addon.price = platform::pln(node["price"].money());
   const Node pricing = node["pricing"];
@@ -228,7 +180,7 @@ AddonRule read_addon(const Node& node, const std::vector<MethodRule>& methods) {
   }
   addon.days = read_days(node["days"]);
   addon.window = read_window(node["window"]);
-  addon.requires_any_flag = read_names(node["requires_any_flag"], kFlags);
+  addon.requires_any_flag = node["requires_any_flag"].distinct_one_of(contracts::kGoodsFlags);
   if (addon.pricing == AddonPricing::per_unit_with_required_flag &&
       addon.requires_any_flag.empty()) {
     pricing.fail(
@@ -241,14 +193,14 @@ AddonRule read_addon(const Node& node, const std::vector<MethodRule>& methods) {
     const auto method = std::find_if(methods.begin(), methods.end(),
                                      [&](const MethodRule& m) { return m.id == id; });
     if (method == methods.end()) {
-      item.fail(quoted(id) + " is not a method of 'methods'");
+      item.fail(quote(id) + " is not a method of 'methods'");
     }
     if (std::find(addon.methods.begin(), addon.methods.end(), id) != addon.methods.end()) {
-      item.fail(quoted(id) + " is listed twice in 'methods'");
+      item.fail(quote(id) + " is listed twice in 'methods'");
     }
     // A day or an hour is only ever chosen for a method with a delivery calendar.
     if ((!addon.days.empty() || addon.window) && !method->calendar_service) {
-      item.fail("method " + quoted(id) +
+      item.fail("method " + quote(id) +
                 " has no delivery calendar, so an addon for certain days or hours cannot go "
                 "with it");
     }
@@ -319,7 +271,7 @@ DeliveryRules parse_delivery_rules(const Node& root) {
   for (const Node& item : methods.items()) {
     MethodRule method = read_method(item);
     if (rules.method(method.id) != nullptr) {
-      item["id"].fail("method id " + quoted(method.id) + " is used twice");
+      item["id"].fail("method id " + quote(method.id) + " is used twice");
     }
     rules.methods.push_back(std::move(method));
   }
@@ -328,7 +280,7 @@ DeliveryRules parse_delivery_rules(const Node& root) {
     for (const Node& item : root["addons"].items()) {
       AddonRule addon = read_addon(item, rules.methods);
       if (rules.addon(addon.id) != nullptr) {
-        item["id"].fail("addon id " + quoted(addon.id) + " is used twice");
+        item["id"].fail("addon id " + quote(addon.id) + " is used twice");
       }
       rules.addons.push_back(std::move(addon));
     }
