@@ -67,10 +67,10 @@ command -v jq >/dev/null 2>&1 || die "jq not installed (./dev install)"
 
 cd "${ROOT}"
 root_re="$(printf '%s' "${ROOT}" | sed 's/[].[^$*+?(){}|\\]/\\&/g')"
-header_filter="^${root_re}/(platform|services|tools|contracts)/"
+header_filter="^${root_re}/(platform|services|tools|contracts|tests)/"
 # First-party translation units of the build (generated sources in the build dir are not ours).
 mapfile -t all_files < <(jq -r '.[].file' "${db}" |
-  grep -E "^${root_re}/(platform|services|tools|bench|contracts)/" | sort -u)
+  grep -E "^${root_re}/(platform|services|tools|bench|contracts|tests)/" | sort -u)
 ((${#all_files[@]})) || die "no first-party sources in ${db#"${ROOT}"/}"
 
 in_db() {
