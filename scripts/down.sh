@@ -6,4 +6,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "${ROOT}/scripts/gateway.sh" stop
 "${ROOT}/scripts/services.sh" stop
+"${ROOT}/scripts/simulators.sh" stop
 "${ROOT}/scripts/infra.sh" stop dev

@@ -9,6 +9,7 @@ profile="${1:-dev}"
 printf '%-12s %-8s %s\n' COMPONENT STATE ADDRESS
 "${ROOT}/scripts/infra.sh" status "${profile}"
 if [[ "${profile}" == dev ]]; then
+  "${ROOT}/scripts/simulators.sh" status
   "${ROOT}/scripts/services.sh" status
   "${ROOT}/scripts/gateway.sh" status
 fi

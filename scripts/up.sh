@@ -28,6 +28,8 @@ if ((build)); then
 fi
 
 "${ROOT}/scripts/infra.sh" start dev
+# The simulators of external systems first: the services call them (shipping: the carrier).
+"${ROOT}/scripts/simulators.sh" start || problems+=("some simulators did not start (see above)")
 "${ROOT}/scripts/services.sh" start || problems+=("some services did not start (see above)")
 
 importer="${ROOT}/build/tools/catalog_import/catalog_import"
