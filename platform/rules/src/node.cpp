@@ -41,14 +41,14 @@ std::string quote(std::string_view text) {
   return out;
 }
 
-Node::Node(YAML::Node root, std::string file)
-    : yaml_(std::move(root)), file_(std::make_shared<const std::string>(std::move(file))) {
+Node::Node(const YAML::Node& root, std::string file)
+    : yaml_(root), file_(std::make_shared<const std::string>(std::move(file))) {
   place(yaml_.Mark());
 }
 
-Node::Node(YAML::Node yaml, std::shared_ptr<const std::string> file, std::string name,
+Node::Node(const YAML::Node& yaml, std::shared_ptr<const std::string> file, std::string name,
            const Node& parent)
-    : yaml_(std::move(yaml)),
+    : yaml_(yaml),
       file_(std::move(file)),
       name_(std::move(name)),
       parent_(parent.describe()),
@@ -75,7 +75,7 @@ Node Node::operator[](std::string_view key) const {
     if (entry.second.IsNull()) child.place(entry.first.Mark());
     return child;
   }
-  return Node(file_, std::string(key), *this);
+  return {file_, std::string(key), *this};
 }
 
 void Node::place(const YAML::Mark& mark) {

@@ -1,5 +1,6 @@
 #include "platform/rules/node.hpp"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -240,6 +241,18 @@ TEST(RulesNode, QuotedValuesAreEscapedAndCut) {
   EXPECT_EQ(quote("carry_in"), "\"carry_in\"");
   EXPECT_EQ(quote(R"(a "b" \c)"), R"("a \"b\" \\c")");
   EXPECT_EQ(quote(std::string(61, 'x')), "\"" + std::string(60, 'x') + "...\"");
+}
+
+TEST(RulesTesting, ExpectRulesErrorChecksThePlaceAndTheMessage) {
+  using platform::rules::testing::expect_rules_error;
+  // Statics: EXPECT_NONFATAL_FAILURE's statement may not use the test's locals.
+  static const auto bad = parse(good_with("max_parcels: 3", "max_parcels: 11"));
+  static const auto good = parse(kGood);
+  expect_rules_error(bad, "5:14", "an integer from 1 to 10");
+  EXPECT_NONFATAL_FAILURE(expect_rules_error(bad, "5:4", "an integer"), "at 5:4");
+  EXPECT_NONFATAL_FAILURE(expect_rules_error(bad, "15:14", "an integer"), "at 15:14");
+  EXPECT_NONFATAL_FAILURE(expect_rules_error(bad, "5:14", "from 0"), "'max_parcels' must be");
+  EXPECT_NONFATAL_FAILURE(expect_rules_error(good, "1:1", "carrier"), "(parsed)");
 }
 
 TEST(RulesNode, FailReportsAServiceRule) {

@@ -41,7 +41,7 @@ std::string quote(std::string_view text);
 class Node {
  public:
   // The root of a parsed document; `file` names it in messages (the path as the service gave it).
-  Node(YAML::Node root, std::string file);
+  Node(const YAML::Node& root, std::string file);
 
   // The value under `key` of this map. A missing key gives a Node that is not present() and
   // remembers where it was expected, so a reader on it fails with "'key' is required". Throws
@@ -102,7 +102,7 @@ class Node {
   const YAML::Node& yaml() const { return yaml_; }
 
  private:
-  Node(YAML::Node yaml, std::shared_ptr<const std::string> file, std::string name,
+  Node(const YAML::Node& yaml, std::shared_ptr<const std::string> file, std::string name,
        const Node& parent);
   Node(std::shared_ptr<const std::string> file, std::string name, const Node& parent);
   void place(const YAML::Mark& mark);

@@ -1,12 +1,15 @@
 #pragma once
-// Test helpers for a parse function over Node (node.hpp): how a rules document fails, and a
-// document changed in one place. For GoogleTest unit tests only.
+// Test helpers for a parse function over Node (node.hpp): how a rules document fails, a document
+// changed in one place, and the rules a test relies on. For GoogleTest unit tests only.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "platform/error.hpp"
+#include "platform/rules/load.hpp"
 
 namespace platform::rules::testing {
 
@@ -23,6 +26,10 @@ std::string error_of(const Result<T>& result) {
 // "delivery_rules.yaml:12:7: ...") with a message that contains `what`.
 template <class T>
 void expect_rules_error(const Result<T>& result, std::string_view position, std::string_view what) {
+  if (result) {
+    ADD_FAILURE() << "(parsed), expected an error at " << position << ": " << what;
+    return;
+  }
   const std::string message = error_of(result);
   // "file:line:column: what": the place ends at the first ": ".
   const std::string place = message.substr(0, message.find(": "));
@@ -39,6 +46,15 @@ inline std::string replace_once(std::string_view text, std::string_view from, st
   EXPECT_EQ(out.find(from, at + 1), std::string::npos) << from << " occurs twice";
   out.replace(at, from.size(), to);
   return out;
+}
+
+// The rules a test relies on (written out in the test): parsed, or std::runtime_error with the
+// message, which fails the test that first asks for them.
+template <class T>
+T parse_or_throw(std::string_view text, const std::string& file, const ParseRules<T>& parse) {
+  auto result = parse_rules<T>(text, file, parse);
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
 }
 
 }  // namespace platform::rules::testing
