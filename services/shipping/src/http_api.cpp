@@ -6,6 +6,7 @@
 #include "platform/http/json.hpp"
 #include "platform/json_writer.hpp"
 #include "platform/polish_calendar.hpp"
+#include "platform/rules/identifier.hpp"
 
 namespace shipping {
 namespace {
@@ -13,20 +14,13 @@ namespace json = boost::json;
 namespace http = platform::http;
 using platform::Errc;
 using platform::make_error;
+// Method and addon ids are those of the rules file: a string of any other shape names nothing.
+using platform::rules::is_identifier;
 
 constexpr std::size_t kMaxAddons = 20;
-constexpr std::size_t kMaxIdLength = 64;
 
 platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
-}
-
-// Method and addon ids are ^[a-z][a-z0-9_]{0,63}$: anything else names nothing we have.
-bool is_id(std::string_view text) {
-  if (text.empty() || text.size() > kMaxIdLength || text[0] < 'a' || text[0] > 'z') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
 }
 
 void write_money(platform::JsonWriter& out, const platform::Money& money) {
@@ -67,7 +61,7 @@ platform::Result<std::string> parse_select(std::string_view text) {
   PLATFORM_CHECK(http::only_fields(body, {"method"}));
   const auto* method = body.if_contains("method");
   if (method == nullptr || !method->is_string()) return field_error("'method' is required");
-  if (!is_id(method->as_string())) {
+  if (!is_identifier(method->as_string())) {
     return make_error(Errc::not_found, "no delivery method with that id", "unknown_method");
   }
   return std::string(method->as_string());
@@ -87,7 +81,7 @@ platform::Result<DayChoice> parse_set_date(std::string_view text) {
       return field_error("'addons' takes at most " + std::to_string(kMaxAddons) + " ids");
     }
     for (const auto& addon : addons->as_array()) {
-      if (!addon.is_string() || !is_id(addon.as_string())) {
+      if (!addon.is_string() || !is_identifier(addon.as_string())) {
         return make_error(Errc::invalid, "'addons' must hold addon ids such as sunday_delivery",
                           "unknown_addon");
       }
@@ -244,7 +238,7 @@ ShippingHttpApi::Answer ShippingHttpApi::address(http::Request request) {
 ShippingHttpApi::Answer ShippingHttpApi::calendar(http::Request request) {
   auto method = request.query_param("method");
   auto postal_code = request.query_param("postal_code");
-  if (!method || !is_id(*method)) {
+  if (!method || !is_identifier(*method)) {
     co_return field_error("'method' must name a delivery method, e.g. ?method=courier");
   }
   if (!postal_code || !is_postal_code(*postal_code)) {
