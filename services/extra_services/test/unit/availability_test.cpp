@@ -3,16 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "contracts/test_cart.hpp"
 #include "platform/rules/load.hpp"
+#include "platform/rules/testing.hpp"
 
 using contracts::CartCopy;
 using contracts::CartLine;
+using contracts::testing::cart_of;
+using contracts::testing::Goods;
+using contracts::testing::product_line;
 using extra_services::LineServices;
 using extra_services::Reason;
 using extra_services::ServiceKind;
@@ -129,64 +133,10 @@ services:
     required_methods: [courier, two_person]
 )";
 
-ServicesRules parse_or_throw(std::string_view text, const std::string& file) {
-  auto result =
-      platform::rules::parse_rules<ServicesRules>(text, file, extra_services::parse_services_rules);
-  if (!result) throw std::runtime_error(result.error().message);
-  return std::move(*result);
-}
-
 const ServicesRules& rules() {
-  static const ServicesRules parsed = parse_or_throw(kRules, "test_rules.yaml");
+  static const ServicesRules parsed = platform::rules::testing::parse_or_throw<ServicesRules>(
+      kRules, "test_rules.yaml", extra_services::parse_services_rules);
   return parsed;
-}
-
-// A product line's data, set by name: Goods().category("fridge").weight(62400).
-class Goods {
- public:
-  Goods category(std::string value) && {
-    category_ = std::move(value);
-    return std::move(*this);
-  }
-  Goods weight(std::int64_t grams) && {
-    weight_g_ = grams;
-    return std::move(*this);
-  }
-  Goods size(std::int64_t width, std::int64_t height, std::int64_t depth) && {
-    dimensions_mm_ = {width, height, depth};
-    return std::move(*this);
-  }
-  Goods flags(std::vector<std::string> value) && {
-    flags_ = std::move(value);
-    return std::move(*this);
-  }
-  Goods quantity(std::int64_t value) && {
-    quantity_ = value;
-    return std::move(*this);
-  }
-
- private:
-  friend CartLine product(std::string item_id, Goods goods);
-  std::string category_ = "accessory";
-  std::int64_t weight_g_ = 1000;
-  contracts::Dimensions dimensions_mm_{100, 100, 100};
-  std::vector<std::string> flags_;
-  std::int64_t quantity_ = 1;
-};
-
-CartLine product(std::string item_id, Goods goods) {
-  CartLine line;
-  line.item_id = std::move(item_id);
-  line.type = goods.category_ == "accessory" ? "accessory" : "offer";
-  line.sku = "SKU-" + line.item_id;
-  line.name = "Produkt " + line.item_id;
-  line.category = std::move(goods.category_);
-  line.unit_price = pln(100000);
-  line.quantity = goods.quantity_;
-  line.weight_g = goods.weight_g_;
-  line.dimensions_mm = goods.dimensions_mm_;
-  line.flags = std::move(goods.flags_);
-  return line;
 }
 
 // A service line as the Cart holds it: the catalog's price (not the rules'), no weight or size.
@@ -203,16 +153,6 @@ CartLine service(std::string item_id, std::string sku, std::optional<std::string
   line.parent_item_id = std::move(parent);
   if (!line.parent_item_id) line.flags = {"standalone"};
   return line;
-}
-
-CartCopy cart_of(std::vector<CartLine> lines) {
-  CartCopy cart;
-  cart.session_id = "cs_test";
-  cart.user_id = "user_test";
-  cart.version = static_cast<std::int64_t>(lines.size());
-  cart.cart_hash = "hash";
-  cart.lines = std::move(lines);
-  return cart;
 }
 
 Goods fridge(std::int64_t quantity = 1) {
@@ -308,7 +248,7 @@ std::vector<std::string> available(const std::vector<ServiceOffer>& offers) {
 }  // namespace
 
 TEST(ServiceOffers, CarryInForLargeAppliances) {
-  const auto result = evaluate(cart_of({product("f", fridge(2))}));
+  const auto result = evaluate(cart_of({product_line("f", fridge(2))}));
   const auto carry_in = offer(result, "f", "carry_in");
   EXPECT_TRUE(carry_in.available);
   EXPECT_FALSE(carry_in.reason);
@@ -322,8 +262,8 @@ TEST(ServiceOffers, CarryInForLargeAppliances) {
 TEST(ServiceOffers, CarryInForTvsFromTheWeightLimitOn) {
   // 15 kg exactly fits; a gram less does not (and the TV is small: 1199 mm at most).
   const auto result =
-      evaluate(cart_of({product("at", tv(15000, 1199)), product("below", tv(14999, 1199)),
-                        product("phone", phone().weight(50000))}));
+      evaluate(cart_of({product_line("at", tv(15000, 1199)), product_line("below", tv(14999, 1199)),
+                        product_line("phone", phone().weight(50000))}));
   EXPECT_TRUE(offer(result, "at", "carry_in").available);
   const auto below = offer(result, "below", "carry_in");
   EXPECT_FALSE(below.available);
@@ -337,9 +277,9 @@ TEST(ServiceOffers, CarryInForTvsFromTheWeightLimitOn) {
 
 TEST(ServiceOffers, CarryInForTvsFromTheSizeLimitOn) {
   // The longest side counts, whichever it is.
-  const auto result = evaluate(
-      cart_of({product("wide", tv(5000, 1200)), product("tall", tv(5000, 700).size(700, 1200, 100)),
-               product("narrow", tv(5000, 1199))}));
+  const auto result = evaluate(cart_of({product_line("wide", tv(5000, 1200)),
+                                        product_line("tall", tv(5000, 700).size(700, 1200, 100)),
+                                        product_line("narrow", tv(5000, 1199))}));
   EXPECT_TRUE(offer(result, "wide", "carry_in").available);
   EXPECT_TRUE(offer(result, "tall", "carry_in").available);
   EXPECT_EQ(reason_code(offer(result, "narrow", "carry_in")), "not_applicable");
@@ -347,9 +287,9 @@ TEST(ServiceOffers, CarryInForTvsFromTheSizeLimitOn) {
 
 TEST(ServiceOffers, EveryPartOfAConditionHolds) {
   const auto result = evaluate(cart_of({
-      product("wardrobe", wardrobe()),
-      product("table", Goods().category("furniture").weight(20000)),  // sold assembled
-      product("kit", Goods().category("accessory").flags({"needs_assembly"})),
+      product_line("wardrobe", wardrobe()),
+      product_line("table", Goods().category("furniture").weight(20000)),  // sold assembled
+      product_line("kit", Goods().category("accessory").flags({"needs_assembly"})),
   }));
   EXPECT_TRUE(offer(result, "wardrobe", "assembly").available);
   EXPECT_EQ(reason_code(offer(result, "table", "assembly")), "not_applicable");
@@ -360,8 +300,8 @@ TEST(ServiceOffers, EveryPartOfAConditionHolds) {
 }
 
 TEST(ServiceOffers, EachProductLineGetsEveryItemServiceInTheRulesOrder) {
-  const auto result = evaluate(cart_of(
-      {product("w", washer()), product("p", phone()), service("s1", "SRV-SMS", std::nullopt)}));
+  const auto result = evaluate(cart_of({product_line("w", washer()), product_line("p", phone()),
+                                        service("s1", "SRV-SMS", std::nullopt)}));
   // Product lines in the cart's order; service lines have no services of their own.
   ASSERT_EQ(result.items.size(), 2U);
   EXPECT_EQ(result.items[0].item_id, "w");
@@ -381,7 +321,8 @@ TEST(ServiceOffers, EachProductLineGetsEveryItemServiceInTheRulesOrder) {
 }
 
 TEST(ServiceOffers, QuantityRules) {
-  const auto result = evaluate(cart_of({product("w", washer(3)), product("tv", tv(20000, 1400))}));
+  const auto result =
+      evaluate(cart_of({product_line("w", washer(3)), product_line("tv", tv(20000, 1400))}));
   // per_unit: one installation per washing machine of the line.
   EXPECT_EQ(offer(result, "w", "installation_washer").max_quantity, 3);
   EXPECT_EQ(offer(result, "w", "carry_in").max_quantity, 3);
@@ -395,7 +336,7 @@ TEST(ServiceOffers, QuantityRules) {
 }
 
 TEST(ServiceOffers, MethodExclusionCountsOnceAMethodIsChosen) {
-  const auto cart = cart_of({product("f", fridge())});
+  const auto cart = cart_of({product_line("f", fridge())});
   EXPECT_TRUE(offer(evaluate(cart), "f", "carry_in").available);  // nothing chosen yet
   EXPECT_TRUE(offer(evaluate(cart, "two_person"), "f", "carry_in").available);
   EXPECT_TRUE(offer(evaluate(cart, "courier"), "f", "carry_in").available);
@@ -409,13 +350,13 @@ TEST(ServiceOffers, MethodExclusionCountsOnceAMethodIsChosen) {
   // A method the rules do not declare excludes nothing.
   EXPECT_TRUE(offer(evaluate(cart, "pallet"), "f", "carry_in").available);
   // The conditions come first: a phone is no carry-in product with any method.
-  EXPECT_EQ(reason_code(offer(evaluate(cart_of({product("p", phone())}), "parcel_locker"), "p",
+  EXPECT_EQ(reason_code(offer(evaluate(cart_of({product_line("p", phone())}), "parcel_locker"), "p",
                               "carry_in")),
             "not_applicable");
 }
 
 TEST(ServiceOffers, MethodRequirementCountsOnceAMethodIsChosen) {
-  const auto cart = cart_of({product("f", fridge(2))});
+  const auto cart = cart_of({product_line("f", fridge(2))});
   const auto open = offer(evaluate(cart), "f", "old_appliance_pickup");
   EXPECT_TRUE(open.available);  // nothing chosen yet
   EXPECT_EQ(open.price, pln(0));
@@ -448,7 +389,7 @@ TEST(ServiceOffers, StandaloneServicesNeedAProduct) {
     EXPECT_EQ(result.standalone[0].reason->message,
               "Usługę „Powiadomienie SMS” można zamówić tylko razem z produktami.");
   }
-  const auto result = evaluate(cart_of({product("p", phone())}), "parcel_locker");
+  const auto result = evaluate(cart_of({product_line("p", phone())}), "parcel_locker");
   EXPECT_EQ(available(result.standalone), std::vector<std::string>{"sms_notification"});
   EXPECT_EQ(reason_code(standalone(result, "gift_wrapping")), "method_excluded");
   EXPECT_EQ(standalone(result, "gift_wrapping").kind, ServiceKind::standalone);
@@ -457,7 +398,7 @@ TEST(ServiceOffers, StandaloneServicesNeedAProduct) {
 }
 
 TEST(ServiceOffers, AServiceOnTheLineExcludesAnother) {
-  const auto cart = cart_of({product("a", tv(20000, 1400)), product("b", tv(20000, 1400)),
+  const auto cart = cart_of({product_line("a", tv(20000, 1400)), product_line("b", tv(20000, 1400)),
                              service("m", "SRV-TV-WALL-MOUNT", "a")});
   const auto result = evaluate(cart);
   // Both ways: the wall mount on TV a rules out the stand setup there, not on TV b.
@@ -474,8 +415,8 @@ TEST(ServiceOffers, AServiceOnTheLineExcludesAnother) {
 TEST(ServiceVerdicts, AnAllowedLineTakesTheRulesPrice) {
   // The catalog says 19,00 zł for the pickup; the rules make it free.
   const auto result =
-      evaluate(cart_of({product("f", fridge()), service("s", "SRV-OLD-PICKUP", "f", 1, 1900),
-                        service("c", "SRV-CARRY-IN", "f", 1, 12345), product("p", phone()),
+      evaluate(cart_of({product_line("f", fridge()), service("s", "SRV-OLD-PICKUP", "f", 1, 1900),
+                        service("c", "SRV-CARRY-IN", "f", 1, 12345), product_line("p", phone()),
                         service("sms", "SRV-SMS", std::nullopt, 1, 1)}));
   ASSERT_EQ(result.verdicts.size(), 3U);
   EXPECT_EQ(result.verdicts[0], (ServiceLineVerdict{.item_id = "s",
@@ -497,7 +438,7 @@ TEST(ServiceVerdicts, AnAllowedLineTakesTheRulesPrice) {
 
 TEST(ServiceVerdicts, AStandaloneServiceGivenAParentIsRemoved) {
   const auto result =
-      evaluate(cart_of({product("p", phone()), service("w", "SRV-GIFT-WRAP", "p")}));
+      evaluate(cart_of({product_line("p", phone()), service("w", "SRV-GIFT-WRAP", "p")}));
   const auto wrap = verdict(result, "w");
   EXPECT_FALSE(wrap.allowed);
   EXPECT_EQ(wrap.quantity, 0);
@@ -510,8 +451,9 @@ TEST(ServiceVerdicts, AStandaloneServiceGivenAParentIsRemoved) {
 }
 
 TEST(ServiceVerdicts, AnItemServiceUnderAPhoneIsRemoved) {
-  const auto result = evaluate(cart_of({product("p", phone()), service("c", "SRV-CARRY-IN", "p"),
-                                        service("i", "SRV-INSTALL-WASHER", "p")}));
+  const auto result =
+      evaluate(cart_of({product_line("p", phone()), service("c", "SRV-CARRY-IN", "p"),
+                        service("i", "SRV-INSTALL-WASHER", "p")}));
   const auto carry_in = verdict(result, "c");
   EXPECT_FALSE(carry_in.allowed);
   EXPECT_EQ(
@@ -524,7 +466,7 @@ TEST(ServiceVerdicts, AnItemServiceUnderAPhoneIsRemoved) {
 
 TEST(ServiceVerdicts, AnItemServiceNeedsAProductLineAsItsParent) {
   const auto result = evaluate(
-      cart_of({product("f", fridge()), service("none", "SRV-CARRY-IN", std::nullopt),
+      cart_of({product_line("f", fridge()), service("none", "SRV-CARRY-IN", std::nullopt),
                service("gone", "SRV-CARRY-IN", "removed"), service("sms", "SRV-SMS", std::nullopt),
                service("on_sms", "SRV-CARRY-IN", "sms")}));
   EXPECT_EQ(verdict(result, "none").reason,
@@ -545,7 +487,7 @@ TEST(ServiceVerdicts, AnItemServiceNeedsAProductLineAsItsParent) {
 
 TEST(ServiceVerdicts, AnUnknownSkuIsRemoved) {
   const auto result =
-      evaluate(cart_of({product("p", phone()), service("x", "SRV-OVEN-INSTALL", "p")}));
+      evaluate(cart_of({product_line("p", phone()), service("x", "SRV-OVEN-INSTALL", "p")}));
   const auto unknown = verdict(result, "x");
   EXPECT_FALSE(unknown.allowed);
   EXPECT_FALSE(unknown.code);
@@ -557,7 +499,7 @@ TEST(ServiceVerdicts, AnUnknownSkuIsRemoved) {
 
 TEST(ServiceVerdicts, AQuantityAboveTheMaximumIsReduced) {
   const auto result =
-      evaluate(cart_of({product("w", washer(2)), service("i", "SRV-INSTALL-WASHER", "w", 3),
+      evaluate(cart_of({product_line("w", washer(2)), service("i", "SRV-INSTALL-WASHER", "w", 3),
                         service("sms", "SRV-SMS", std::nullopt, 2)}));
   const auto install = verdict(result, "i");
   EXPECT_TRUE(install.allowed);
@@ -576,7 +518,7 @@ TEST(ServiceVerdicts, AQuantityAboveTheMaximumIsReduced) {
                     "zmniejszono do 1."}));
   // At the maximum: nothing to say.
   const auto exact =
-      evaluate(cart_of({product("w", washer(2)), service("i", "SRV-INSTALL-WASHER", "w", 2)}));
+      evaluate(cart_of({product_line("w", washer(2)), service("i", "SRV-INSTALL-WASHER", "w", 2)}));
   EXPECT_EQ(verdict(exact, "i").quantity, 2);
   EXPECT_FALSE(verdict(exact, "i").reason);
 }
@@ -585,9 +527,9 @@ TEST(ServiceVerdicts, EarlierLinesTakeTheUnitsFirst) {
   // Two lines of one service (the Cart merges them, but a copy may still hold both): the
   // maximum is shared in the cart's order.
   const auto result = evaluate(cart_of(
-      {product("p", phone()), service("w1", "SRV-GIFT-WRAP", std::nullopt, 2),
+      {product_line("p", phone()), service("w1", "SRV-GIFT-WRAP", std::nullopt, 2),
        service("w2", "SRV-GIFT-WRAP", std::nullopt, 2),
-       service("w3", "SRV-GIFT-WRAP", std::nullopt, 1), product("tv", tv(20000, 1400)),
+       service("w3", "SRV-GIFT-WRAP", std::nullopt, 1), product_line("tv", tv(20000, 1400)),
        service("m1", "SRV-TV-WALL-MOUNT", "tv"), service("m2", "SRV-TV-WALL-MOUNT", "tv")}));
   EXPECT_EQ(verdict(result, "w1").quantity, 2);
   EXPECT_FALSE(verdict(result, "w1").reason);
@@ -602,7 +544,7 @@ TEST(ServiceVerdicts, EarlierLinesTakeTheUnitsFirst) {
             (Reason{"limit_reached",
                     "Usługę „Montaż TV na ścianie” można zamówić najwyżej raz dla produktu."}));
   // The maximum is per product line for item services.
-  const auto two_lines = evaluate(cart_of({product("a", washer()), product("b", washer()),
+  const auto two_lines = evaluate(cart_of({product_line("a", washer()), product_line("b", washer()),
                                            service("ia", "SRV-INSTALL-WASHER", "a"),
                                            service("ib", "SRV-INSTALL-WASHER", "b")}));
   EXPECT_TRUE(verdict(two_lines, "ia").allowed);
@@ -611,7 +553,7 @@ TEST(ServiceVerdicts, EarlierLinesTakeTheUnitsFirst) {
 
 TEST(ServiceVerdicts, TheDeliveryMethodDecidesOnceChosen) {
   const auto cart =
-      cart_of({product("f", fridge()), service("c", "SRV-CARRY-IN", "f"),
+      cart_of({product_line("f", fridge()), service("c", "SRV-CARRY-IN", "f"),
                service("o", "SRV-OLD-PICKUP", "f"), service("x", "SRV-EXT-SUPPORT", std::nullopt)});
   const auto open = evaluate(cart);
   for (const auto* id : {"c", "o", "x"}) EXPECT_TRUE(verdict(open, id).allowed) << id;
@@ -633,7 +575,7 @@ TEST(ServiceVerdicts, TheDeliveryMethodDecidesOnceChosen) {
 
 TEST(ServiceVerdicts, TheFirstOfTwoExclusiveServicesStays) {
   const auto result =
-      evaluate(cart_of({product("tv", tv(20000, 1400)), service("s", "SRV-TV-STAND", "tv"),
+      evaluate(cart_of({product_line("tv", tv(20000, 1400)), service("s", "SRV-TV-STAND", "tv"),
                         service("m", "SRV-TV-WALL-MOUNT", "tv")}));
   EXPECT_TRUE(verdict(result, "s").allowed);
   EXPECT_EQ(verdict(result, "m").reason,
@@ -645,15 +587,15 @@ TEST(ServiceVerdicts, TheFirstOfTwoExclusiveServicesStays) {
   EXPECT_EQ(reason_code(offer(result, "tv", "tv_wall_mount")), "excluded_by_service");
 
   // A line that is not allowed itself excludes nothing.
-  const auto orphan =
-      evaluate(cart_of({product("tv", tv(20000, 1400)), service("s", "SRV-TV-STAND", std::nullopt),
-                        service("m", "SRV-TV-WALL-MOUNT", "tv")}));
+  const auto orphan = evaluate(
+      cart_of({product_line("tv", tv(20000, 1400)), service("s", "SRV-TV-STAND", std::nullopt),
+               service("m", "SRV-TV-WALL-MOUNT", "tv")}));
   EXPECT_EQ(reason_code(verdict(orphan, "s")), "parent_required");
   EXPECT_TRUE(verdict(orphan, "m").allowed);
 }
 
 TEST(ServicesAvailability, IsDeterministic) {
-  const auto cart = cart_of({product("f", fridge(2)), product("tv", tv(20000, 1400)),
+  const auto cart = cart_of({product_line("f", fridge(2)), product_line("tv", tv(20000, 1400)),
                              service("c", "SRV-CARRY-IN", "f", 3),
                              service("g", "SRV-GIFT-WRAP", std::nullopt, 2)});
   const auto first = evaluate(cart, "two_person");
@@ -689,23 +631,24 @@ TEST(ShippedRules, OfferWhatTheCatalogsProductsNeed) {
   ASSERT_TRUE(shipped) << shipped.error().message;
   const auto cart = cart_of({
       // TV-SAM-55Q80C: 17,8 kg, 1227 mm, large_appliance.
-      product("qled", Goods()
-                          .category("tv")
-                          .weight(17800)
-                          .size(1227, 777, 260)
-                          .flags({"large_appliance", "fragile"})),
+      product_line("qled", Goods()
+                               .category("tv")
+                               .weight(17800)
+                               .size(1227, 777, 260)
+                               .flags({"large_appliance", "fragile"})),
       // TV-SAM-50CU7172: 10,3 kg, 1127 mm, no large_appliance flag.
-      product("uhd", Goods().category("tv").weight(10273).size(1127, 723, 250).flags({"fragile"})),
+      product_line("uhd",
+                   Goods().category("tv").weight(10273).size(1127, 723, 250).flags({"fragile"})),
       // WM-BOS-WAN2810KPL
-      product("washer", Goods()
-                            .category("washing_machine")
-                            .weight(70297)
-                            .size(597, 850, 610)
-                            .flags({"large_appliance", "needs_installation"})
-                            .quantity(2)),
+      product_line("washer", Goods()
+                                 .category("washing_machine")
+                                 .weight(70297)
+                                 .size(597, 850, 610)
+                                 .flags({"large_appliance", "needs_installation"})
+                                 .quantity(2)),
       // A wardrobe and a phone.
-      product("wardrobe", wardrobe()),
-      product("phone", phone()),
+      product_line("wardrobe", wardrobe()),
+      product_line("phone", phone()),
       service("pickup", "SRV-OLD-PICKUP", "washer", 1, 1900),
   });
   const auto result = extra_services::evaluate_services(*shipped, cart, "two_person");

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "platform/rules/load.hpp"
+#include "platform/rules/testing.hpp"
 
 using extra_services::Condition;
 using extra_services::QuantityRule;
 using extra_services::ServiceKind;
 using extra_services::ServicesRules;
-using platform::Errc;
 using platform::pln;
 
 namespace {
@@ -56,29 +56,14 @@ platform::Result<ServicesRules> parse(std::string_view text) {
                                                      extra_services::parse_services_rules);
 }
 
-std::string error_of(std::string_view text) {
-  auto rules = parse(text);
-  if (rules) return "(parsed)";
-  EXPECT_EQ(rules.error().code, Errc::invalid);
-  return rules.error().message;
-}
-
 // kMinimal with `from` (which must occur exactly once) replaced by `to`.
 std::string minimal_with(std::string_view from, std::string_view to) {
-  std::string text(kMinimal);
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from << " occurs twice";
-  text.replace(at, from.size(), to);
-  return text;
+  return platform::rules::testing::replace_once(kMinimal, from, to);
 }
 
 // Expects the error to be reported at `position` ("12:7") and to contain `what`.
-void expect_error(const std::string& text, std::string_view position, std::string_view what) {
-  const auto message = error_of(text);
-  EXPECT_TRUE(message.starts_with("services_rules.yaml:" + std::string(position) + ": "))
-      << message;
-  EXPECT_NE(message.find(what), std::string::npos) << message;
+void expect_error(std::string_view text, std::string_view position, std::string_view what) {
+  platform::rules::testing::expect_rules_error(parse(text), position, what);
 }
 
 // A standalone service appended to kMinimal (from line 31 on).

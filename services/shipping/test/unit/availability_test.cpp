@@ -6,10 +6,14 @@
 #include <string>
 #include <string_view>
 
-#include "platform/rules/load.hpp"
+#include "contracts/test_cart.hpp"
+#include "platform/rules/testing.hpp"
 
 using contracts::CartCopy;
 using contracts::CartLine;
+using contracts::testing::cart_of;
+using contracts::testing::Goods;
+using contracts::testing::product_line;
 using platform::Errc;
 using platform::pln;
 using shipping::AddonOption;
@@ -119,66 +123,9 @@ addons:
 )";
 
 const DeliveryRules& rules() {
-  static const DeliveryRules parsed = [] {
-    auto result = platform::rules::parse_rules<DeliveryRules>(kRules, "test_rules.yaml",
-                                                              shipping::parse_delivery_rules);
-    if (!result) throw std::runtime_error(result.error().message);
-    return std::move(*result);
-  }();
+  static const DeliveryRules parsed = platform::rules::testing::parse_or_throw<DeliveryRules>(
+      kRules, "test_rules.yaml", shipping::parse_delivery_rules);
   return parsed;
-}
-
-// A product line's data, set by name: Goods().category("fridge").weight(62400).
-class Goods {
- public:
-  Goods category(std::string value) && {
-    category_ = std::move(value);
-    return std::move(*this);
-  }
-  Goods weight(std::int64_t grams) && {
-    weight_g_ = grams;
-    return std::move(*this);
-  }
-  Goods size(std::int64_t width, std::int64_t height, std::int64_t depth) && {
-    dimensions_mm_ = {width, height, depth};
-    return std::move(*this);
-  }
-  Goods flags(std::vector<std::string> value) && {
-    flags_ = std::move(value);
-    return std::move(*this);
-  }
-  Goods price(std::int64_t grosze) && {
-    unit_price_ = grosze;
-    return std::move(*this);
-  }
-  Goods quantity(std::int64_t value) && {
-    quantity_ = value;
-    return std::move(*this);
-  }
-
- private:
-  friend CartLine line(std::string item_id, Goods goods);
-  std::string category_ = "accessory";
-  std::int64_t weight_g_ = 1000;
-  contracts::Dimensions dimensions_mm_{100, 100, 100};
-  std::vector<std::string> flags_;
-  std::int64_t unit_price_ = 10000;
-  std::int64_t quantity_ = 1;
-};
-
-CartLine line(std::string item_id, Goods goods) {
-  CartLine line;
-  line.item_id = std::move(item_id);
-  line.type = goods.category_ == "accessory" ? "accessory" : "offer";
-  line.sku = "SKU-" + line.item_id;
-  line.name = "Produkt " + line.item_id;
-  line.category = std::move(goods.category_);
-  line.unit_price = pln(goods.unit_price_);
-  line.quantity = goods.quantity_;
-  line.weight_g = goods.weight_g_;
-  line.dimensions_mm = goods.dimensions_mm_;
-  line.flags = std::move(goods.flags_);
-  return line;
 }
 
 // A service line as the catalog has them: no weight, no size. Given a weight and a size here
@@ -196,15 +143,6 @@ CartLine service(std::string item_id, std::int64_t unit_price, std::optional<std
   line.dimensions_mm = {5000, 5000, 5000};
   line.flags = {"large_appliance"};
   return line;
-}
-
-CartCopy cart_of(std::vector<CartLine> lines) {
-  CartCopy cart;
-  cart.session_id = "cs_test";
-  cart.user_id = "user_test";
-  cart.version = static_cast<std::int64_t>(lines.size());
-  cart.lines = std::move(lines);
-  return cart;
 }
 
 Goods fridge(std::int64_t quantity = 1) {
@@ -238,8 +176,8 @@ CartCopy weighing(std::int64_t total_g, std::int64_t value = 10000) {
   std::vector<CartLine> lines;
   int index = 0;
   for (std::int64_t left = total_g; left > 0; left -= 20000) {
-    lines.push_back(line("a" + std::to_string(index++),
-                         Goods().weight(std::min<std::int64_t>(left, 20000)).price(1)));
+    lines.push_back(product_line("a" + std::to_string(index++),
+                                 Goods().weight(std::min<std::int64_t>(left, 20000)).price(1)));
   }
   lines.front().unit_price = pln(value - static_cast<std::int64_t>(lines.size()) + 1);
   return cart_of(std::move(lines));
@@ -252,14 +190,15 @@ platform::TimePoint utc(year_month_day date, minutes time) {
 }  // namespace
 
 TEST(CartMeasures, GoodsCountServiceLinesOnlyForValue) {
-  auto cart = cart_of({line("tv", Goods()
+  auto cart =
+      cart_of({product_line("tv", Goods()
                                       .category("tv")
                                       .weight(17800)
                                       .size(1227, 777, 260)
                                       .flags({"large_appliance", "fragile"})
                                       .price(329900)),
-                       line("hdmi", Goods().weight(120).size(2000, 20, 10).price(4900).quantity(3)),
-                       service("srv", 9900, "tv")});
+               product_line("hdmi", Goods().weight(120).size(2000, 20, 10).price(4900).quantity(3)),
+               service("srv", 9900, "tv")});
   const auto measures = shipping::measure(cart);
   EXPECT_EQ(measures.total_weight_g, 17800 + 3 * 120);
   EXPECT_EQ(measures.heaviest_unit_g, 17800);
@@ -284,7 +223,7 @@ TEST(Methods, AnEmptyCartHasNoMethod) {
 }
 
 TEST(Methods, EvaluatedInTheRulesOrderWithTheirTerms) {
-  const auto options = shipping::evaluate_methods(rules(), cart_of({line("p", phone())}));
+  const auto options = shipping::evaluate_methods(rules(), cart_of({product_line("p", phone())}));
   std::vector<std::string> ids;
   ids.reserve(options.size());
   for (const auto& option : options) ids.push_back(option.id);
@@ -311,7 +250,7 @@ TEST(Methods, EvaluatedInTheRulesOrderWithTheirTerms) {
 }
 
 TEST(Methods, EvaluateMethodFindsOneOrNone) {
-  const auto cart = cart_of({line("p", phone())});
+  const auto cart = cart_of({product_line("p", phone())});
   EXPECT_FALSE(shipping::evaluate_method(rules(), cart, "pallet"));
   EXPECT_FALSE(shipping::evaluate_method(rules(), cart, ""));
   const auto one = shipping::evaluate_method(rules(), cart, "parcel_locker");
@@ -351,40 +290,43 @@ TEST(Methods, TooHeavyFromOneGramOverTheLimit) {
 }
 
 TEST(Methods, TheHeaviestUnit) {
-  const auto at_limit = cart_of({line("a", Goods().weight(31500))});
+  const auto at_limit = cart_of({product_line("a", Goods().weight(31500))});
   EXPECT_TRUE(method(at_limit, "courier").available);
-  const auto over = cart_of({line("a", Goods().weight(31501))});
+  const auto over = cart_of({product_line("a", Goods().weight(31501))});
   EXPECT_EQ(
       method(over, "courier").reasons,
       (std::vector<Unavailability>{{"unit_too_heavy",
                                     "Kurier przyjmuje produkty do 31,5 kg za sztukę, a najcięższy "
                                     "produkt w koszyku waży 31,6 kg."}}));
   // Two units of 20 kg are not one unit of 40 kg.
-  EXPECT_TRUE(method(cart_of({line("a", Goods().weight(20000).quantity(2))}), "courier").available);
+  EXPECT_TRUE(
+      method(cart_of({product_line("a", Goods().weight(20000).quantity(2))}), "courier").available);
 }
 
 TEST(Methods, TheLongestSide) {
   const auto sized = [](std::int64_t longest) {
-    return cart_of({line("a", Goods().size(100, longest, 300))});
+    return cart_of({product_line("a", Goods().size(100, longest, 300))});
   };
   EXPECT_TRUE(method(sized(1200), "courier").available);
   EXPECT_EQ(codes(method(sized(1201), "courier")), std::vector<std::string>{"too_large"});
   EXPECT_TRUE(method(sized(640), "parcel_locker").available);
-  EXPECT_EQ(method(cart_of({line("a", Goods().size(1667, 980, 300))}), "parcel_locker").reasons,
-            (std::vector<Unavailability>{
-                {"too_large",
-                 "Najdłuższy bok produktu (1667 mm) przekracza 640 mm dopuszczalne "
-                 "dla dostawy „Paczkomat”."}}));
+  EXPECT_EQ(
+      method(cart_of({product_line("a", Goods().size(1667, 980, 300))}), "parcel_locker").reasons,
+      (std::vector<Unavailability>{
+          {"too_large",
+           "Najdłuższy bok produktu (1667 mm) przekracza 640 mm dopuszczalne "
+           "dla dostawy „Paczkomat”."}}));
 }
 
 TEST(Methods, ExcludedCategoriesAndFlagsEveryReasonOnce) {
-  const auto cart = cart_of({line("f", fridge()),
-                             line("w", Goods()
-                                           .category("washing_machine")
-                                           .weight(20000)
-                                           .size(600, 850, 550)
-                                           .flags({"large_appliance", "needs_installation"})),
-                             line("p", phone())});
+  const auto cart =
+      cart_of({product_line("f", fridge()),
+               product_line("w", Goods()
+                                     .category("washing_machine")
+                                     .weight(20000)
+                                     .size(600, 850, 550)
+                                     .flags({"large_appliance", "needs_installation"})),
+               product_line("p", phone())});
   const auto locker = method(cart, "parcel_locker");
   EXPECT_FALSE(locker.available);
   EXPECT_EQ(codes(locker), (std::vector<std::string>{"too_heavy", "unit_too_heavy", "too_large",
@@ -397,31 +339,33 @@ TEST(Methods, ExcludedCategoriesAndFlagsEveryReasonOnce) {
             (std::vector<std::string>{"unit_too_heavy", "too_large", "flag_excluded"}));
   EXPECT_EQ(courier.reasons[2].message, "Kurier nie przyjmuje produktów tego rodzaju: duże AGD.");
 
-  const auto one =
-      method(cart_of({line("f", Goods().category("fridge").weight(5000))}), "parcel_locker");
+  const auto one = method(cart_of({product_line("f", Goods().category("fridge").weight(5000))}),
+                          "parcel_locker");
   EXPECT_EQ(one.reasons,
             (std::vector<Unavailability>{
                 {"category_excluded", "Paczkomat nie przyjmuje produktów z kategorii: lodówki."}}));
 }
 
 TEST(Methods, RequiresAnyFlag) {
-  const auto phones = method(cart_of({line("p", phone())}), "two_person");
+  const auto phones = method(cart_of({product_line("p", phone())}), "two_person");
   EXPECT_FALSE(phones.available);
   EXPECT_EQ(phones.reasons, (std::vector<Unavailability>{
                                 {"needs_flag",
                                  "Dostawa „Dostawa dwuosobowa” jest dostępna tylko dla zamówień z "
                                  "produktami tego rodzaju: duże AGD, produkty do montażu."}}));
-  EXPECT_TRUE(method(cart_of({line("f", fridge()), line("p", phone())}), "two_person").available);
-  const auto wardrobe = cart_of({line("s", Goods()
-                                               .category("furniture")
-                                               .weight(105641)
-                                               .size(1500, 2050, 580)
-                                               .flags({"needs_assembly"}))});
+  EXPECT_TRUE(
+      method(cart_of({product_line("f", fridge()), product_line("p", phone())}), "two_person")
+          .available);
+  const auto wardrobe = cart_of({product_line("s", Goods()
+                                                       .category("furniture")
+                                                       .weight(105641)
+                                                       .size(1500, 2050, 580)
+                                                       .flags({"needs_assembly"}))});
   EXPECT_TRUE(method(wardrobe, "two_person").available);
   // A flag on a service line does not count: it delivers nothing.
-  EXPECT_EQ(
-      codes(method(cart_of({line("p", phone()), service("s", 100, std::nullopt)}), "two_person")),
-      std::vector<std::string>{"needs_flag"});
+  EXPECT_EQ(codes(method(cart_of({product_line("p", phone()), service("s", 100, std::nullopt)}),
+                         "two_person")),
+            std::vector<std::string>{"needs_flag"});
 }
 
 TEST(Methods, FreeFromTheThresholdOn) {
@@ -433,7 +377,7 @@ TEST(Methods, FreeFromTheThresholdOn) {
   EXPECT_EQ(below.price, pln(1499));
   // The value is the whole subtotal, services included.
   const auto with_service =
-      cart_of({line("a", Goods().price(29800)), service("s", 100, std::string("a"))});
+      cart_of({product_line("a", Goods().price(29800)), service("s", 100, std::string("a"))});
   EXPECT_TRUE(method(with_service, "courier").free);
   const auto locker = method(weighing(3000, 19900), "parcel_locker");
   EXPECT_TRUE(locker.free);
@@ -441,9 +385,9 @@ TEST(Methods, FreeFromTheThresholdOn) {
 }
 
 TEST(Methods, ServiceLinesWeighNothing) {
-  const auto cart =
-      cart_of({line("l", Goods().category("laptop").weight(2100).size(360, 250, 20).price(100)),
-               service("s", 100, std::string("l"))});
+  const auto cart = cart_of(
+      {product_line("l", Goods().category("laptop").weight(2100).size(360, 250, 20).price(100)),
+       service("s", 100, std::string("l"))});
   const auto courier = method(cart, "courier");
   EXPECT_TRUE(courier.available) << courier.reasons.front().message;
   EXPECT_EQ(courier.price, pln(1499));
@@ -451,7 +395,7 @@ TEST(Methods, ServiceLinesWeighNothing) {
 }
 
 TEST(Addons, TheOnesOfTheMethodWithDayRules) {
-  const auto cart = cart_of({line("p", phone())});
+  const auto cart = cart_of({product_line("p", phone())});
   const auto sunday = shipping::evaluate_addons(rules(), "courier", cart, 2026y / March / 29d);
   std::vector<std::string> ids;
   ids.reserve(sunday.size());
@@ -492,12 +436,13 @@ TEST(Addons, TheOnesOfTheMethodWithDayRules) {
 }
 
 TEST(Addons, PricedPerLargeApplianceUnit) {
-  const auto cart = cart_of({line("f", fridge(2)),
-                             line("w", Goods()
-                                           .category("washing_machine")
-                                           .weight(70000)
-                                           .flags({"large_appliance", "needs_installation"})),
-                             line("p", phone()), service("s", 9900, std::string("f"))});
+  const auto cart =
+      cart_of({product_line("f", fridge(2)),
+               product_line("w", Goods()
+                                     .category("washing_machine")
+                                     .weight(70000)
+                                     .flags({"large_appliance", "needs_installation"})),
+               product_line("p", phone()), service("s", 9900, std::string("f"))});
   const auto addons = shipping::evaluate_addons(rules(), "two_person", cart, std::nullopt);
   ASSERT_EQ(addons.size(), 4U);
   EXPECT_EQ(addons[1].id, "carry_in");
@@ -507,7 +452,8 @@ TEST(Addons, PricedPerLargeApplianceUnit) {
   EXPECT_EQ(addons[2].price, pln(0));
   EXPECT_EQ(addons[3].price, pln(299));
 
-  const auto sofa = cart_of({line("s", Goods().category("furniture").flags({"needs_assembly"}))});
+  const auto sofa =
+      cart_of({product_line("s", Goods().category("furniture").flags({"needs_assembly"}))});
   const auto carry_in = shipping::evaluate_addons(rules(), "two_person", sofa, std::nullopt)[1];
   EXPECT_FALSE(carry_in.available);
   EXPECT_EQ(carry_in.price, pln(0));
@@ -519,7 +465,7 @@ TEST(Addons, PricedPerLargeApplianceUnit) {
 }
 
 TEST(Addons, ChooseReturnsTheChosenInOrder) {
-  const auto cart = cart_of({line("f", fridge(2))});
+  const auto cart = cart_of({product_line("f", fridge(2))});
   auto chosen = shipping::choose_addons(rules(), "two_person", cart, 2026y / March / 28d,
                                         {"call_before_delivery", "carry_in", "saturday_delivery"});
   ASSERT_TRUE(chosen) << chosen.error().message;
@@ -533,7 +479,7 @@ TEST(Addons, ChooseReturnsTheChosenInOrder) {
 }
 
 TEST(Addons, ChooseRefusesWithTheReason) {
-  const auto cart = cart_of({line("p", phone())});
+  const auto cart = cart_of({product_line("p", phone())});
   const auto monday = 2026y / March / 30d;
   const auto refused = [&](std::string_view method_id, const std::vector<std::string>& ids,
                            year_month_day date = 2026y / March / 30d) {
