@@ -26,13 +26,6 @@ using extra_services::ServicesAvailability;
 using extra_services::ServicesRules;
 using platform::pln;
 
-// Readable failures: "14.99 PLN" rather than the bytes of a Money.
-namespace platform {
-void PrintTo(const Money& money, std::ostream* out) {  // NOLINT(readability-identifier-naming)
-  *out << to_string(money);
-}
-}  // namespace platform
-
 namespace extra_services {
 void PrintTo(const Reason& reason, std::ostream* out) {  // NOLINT(readability-identifier-naming)
   *out << reason.code << ": " << reason.message;

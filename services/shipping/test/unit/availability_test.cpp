@@ -23,13 +23,6 @@ using shipping::Unavailability;
 using namespace std::chrono;
 using namespace std::chrono_literals;
 
-// Readable failures: "14.99 PLN" rather than the bytes of a Money.
-namespace platform {
-void PrintTo(const Money& money, std::ostream* out) {  // NOLINT(readability-identifier-naming)
-  *out << to_string(money);
-}
-}  // namespace platform
-
 namespace {
 
 // Rules for these tests, written out so that each limit a test relies on is visible here (the

@@ -1,13 +1,23 @@
 #pragma once
-// Cart lines and a cart copy with test defaults, for the tests of the services that read the cart
-// (the Shipping's and the Services' availability):
+// Cart lines and a cart copy with test defaults, and Money printed readably, for the tests of the
+// services that read the cart (the Shipping's and the Services' availability):
 //   cart_of({product_line("f", Goods().category("fridge").weight(62400))})
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "contracts/cart_copy.hpp"
+#include "platform/money.hpp"
+
+// Readable failures: "14.99 PLN" rather than the bytes of a Money (GoogleTest finds PrintTo).
+namespace platform {
+// NOLINTNEXTLINE(readability-identifier-naming)
+inline void PrintTo(const Money& money, std::ostream* out) {
+  *out << to_string(money);
+}
+}  // namespace platform
 
 namespace contracts::testing {
 
