@@ -35,7 +35,7 @@ struct ShippingOnRedis {
   ShippingOnRedis(platform::redis::RedisClient& redis, const shipping::ShippingConfig& config,
                   shipping::RulesSource rules, const platform::Clock& clock,
                   shipping::CarrierClient* carrier)
-      : store(redis, config.outbox_stream, config.session_ttl),
+      : store(redis, config.outbox_stream, config.session_ttl, config.methods_cache_ttl),
         service(store, std::move(rules), config, clock, carrier) {}
 
   shipping::ShippingStore store;

@@ -79,6 +79,10 @@ platform::Result<CarrierCalendar> parse_carrier_calendar(std::string_view body) 
 CarrierClient::CarrierClient(platform::httpclient::HttpClient& http, std::string api_key, int days)
     : http_(http), authorization_("Bearer " + std::move(api_key)), days_(days) {}
 
+bool CarrierClient::breaker_open() const {
+  return http_.breaker().state() == platform::httpclient::CircuitBreaker::State::open;
+}
+
 boost::asio::awaitable<platform::Result<std::string>> CarrierClient::fetch(
     std::string calendar_service, std::string postal_code) {
   platform::httpclient::ClientRequest request;

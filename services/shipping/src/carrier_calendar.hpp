@@ -48,6 +48,9 @@ class CarrierClient {
   [[nodiscard]] boost::asio::awaitable<platform::Result<std::string>> fetch(
       std::string calendar_service, std::string postal_code);
 
+  // The carrier's breaker is open: a call now would fail at once (so do not bother).
+  [[nodiscard]] bool breaker_open() const;
+
  private:
   platform::httpclient::HttpClient& http_;
   std::string authorization_;

@@ -33,50 +33,24 @@ std::optional<std::string_view> cached_methods(std::string_view cached, std::str
   return cached.substr(digest.size() + 1);
 }
 
-std::string available_document(const std::optional<std::string>& session_id,
-                               std::string_view cart_hash, std::string_view method_id,
-                               std::string_view methods) {
-  platform::JsonWriter out(methods.size() + 256);
-  out.begin_object().key("session_id").value_or_null(session_id);
-  out.key("cart_hash");
-  if (session_id) {
-    out.value(cart_hash);
-  } else {
-    out.null();
+// The last good calendar as cached in Redis: "<fetched at, ms since the epoch>\n<the carrier's
+// answer>".
+std::optional<std::pair<platform::TimePoint, std::string_view>> split_cached_calendar(
+    std::string_view text) {
+  const auto newline = text.find('\n');
+  if (newline == std::string_view::npos) return std::nullopt;
+  std::int64_t ms = 0;
+  for (char c : text.substr(0, newline)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    ms = ms * 10 + (c - '0');
   }
-  out.key("selected_method");
-  if (method_id.empty()) {
-    out.null();
-  } else {
-    out.value(method_id);
-  }
-  out.key("methods").raw(methods).end_object();
-  return std::move(out).take();
+  return std::pair{platform::TimePoint(std::chrono::milliseconds(ms)), text.substr(newline + 1)};
 }
 
-// The last good calendar as cached: {"fetched_at_ms": N, "calendar": <the carrier's answer>}.
-struct CachedCalendar {
-  platform::TimePoint fetched_at;
-  std::string body;
-};
-
-std::optional<CachedCalendar> read_cached_calendar(std::string_view text) {
-  json::error_code ec;
-  auto doc = json::parse(text, ec);
-  if (ec || !doc.is_object()) return std::nullopt;
-  const auto* at = doc.as_object().if_contains("fetched_at_ms");
-  const auto* body = doc.as_object().if_contains("calendar");
-  if (at == nullptr || !at->is_int64() || body == nullptr || !body->is_string()) {
-    return std::nullopt;
-  }
-  return CachedCalendar{platform::TimePoint(std::chrono::milliseconds(at->as_int64())),
-                        std::string(body->as_string())};
-}
-
-std::string cached_calendar_json(platform::TimePoint fetched_at, const std::string& body) {
+std::string cached_calendar_text(platform::TimePoint fetched_at, std::string_view body) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(fetched_at.time_since_epoch());
-  return json::serialize(json::object{{"fetched_at_ms", ms.count()}, {"calendar", body}});
+  return std::to_string(ms.count()) + "\n" + std::string(body);
 }
 }  // namespace
 
@@ -104,34 +78,70 @@ std::string methods_json(const std::vector<MethodOption>& methods) {
   return std::move(out).take();
 }
 
+std::string available_document(const std::optional<std::string>& session_id,
+                               std::string_view cart_hash, std::string_view method_id,
+                               std::string_view methods) {
+  platform::JsonWriter out(methods.size() + 256);
+  out.begin_object().key("session_id").value_or_null(session_id);
+  out.key("cart_hash");
+  if (session_id) {
+    out.value(cart_hash);
+  } else {
+    out.null();
+  }
+  out.key("selected_method");
+  if (method_id.empty()) {
+    out.null();
+  } else {
+    out.value(method_id);
+  }
+  out.key("methods").raw(methods).end_object();
+  return std::move(out).take();
+}
+
 ShippingService::ShippingService(ShippingStore& store, RulesSource rules,
                                  const ShippingConfig& config, const platform::Clock& clock,
                                  CarrierClient* carrier)
     : store_(store), rules_(std::move(rules)), config_(config), clock_(clock), carrier_(carrier) {}
 
+ShippingStore::Answers ShippingService::answers_for(const ShippingSession& session,
+                                                    const ShippingRules& rules) const {
+  auto methods = methods_json(evaluate_methods(rules.delivery, session.cart));
+  auto available = rules.digest + "\n" +
+                   available_document(session.session_id, session.cart.cart_hash,
+                                      session.method ? session.method->id : "", methods);
+  return {rules.digest + "\n" + methods, std::move(available)};
+}
+
 boost::asio::awaitable<platform::Result<std::string>> ShippingService::available(
     std::string user_id) {
   const auto rules = rules_();
-  PLATFORM_CO_TRY(auto lookup, co_await store_.lookup_available(user_id));
-  if (!lookup.session_id) {
-    co_return available_document({}, "", "", methods_json(evaluate_methods(rules->delivery, {})));
+  // Every commit writes the user's answer: one GET serves it.
+  PLATFORM_CO_TRY(auto answer, co_await store_.available_answer(user_id));
+  if (answer) {
+    if (auto document = cached_methods(*answer, rules->digest)) co_return std::string(*document);
   }
-  if (lookup.cached) {
-    if (auto methods = cached_methods(*lookup.cached, rules->digest)) {
-      co_return available_document(lookup.session_id, lookup.cart_hash, lookup.method_id, *methods);
-    }
+  // No answer (no session), or one made with the rules before a reload.
+  PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
+  if (!stored.exists) {
+    const contracts::CartCopy empty;
+    co_return available_document({}, "", "",
+                                 methods_json(evaluate_methods(rules->delivery, empty)));
   }
-  if (!lookup.cart_json) {
-    PLATFORM_CO_TRY(auto cart, co_await store_.cart_json(*lookup.session_id));
-    lookup.cart_json = std::move(cart);
+  const auto& session = stored.session;
+  std::string methods;
+  PLATFORM_CO_TRY(auto cached, co_await store_.methods(session.cart.cart_hash));
+  if (cached) {
+    if (auto held = cached_methods(*cached, rules->digest)) methods = std::string(*held);
   }
-  PLATFORM_CO_TRY(auto cart, contracts::cart_copy_from_json(*lookup.cart_json));
-  auto methods = methods_json(evaluate_methods(rules->delivery, cart));
-  // A failed cache write only costs the next request an evaluation.
-  auto cached = co_await store_.cache_methods(lookup.cart_hash, rules->digest + "\n" + methods,
-                                              config_.methods_cache_ttl);
-  if (!cached) spdlog::warn("shipping methods not cached: {}", cached.error().message);
-  co_return available_document(lookup.session_id, lookup.cart_hash, lookup.method_id, methods);
+  if (methods.empty()) methods = methods_json(evaluate_methods(rules->delivery, session.cart));
+  auto document = available_document(session.session_id, session.cart.cart_hash,
+                                     session.method ? session.method->id : "", methods);
+  // A failed refresh only costs the next request the same work.
+  auto refreshed =
+      co_await store_.refresh_available_answer(session, rules->digest + "\n" + document);
+  if (!refreshed) spdlog::warn("shipping answer not refreshed: {}", refreshed.error().message);
+  co_return document;
 }
 
 boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::current(
@@ -152,8 +162,9 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::chang
     const auto before_version = stored.session.version;
     outcome.session.version = before_version + static_cast<std::int64_t>(outcome.changes.size());
     auto events = events_for(outcome, before_version, trace, clock_.now());
-    PLATFORM_CO_TRY(auto committed,
-                    co_await store_.commit(stored, outcome.session, std::move(events)));
+    auto answers = answers_for(outcome.session, *rules_());
+    PLATFORM_CO_TRY(auto committed, co_await store_.commit(stored, outcome.session,
+                                                           std::move(answers), std::move(events)));
     if (committed) co_return std::move(outcome.session);
   }
   co_return contended();
@@ -222,32 +233,47 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
   if (carrier_ == nullptr) co_return make_error(Errc::internal, "no carrier client here");
 
   const auto now = clock_.now();
-  PLATFORM_CO_TRY(auto held, co_await store_.calendar(method_id, postal_code));
-  std::optional<CachedCalendar> cached;
-  if (held) cached = read_cached_calendar(*held);
-  auto view_of = [&](const CachedCalendar& source, bool stale) -> platform::Result<CalendarView> {
-    PLATFORM_TRY(auto calendar, parse_carrier_calendar(source.body));
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - source.fetched_at);
+  auto view_of = [&](const HeldCalendar& held, bool stale) {
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - held.fetched_at);
     return CalendarView{.method_id = method_id,
                         .postal_code = postal_code,
-                        .calendar = std::move(calendar),
+                        .calendar = held.calendar,
                         .stale = stale,
                         .age = std::max(age, std::chrono::seconds(0)),
-                        .fetched_at = source.fetched_at};
+                        .fetched_at = held.fetched_at};
   };
-  if (cached && now - cached->fetched_at < config_.calendar_fresh)
-    co_return view_of(*cached, false);
+  const auto key = method_id + ":" + postal_code;
+  auto held = calendars_.get(key);
+  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(*held, false);
+  // The breaker is open: the carrier would not be asked anyway, so answer at once.
+  if (held && carrier_->breaker_open()) co_return view_of(*held, true);
+
+  // Another instance may have fetched it since.
+  PLATFORM_CO_TRY(auto shared, co_await store_.calendar(method_id, postal_code));
+  if (shared) {
+    auto parts = split_cached_calendar(*shared);
+    if (parts && (!held || held->fetched_at < parts->first)) {
+      auto calendar = parse_carrier_calendar(parts->second);
+      if (calendar) {
+        held = HeldCalendar{parts->first, std::move(*calendar)};
+        calendars_.put(key, *held);
+      }
+    }
+  }
+  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(*held, false);
 
   auto fetched = co_await carrier_->fetch(*method->calendar_service, postal_code);
   if (fetched) {
-    CachedCalendar fresh{now, std::move(*fetched)};
     auto saved = co_await store_.save_calendar(
-        method_id, postal_code, cached_calendar_json(now, fresh.body), config_.calendar_keep);
+        method_id, postal_code, cached_calendar_text(now, *fetched), config_.calendar_keep);
     if (!saved) spdlog::warn("carrier calendar not cached: {}", saved.error().message);
+    PLATFORM_CO_TRY(auto calendar, parse_carrier_calendar(*fetched));
+    HeldCalendar fresh{now, std::move(calendar)};
+    calendars_.put(key, fresh);
     co_return view_of(fresh, false);
   }
   if (fetched.error().code == Errc::invalid) co_return fetched.error();
-  if (cached) co_return view_of(*cached, true);
+  if (held) co_return view_of(*held, true);
   co_return make_error(Errc::unavailable,
                        "the carrier's delivery calendar is unavailable: " + fetched.error().message,
                        "carrier_unavailable");
@@ -277,8 +303,9 @@ boost::asio::awaitable<platform::Status> ShippingService::apply_cart_event(
     auto events =
         events_for(outcome, before_version,
                    platform::TraceContext::parse_or_generate(header.traceparent), clock_.now());
-    auto committed =
-        co_await store_.commit(stored, outcome.session, std::move(events), header.occurred_at);
+    auto answers = answers_for(outcome.session, *rules);
+    auto committed = co_await store_.commit(stored, outcome.session, std::move(answers),
+                                            std::move(events), header.occurred_at);
     if (!committed && committed.error().reason == "session_ended") co_return platform::Status{};
     if (!committed) co_return committed.error();
     if (*committed) co_return platform::Status{};

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar_memory.hpp"
 #include "carrier_calendar.hpp"
 #include "config.hpp"
 #include "delivery_rules.hpp"
@@ -80,6 +81,9 @@ class ShippingService {
 
  private:
   using Step = std::function<platform::Result<Outcome>(const ShippingSession&)>;
+  // What a commit of `session` writes besides it (store.hpp).
+  [[nodiscard]] ShippingStore::Answers answers_for(const ShippingSession& session,
+                                                   const ShippingRules& rules) const;
   boost::asio::awaitable<platform::Result<ShippingSession>> change(std::string user_id,
                                                                    platform::TraceContext trace,
                                                                    Step step);
@@ -89,9 +93,15 @@ class ShippingService {
   const ShippingConfig& config_;
   const platform::Clock& clock_;
   CarrierClient* carrier_;
+  CalendarMemory calendars_;
 };
 
 // The methods document cached under shipping:methods:{cart_hash} (a JSON array).
 std::string methods_json(const std::vector<MethodOption>& methods);
+// The GET /shipping/available answer: the session (null when none), its cart hash, the chosen
+// method's id and the methods.
+std::string available_document(const std::optional<std::string>& session_id,
+                               std::string_view cart_hash, std::string_view method_id,
+                               std::string_view methods);
 
 }  // namespace shipping

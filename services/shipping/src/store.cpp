@@ -31,11 +31,13 @@ return {sid, read_session('shipping:session:' .. tag, 'shipping:address:' .. tag
                           'shipping:addons:' .. tag)}
 )lua";
 
-// KEYS 1 session, 2 address, 3 addons, 4 outbox, 5 the user's pointer.
+// KEYS 1 session, 2 address, 3 addons, 4 outbox, 5 the user's pointer, 6 the cart's methods,
+// 7 the user's available answer.
 // ARGV 1 expected version, 2 expected cart_version, 3 user id, 4 version, 5 cart_version,
 // 6 cart_hash, 7 cart, 8 state, 9 method_id, 10 destination ('' deletes), 11 addons ('' deletes),
 // 12 time to live in ms, 13 the cart event's occurred_at ('' leaves the pointer), 14 session id,
-// 15 #events, then 9 values per event (outbox_argv).
+// 15 #events, 16 the methods, 17 their time to live in ms, 18 the available answer, then 9
+// values per event (outbox_argv).
 // Replies 1 committed, 0 the session moved, -1 the session ended.
 constexpr std::string_view kCommitLua = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'version', 'cart_version', 'ended')
@@ -59,7 +61,11 @@ if ARGV[13] ~= '' then
   end
 end
 if redis.call('EXISTS', KEYS[5]) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[12]) end
-local i = 16
+redis.call('SET', KEYS[6], ARGV[16], 'PX', ARGV[17])
+if redis.call('HGET', KEYS[5], 'session_id') == ARGV[14] then
+  redis.call('SET', KEYS[7], ARGV[18], 'PX', ARGV[12])
+end
+local i = 19
 for _ = 1, tonumber(ARGV[15]) do
   outbox_append_argv(KEYS[4], i)
   i = i + 9
@@ -67,26 +73,25 @@ end
 return 1
 )lua";
 
-// KEYS 1 session, 2 address, 3 addons, 4 the user's pointer. ARGV 1 session id, 2 ttl ms.
+// KEYS 1 session, 2 address, 3 addons, 4 the user's pointer, 5 the user's available answer.
+// ARGV 1 session id, 2 ttl ms.
 constexpr std::string_view kEndLua = R"lua(
 redis.call('HSET', KEYS[1], 'ended', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('DEL', KEYS[2], KEYS[3])
-if redis.call('HGET', KEYS[4], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[4]) end
+if redis.call('HGET', KEYS[4], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[4], KEYS[5]) end
 return 1
 )lua";
 
-// KEYS 1 the user's pointer. Replies {} or {session_id, cart_hash, method_id, cached or '',
-// cart or ''} (the cart only when nothing is cached).
-constexpr std::string_view kAvailableLua = R"lua(
-local sid = redis.call('HGET', KEYS[1], 'session_id')
-if not sid then return {} end
-local session = 'shipping:session:{' .. sid .. '}'
-local held = redis.call('HMGET', session, 'cart_hash', 'method_id', 'ended')
-if not held[1] or held[3] == '1' then return {} end
-local cached = redis.call('GET', 'shipping:methods:{' .. held[1] .. '}')
-if cached then return {sid, held[1], held[2] or '', cached, ''} end
-return {sid, held[1], held[2] or '', '', redis.call('HGET', session, 'cart') or ''}
+// KEYS 1 the user's pointer, 2 the session, 3 the user's available answer. ARGV 1 session id,
+// 2 version, 3 cart_version, 4 the answer, 5 ttl ms. Writes only for the current, unchanged
+// session.
+constexpr std::string_view kRefreshLua = R"lua(
+if redis.call('HGET', KEYS[1], 'session_id') ~= ARGV[1] then return 0 end
+local held = redis.call('HMGET', KEYS[2], 'version', 'cart_version', 'ended')
+if held[1] ~= ARGV[2] or held[2] ~= ARGV[3] or held[3] == '1' then return 0 end
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
+return 1
 )lua";
 
 platform::Error unexpected(const Reply& reply) {
@@ -189,6 +194,9 @@ std::string addons_key(std::string_view session_id) {
 }
 std::string methods_key(std::string_view cart_hash) {
   return tagged("shipping:methods:", cart_hash);
+}
+std::string available_key(std::string_view user_id) {
+  return tagged("shipping:available:", user_id);
 }
 // Method ids are ^[a-z][a-z0-9_]*$ and postal codes NN-NNN: the key cannot be ambiguous.
 std::string calendar_key(std::string_view method_id, std::string_view postal_code) {
@@ -298,7 +306,7 @@ platform::Result<std::vector<AddonOption>> read_addons(std::string_view text) {
 }
 
 ShippingStore::ShippingStore(platform::redis::RedisClient& redis, std::string outbox_stream,
-                             std::chrono::seconds session_ttl)
+                             std::chrono::seconds session_ttl, std::chrono::seconds methods_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
       session_ttl_ms_(std::to_string(
@@ -309,8 +317,10 @@ ShippingStore::ShippingStore(platform::redis::RedisClient& redis, std::string ou
       end_script_(platform::redis::Script::from_source("shipping_end", std::string(kEndLua))),
       load_current_script_(platform::redis::Script::from_source(
           "shipping_load_current", std::string(kReadLua) + std::string(kLoadCurrentLua))),
-      available_script_(
-          platform::redis::Script::from_source("shipping_available", std::string(kAvailableLua))) {}
+      refresh_script_(
+          platform::redis::Script::from_source("shipping_refresh", std::string(kRefreshLua))),
+      methods_ttl_ms_(std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(methods_ttl).count())) {}
 
 boost::asio::awaitable<platform::Result<StoredSession>> ShippingStore::load_current(
     std::string user_id) {
@@ -349,11 +359,16 @@ boost::asio::awaitable<platform::Result<StoredSession>> ShippingStore::load(
 }
 
 boost::asio::awaitable<platform::Result<bool>> ShippingStore::commit(
-    const StoredSession& before, const ShippingSession& after,
+    const StoredSession& before, const ShippingSession& after, Answers answers,
     std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time) {
   const auto& id = after.session_id;
-  std::vector<std::string> keys{session_key(id), address_key(id), addons_key(id), outbox_stream_,
-                                user_key(after.user_id)};
+  std::vector<std::string> keys{session_key(id),
+                                address_key(id),
+                                addons_key(id),
+                                outbox_stream_,
+                                user_key(after.user_id),
+                                methods_key(after.cart.cart_hash),
+                                available_key(after.user_id)};
   std::vector<std::string> args{std::to_string(before.session.version),
                                 std::to_string(before.session.cart.version),
                                 after.user_id,
@@ -368,7 +383,10 @@ boost::asio::awaitable<platform::Result<bool>> ShippingStore::commit(
                                 session_ttl_ms_,
                                 cart_event_time.value_or(""),
                                 id,
-                                std::to_string(events.size())};
+                                std::to_string(events.size()),
+                                std::move(answers.methods),
+                                methods_ttl_ms_,
+                                std::move(answers.available)};
   for (const auto& event : events) {
     auto values = platform::outbox::outbox_argv(event);
     args.insert(args.end(), std::make_move_iterator(values.begin()),
@@ -386,44 +404,40 @@ boost::asio::awaitable<platform::Result<bool>> ShippingStore::commit(
 boost::asio::awaitable<platform::Status> ShippingStore::end_session(std::string session_id,
                                                                     std::string user_id) {
   std::vector<std::string> keys{session_key(session_id), address_key(session_id),
-                                addons_key(session_id), user_key(user_id)};
+                                addons_key(session_id), user_key(user_id), available_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);
   co_return platform::Status{};
 }
 
-boost::asio::awaitable<platform::Result<AvailableLookup>> ShippingStore::lookup_available(
-    std::string user_id) {
-  std::vector<std::string> keys{user_key(user_id)};
-  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(available_script_, std::move(keys), {}));
+boost::asio::awaitable<platform::Result<std::optional<std::string>>>
+ShippingStore::available_answer(std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", available_key(user_id)));
   if (reply.is_error()) co_return unexpected(reply);
-  AvailableLookup lookup;
-  auto& parts = reply.array;
-  if (parts.size() != 5) co_return lookup;
-  lookup.session_id = std::move(parts[0].str);
-  lookup.cart_hash = std::move(parts[1].str);
-  lookup.method_id = std::move(parts[2].str);
-  if (!parts[3].str.empty()) lookup.cached = std::move(parts[3].str);
-  if (!parts[4].str.empty()) lookup.cart_json = std::move(parts[4].str);
-  co_return lookup;
+  if (reply.is_nil()) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(std::move(reply.str));
 }
 
-boost::asio::awaitable<platform::Result<std::string>> ShippingStore::cart_json(
-    std::string session_id) {
-  PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGET", session_key(session_id), "cart"));
-  if (reply.is_error()) co_return unexpected(reply);
-  co_return std::move(reply.str);
-}
-
-boost::asio::awaitable<platform::Status> ShippingStore::cache_methods(std::string cart_hash,
-                                                                      std::string value,
-                                                                      std::chrono::seconds ttl) {
-  const auto seconds = std::to_string(ttl.count());
+boost::asio::awaitable<platform::Status> ShippingStore::refresh_available_answer(
+    const ShippingSession& session, std::string answer) {
+  std::vector<std::string> keys{user_key(session.user_id), session_key(session.session_id),
+                                available_key(session.user_id)};
+  std::vector<std::string> args{session.session_id, std::to_string(session.version),
+                                std::to_string(session.cart.version), std::move(answer),
+                                session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply,
-                  co_await redis_.command("SET", methods_key(cart_hash), value, "EX", seconds));
+                  co_await redis_.eval(refresh_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<std::optional<std::string>>> ShippingStore::methods(
+    std::string cart_hash) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", methods_key(cart_hash)));
+  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_nil()) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(std::move(reply.str));
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ShippingStore::calendar(

@@ -8,7 +8,9 @@
 //   shipping:address:{session_id}   where the delivery goes (JSON: address or parcel_locker)
 //   shipping:addons:{session_id}    the chosen addons (JSON list)
 //   shipping:methods:{cart_hash}    the methods evaluated for a cart: "<rules digest>\n<JSON>"
-//   calendar:{method}:{postal_code} the carrier's last good calendar (JSON, with its fetch time)
+//   shipping:available:{user_id}    the user's whole GET /shipping/available answer, written by
+//                                   every commit: "<rules digest>\n<JSON>" (one GET serves it)
+//   calendar:{method}:{postal_code} the carrier's last good calendar: "<fetched at, ms>\n<answer>"
 //   outbox:shipping                 the transactional outbox stream (platform/outbox)
 // A commit is a compare-and-set on the session's version and cart_version: false when another
 // writer (a request, or a cart event on the back half) committed since the load; the caller loads
@@ -30,6 +32,7 @@ std::string session_key(std::string_view session_id);
 std::string address_key(std::string_view session_id);
 std::string addons_key(std::string_view session_id);
 std::string methods_key(std::string_view cart_hash);
+std::string available_key(std::string_view user_id);
 std::string calendar_key(std::string_view method_id, std::string_view postal_code);
 
 // A session as loaded: what the compare-and-set compares, and whether it has ended.
@@ -39,44 +42,48 @@ struct StoredSession {
   bool ended = false;
 };
 
-// The fast path of GET /shipping/available: the user's session, its cart hash and chosen method,
-// and the cached methods when there are any (else the cart copy to evaluate).
-struct AvailableLookup {
-  std::optional<std::string> session_id;  // nullopt: no open session
-  std::string cart_hash;
-  std::string method_id;              // empty: none chosen
-  std::optional<std::string> cached;  // "<rules digest>\n<methods JSON>"
-  std::optional<std::string> cart_json;
-};
-
 class ShippingStore {
  public:
   // `session_ttl`: every change makes the session's keys live this long again; also how long an
   // ended session's tombstone stays (late cart events of it are ignored meanwhile).
   ShippingStore(platform::redis::RedisClient& redis, std::string outbox_stream,
-                std::chrono::seconds session_ttl);
+                std::chrono::seconds session_ttl, std::chrono::seconds methods_ttl);
 
   // The user's current session; `exists` false when the user has none.
   boost::asio::awaitable<platform::Result<StoredSession>> load_current(std::string user_id);
   // A session by id (a cart event's); `exists` false when the Shipping has not seen it yet.
   boost::asio::awaitable<platform::Result<StoredSession>> load(std::string session_id);
 
-  // Writes `after` and its events. With `cart_event_time` (a cart event's occurred_at) the user's
-  // current-session pointer moves to this session unless it points at a session with a newer
-  // event. true: committed; false: the session moved since `before` was loaded (reload, retry);
+  // What a commit writes besides the session: the methods for its cart
+  // (shipping:methods:{cart_hash}) and the user's available answer, both "<digest>\n<JSON>".
+  struct Answers {
+    std::string methods;
+    std::string available;
+  };
+
+  // Writes `after`, its answers and its events. With `cart_event_time` (a cart event's
+  // occurred_at) the user's current-session pointer moves to this session unless it points at a
+  // session with a newer event; the user's answer is written only while the pointer is on this
+  // session. true: committed; false: the session moved since `before` was loaded (reload, retry);
   // Errc::conflict "session_ended": the session ended meanwhile (nothing written).
   boost::asio::awaitable<platform::Result<bool>> commit(
-      const StoredSession& before, const ShippingSession& after,
+      const StoredSession& before, const ShippingSession& after, Answers answers,
       std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time = {});
 
   // Ends a session (OrderCreated): marks it ended, deletes its address and addons, and clears
   // the user's pointer when it points at it. Idempotent.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
-  boost::asio::awaitable<platform::Result<AvailableLookup>> lookup_available(std::string user_id);
-  boost::asio::awaitable<platform::Result<std::string>> cart_json(std::string session_id);
-  boost::asio::awaitable<platform::Status> cache_methods(std::string cart_hash, std::string value,
-                                                         std::chrono::seconds ttl);
+  // The user's available answer ("<digest>\n<JSON>"), nullopt when there is none (no session).
+  boost::asio::awaitable<platform::Result<std::optional<std::string>>> available_answer(
+      std::string user_id);
+  // Writes the user's answer when the session is still the user's current one at `version` and
+  // `cart_version` (an answer recomputed after a rules reload must not overwrite a newer one).
+  boost::asio::awaitable<platform::Status> refresh_available_answer(const ShippingSession& session,
+                                                                    std::string answer);
+  // The methods cached for a cart ("<digest>\n<JSON>"), nullopt when none.
+  boost::asio::awaitable<platform::Result<std::optional<std::string>>> methods(
+      std::string cart_hash);
 
   boost::asio::awaitable<platform::Result<std::optional<std::string>>> calendar(
       std::string method_id, std::string postal_code);
@@ -91,7 +98,8 @@ class ShippingStore {
   platform::redis::Script commit_script_;
   platform::redis::Script end_script_;
   platform::redis::Script load_current_script_;
-  platform::redis::Script available_script_;
+  platform::redis::Script refresh_script_;
+  std::string methods_ttl_ms_;
 };
 
 // The session's parts as the store keeps them (exposed for tests).
