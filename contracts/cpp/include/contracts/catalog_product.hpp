@@ -51,8 +51,8 @@ struct Product {
   Dimensions dimensions_mm;
   std::vector<std::string> flags;  // of kProductFlags
 
-  bool has_flag(std::string_view flag) const;
-  bool is_service() const { return category == "service"; }
+  [[nodiscard]] bool has_flag(std::string_view flag) const;
+  [[nodiscard]] bool is_service() const { return category == "service"; }
   friend bool operator==(const Product&, const Product&) = default;
 };
 

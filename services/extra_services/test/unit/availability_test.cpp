@@ -127,7 +127,7 @@ services:
 )";
 
 const ServicesRules& rules() {
-  static const ServicesRules parsed = platform::rules::testing::parse_or_throw<ServicesRules>(
+  static const auto parsed = platform::rules::testing::parse_or_throw<ServicesRules>(
       kRules, "test_rules.yaml", extra_services::parse_services_rules);
   return parsed;
 }

@@ -116,7 +116,7 @@ addons:
 )";
 
 const DeliveryRules& rules() {
-  static const DeliveryRules parsed = platform::rules::testing::parse_or_throw<DeliveryRules>(
+  static const auto parsed = platform::rules::testing::parse_or_throw<DeliveryRules>(
       kRules, "test_rules.yaml", shipping::parse_delivery_rules);
   return parsed;
 }
