@@ -118,8 +118,9 @@ boost::asio::awaitable<platform::Result<std::string>> ShippingService::available
   const auto rules = rules_();
   // Every commit writes the user's answer: one GET serves it.
   PLATFORM_CO_TRY(auto answer, co_await store_.available_answer(user_id));
-  if (answer) {
-    if (auto document = cached_methods(*answer, rules->digest)) co_return std::string(*document);
+  if (answer && cached_methods(*answer, rules->digest)) {
+    answer->erase(0, rules->digest.size() + 1);  // in place: no second copy of the document
+    co_return std::move(*answer);
   }
   // No answer (no session), or one made with the rules before a reload.
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
