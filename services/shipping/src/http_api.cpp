@@ -142,42 +142,14 @@ std::string selection_json(const ShippingSession& session) {
   return std::move(out).take();
 }
 
-std::string calendar_json(const CalendarView& view, const DeliveryRules& rules) {
-  platform::JsonWriter out(4096);
+std::string calendar_json(const CalendarView& view) {
+  const auto& held = *view.held;
+  platform::JsonWriter out(held.days_json.size() + 256);
   out.begin_object().key("method").value(view.method_id);
-  out.key("postal_code").value(view.postal_code).key("region").value(view.calendar.region);
+  out.key("postal_code").value(view.postal_code).key("region").value(held.calendar.region);
   out.key("stale").value(view.stale).key("age_seconds").value(std::int64_t{view.age.count()});
-  out.key("fetched_at").value(platform::format_rfc3339(view.fetched_at));
-  out.key("days").begin_array();
-  const contracts::CartCopy any_cart;
-  for (const auto& day : view.calendar.days) {
-    out.begin_object().key("date").value(platform::format_date(day.date));
-    out.key("available").value(day.available);
-    out.key("reason");
-    if (day.available || day.reason.empty()) {
-      out.null();
-    } else {
-      out.value(day.reason);
-    }
-    out.key("holiday").value_or_null(day.holiday);
-    out.key("windows").begin_array();
-    for (const auto& window : day.windows) write_window(out, window);
-    out.end_array();
-    // The addons the method allows on that weekday (the cart decides the rest at set-date).
-    out.key("addons").begin_array();
-    if (day.available) {
-      for (const auto& addon : rules.addons) {
-        const bool for_method = std::find(addon.methods.begin(), addon.methods.end(),
-                                          view.method_id) != addon.methods.end();
-        const auto weekday = std::chrono::weekday(std::chrono::sys_days(day.date));
-        const bool on_day = addon.days.empty() || std::find(addon.days.begin(), addon.days.end(),
-                                                            weekday) != addon.days.end();
-        if (for_method && on_day) out.value(addon.id);
-      }
-    }
-    out.end_array().end_object();
-  }
-  out.end_array().end_object();
+  out.key("fetched_at").value(platform::format_rfc3339(held.fetched_at));
+  out.key("days").raw(held.days_json).end_object();
   return std::move(out).take();
 }
 
@@ -246,8 +218,7 @@ ShippingHttpApi::Answer ShippingHttpApi::calendar(http::Request request) {
   }
   PLATFORM_CO_TRY(auto view,
                   co_await service_.calendar(std::move(*method), std::move(*postal_code)));
-  const auto rules = service_.rules();
-  co_return ok(calendar_json(view, rules->delivery));
+  co_return ok(calendar_json(view));
 }
 
 ShippingHttpApi::Answer ShippingHttpApi::set_date(http::Request request) {

@@ -21,7 +21,7 @@ struct DayChoice {
 
 // The customer's shipping choices as every write answers them (with the session's version).
 std::string selection_json(const ShippingSession& session);
-std::string calendar_json(const CalendarView& view, const DeliveryRules& rules);
+std::string calendar_json(const CalendarView& view);
 
 class ShippingHttpApi {
  public:

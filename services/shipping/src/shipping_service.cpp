@@ -209,7 +209,7 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::selec
   const auto* method = session.method ? rules->delivery.method(session.method->id) : nullptr;
   if (method != nullptr && method->calendar_service && session.address) {
     PLATFORM_CO_TRY(auto view, co_await calendar(method->id, session.address->postal_code));
-    for (const auto& day : view.calendar.days) days.push_back({day.date, day.available});
+    for (const auto& day : view.held->calendar.days) days.push_back({day.date, day.available});
   }
   const auto now = clock_.now();
   co_return co_await change(
@@ -234,20 +234,20 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
   if (carrier_ == nullptr) co_return make_error(Errc::internal, "no carrier client here");
 
   const auto now = clock_.now();
-  auto view_of = [&](const HeldCalendar& held, bool stale) {
-    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - held.fetched_at);
+  const auto key = method_id + ":" + postal_code;
+  auto view_of = [&](SharedCalendar held, bool stale) {
+    held = rendered(key, std::move(held), *rules, method_id);
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(now - held->fetched_at);
     return CalendarView{.method_id = method_id,
                         .postal_code = postal_code,
-                        .calendar = held.calendar,
+                        .held = std::move(held),
                         .stale = stale,
-                        .age = std::max(age, std::chrono::seconds(0)),
-                        .fetched_at = held.fetched_at};
+                        .age = std::max(age, std::chrono::seconds(0))};
   };
-  const auto key = method_id + ":" + postal_code;
   auto held = calendars_.get(key);
-  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(*held, false);
+  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(held, false);
   // The breaker is open: the carrier would not be asked anyway, so answer at once.
-  if (held && carrier_->breaker_open()) co_return view_of(*held, true);
+  if (held && carrier_->breaker_open()) co_return view_of(held, true);
 
   // Another instance may have fetched it since.
   PLATFORM_CO_TRY(auto shared, co_await store_.calendar(method_id, postal_code));
@@ -256,12 +256,12 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
     if (parts && (!held || held->fetched_at < parts->first)) {
       auto calendar = parse_carrier_calendar(parts->second);
       if (calendar) {
-        held = HeldCalendar{parts->first, std::move(*calendar)};
-        calendars_.put(key, *held);
+        held = std::make_shared<const HeldCalendar>(
+            HeldCalendar{parts->first, std::move(*calendar), {}, {}});
       }
     }
   }
-  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(*held, false);
+  if (held && now - held->fetched_at < config_.calendar_fresh) co_return view_of(held, false);
 
   auto fetched = co_await carrier_->fetch(*method->calendar_service, postal_code);
   if (fetched) {
@@ -269,15 +269,26 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
         method_id, postal_code, cached_calendar_text(now, *fetched), config_.calendar_keep);
     if (!saved) spdlog::warn("carrier calendar not cached: {}", saved.error().message);
     PLATFORM_CO_TRY(auto calendar, parse_carrier_calendar(*fetched));
-    HeldCalendar fresh{now, std::move(calendar)};
-    calendars_.put(key, fresh);
-    co_return view_of(fresh, false);
+    co_return view_of(
+        std::make_shared<const HeldCalendar>(HeldCalendar{now, std::move(calendar), {}, {}}),
+        false);
   }
   if (fetched.error().code == Errc::invalid) co_return fetched.error();
-  if (held) co_return view_of(*held, true);
+  if (held) co_return view_of(held, true);
   co_return make_error(Errc::unavailable,
                        "the carrier's delivery calendar is unavailable: " + fetched.error().message,
                        "carrier_unavailable");
+}
+
+SharedCalendar ShippingService::rendered(const std::string& key, SharedCalendar held,
+                                         const ShippingRules& rules, std::string_view method_id) {
+  if (held->rules_digest == rules.digest) return held;
+  auto copy = std::make_shared<HeldCalendar>(*held);
+  copy->days_json = calendar_days_json(copy->calendar, method_id, rules.delivery);
+  copy->rules_digest = rules.digest;
+  SharedCalendar done = std::move(copy);
+  calendars_.put(key, done);
+  return done;
 }
 
 boost::asio::awaitable<platform::Status> ShippingService::apply_cart_event(

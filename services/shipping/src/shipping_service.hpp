@@ -38,10 +38,9 @@ using RulesSource = std::function<std::shared_ptr<const ShippingRules>()>;
 struct CalendarView {
   std::string method_id;
   std::string postal_code;
-  CarrierCalendar calendar;
+  SharedCalendar held;  // the carrier's answer, when it was fetched, its days rendered
   bool stale = false;
   std::chrono::seconds age{0};
-  platform::TimePoint fetched_at;
 };
 
 class ShippingService {
@@ -77,13 +76,14 @@ class ShippingService {
   // OrderCreated (checkout-events): the session ends.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
-  std::shared_ptr<const ShippingRules> rules() const { return rules_(); }
-
  private:
   using Step = std::function<platform::Result<Outcome>(const ShippingSession&)>;
   // What a commit of `session` writes besides it (store.hpp).
   [[nodiscard]] ShippingStore::Answers answers_for(const ShippingSession& session,
                                                    const ShippingRules& rules) const;
+  // `held` with its days rendered under `rules` (rendered again, and remembered, after a reload).
+  SharedCalendar rendered(const std::string& key, SharedCalendar held, const ShippingRules& rules,
+                          std::string_view method_id);
   boost::asio::awaitable<platform::Result<ShippingSession>> change(std::string user_id,
                                                                    platform::TraceContext trace,
                                                                    Step step);
