@@ -18,6 +18,7 @@ namespace asio = boost::asio;
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
+const std::string kServicesTopic(contracts::kServicesTopic);
 
 // The cart's store and use cases over one Redis connection.
 struct CartOnRedis {
@@ -31,7 +32,9 @@ struct CartOnRedis {
 
 int serve() {
   platform::app::Service app(
-      {.name = "cart", .port = 8101, .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic}});
+      {.name = "cart",
+       .port = 8101,
+       .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kServicesTopic}});
   const auto config = cart::CartConfig::from_env();
 
   // Customers on the front half; enrichment, repricing and session ends on the back half (see
@@ -49,6 +52,8 @@ int serve() {
               [&handlers](const auto& event) { return handlers.on_cart_event(event); });
   app.consume("session", {kCheckoutTopic},
               [&handlers](const auto& event) { return handlers.on_checkout_event(event); });
+  app.consume("services", {kServicesTopic},
+              [&handlers](const auto& event) { return handlers.on_services_event(event); });
   return app.run();
 }
 

@@ -29,7 +29,7 @@ EXPECTED_TYPES = {
     "PaymentRefunded",
     "OrderCreated", "CheckoutCompleted", "CustomerDataProvided", "ConsentsGiven",
     "PromotionApplied", "PromotionRemoved", "PromoCodeApplied", "PromoCodeInvalid",
-    "ServiceAvailabilityCalculated",
+    "ServiceAvailabilityCalculated", "CartItemValidated",
     "WarrantySelected", "WarrantyRemoved",
 }
 

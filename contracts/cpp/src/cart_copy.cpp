@@ -121,6 +121,14 @@ platform::Result<CartLine> cart_line_from_json(const json::value& value) {
     if (!flag.is_string()) return field_error("line.flags", "must hold strings");
     line.flags.emplace_back(flag.as_string());
   }
+  // Optional: events of Carts older than the field say nothing, which reads as validated.
+  if (const auto* validation = obj.if_contains("validation"); validation != nullptr) {
+    if (!validation->is_string() || (validation->as_string() != "validated" &&
+                                     validation->as_string() != "not_yet_validated")) {
+      return field_error("line.validation", "must be validated or not_yet_validated");
+    }
+    line.validated = validation->as_string() == "validated";
+  }
   return line;
 }
 
@@ -139,7 +147,8 @@ json::object cart_line_to_json(const CartLine& line) {
           {"parent_item_id", std::move(parent)},
           {"weight_g", line.weight_g},
           {"dimensions_mm", dimensions_to_json(line.dimensions_mm)},
-          {"flags", std::move(flags)}};
+          {"flags", std::move(flags)},
+          {"validation", line.validated ? "validated" : "not_yet_validated"}};
 }
 
 platform::Result<std::optional<CartCopy>> apply_cart_event(const CartCopy& copy,
@@ -148,7 +157,7 @@ platform::Result<std::optional<CartCopy>> apply_cart_event(const CartCopy& copy,
   namespace et = event_type;
   const bool line_event = type == et::kCartItemAdded || type == et::kCartItemRemoved ||
                           type == et::kCartItemQuantityChanged ||
-                          type == et::kCartItemPriceChanged;
+                          type == et::kCartItemPriceChanged || type == et::kCartItemValidated;
   if (!line_event && type != et::kCartItemStockChanged) {
     return make_error(Errc::not_found, "not a cart event: " + std::string(type));
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "platform/json_writer.hpp"
+
 namespace contracts {
 namespace {
 using platform::Errc;
@@ -82,6 +84,11 @@ platform::Result<Product> product_from_json(const boost::json::value& json) {
 
 boost::json::object money_to_json(const platform::Money& money) {
   return {{"amount", money.amount}, {"currency", money.currency}};
+}
+
+void write_money(platform::JsonWriter& out, const platform::Money& money) {
+  out.begin_object().key("amount").value(money.amount);
+  out.key("currency").value(money.currency).end_object();
 }
 
 boost::json::object dimensions_to_json(const Dimensions& d) {

@@ -111,6 +111,8 @@ std::string_view to_string(ChangeKind kind) {
       return "price_changed";
     case ChangeKind::stock_changed:
       return "stock_changed";
+    case ChangeKind::validated:
+      return "validated";
   }
   return "added";
 }
@@ -208,6 +210,11 @@ platform::Result<Outcome> add_line(const Cart& cart, const AddLine& command, con
     return quantity_error(limits);
   }
   if (auto status = check_parent(cart, command, product); !status) return status.error();
+  if (command.type == LineType::service) {
+    if (const auto* refusal = refusal_for(cart, command.parent_item_id, product.sku)) {
+      return make_error(Errc::invalid, refusal->reason.message, refusal->reason.code);
+    }
+  }
 
   Cart next = cart;
   // The same sku of the same type under the same parent is one line with a larger quantity.
@@ -218,7 +225,14 @@ platform::Result<Outcome> add_line(const Cart& cart, const AddLine& command, con
       if (merged > limits.max_quantity) return quantity_error(limits);
       const auto old_quantity = line.quantity;
       line.quantity = merged;
-      Change change{ChangeKind::quantity_changed, line, old_quantity, std::nullopt, std::nullopt};
+      // The Services check the new quantity of a service line again.
+      if (line.type == LineType::service) line.validation = Validation::not_yet_validated;
+      Change change{ChangeKind::quantity_changed,
+                    line,
+                    old_quantity,
+                    std::nullopt,
+                    std::nullopt,
+                    std::nullopt};
       auto id = line.item_id;
       return finish(std::move(next), {std::move(change)}, std::move(id));
     }
@@ -244,7 +258,7 @@ platform::Result<Outcome> add_line(const Cart& cart, const AddLine& command, con
       command.type == LineType::service ? Validation::not_yet_validated : Validation::validated;
   next.lines.push_back(line);
   auto id = line.item_id;
-  return finish(std::move(next), {Change{ChangeKind::added, std::move(line), 0, {}, {}}},
+  return finish(std::move(next), {Change{ChangeKind::added, std::move(line), 0, {}, {}, {}}},
                 std::move(id));
 }
 
@@ -257,9 +271,9 @@ platform::Result<Outcome> remove_line(const Cart& cart, std::string_view item_id
   std::vector<Change> changes;
   // Children go first so that no consumer ever sees a child whose parent is already gone.
   for (const auto* child : cart.children_of(item_id)) {
-    changes.push_back(Change{ChangeKind::removed, *child, 0, {}, std::string(item_id)});
+    changes.push_back(Change{ChangeKind::removed, *child, 0, {}, std::string(item_id), {}});
   }
-  changes.push_back(Change{ChangeKind::removed, *target, 0, {}, {}});
+  changes.push_back(Change{ChangeKind::removed, *target, 0, {}, {}, {}});
   Cart next = cart;
   std::erase_if(next.lines, [&](const CartLine& l) {
     return l.item_id == item_id || l.parent_item_id == item_id;
@@ -281,8 +295,20 @@ platform::Result<Outcome> change_quantity(const Cart& cart, std::string_view ite
   if (line->quantity == quantity) return Outcome{std::move(next), {}, std::string(item_id)};
   const auto old_quantity = line->quantity;
   line->quantity = quantity;
-  Change change{ChangeKind::quantity_changed, *line, old_quantity, {}, {}};
-  return finish(std::move(next), {std::move(change)}, std::string(item_id));
+  if (line->type == LineType::service) line->validation = Validation::not_yet_validated;
+  std::vector<Change> changes{
+      Change{ChangeKind::quantity_changed, *line, old_quantity, {}, {}, {}}};
+  // Its services follow it down, after it (a consumer never sees a service outnumber its line).
+  for (auto& child : next.lines) {
+    if (child.parent_item_id != item_id || child.type != LineType::service ||
+        child.quantity <= quantity) {
+      continue;
+    }
+    const auto child_old = child.quantity;
+    child.quantity = quantity;
+    changes.push_back(Change{ChangeKind::quantity_changed, child, child_old, {}, {}, {}});
+  }
+  return finish(std::move(next), std::move(changes), std::string(item_id));
 }
 
 Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low_stock_threshold) {
@@ -291,7 +317,10 @@ Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low
   for (auto& line : next.lines) {
     if (line.sku != product.sku) continue;
     line.enrichment = Enrichment::enriched;
-    if (line.unit_price != product.price) {
+    // A validated service line has the Services' price (their rules own it), not the catalog's.
+    const bool rules_priced =
+        line.type == LineType::service && line.validation == Validation::validated;
+    if (!rules_priced && line.unit_price != product.price) {
       const auto old_price = line.unit_price;
       // Keep the price the customer first saw through several changes until acknowledged.
       const auto first_seen = line.price_change ? line.price_change->old_unit_price : old_price;
@@ -299,7 +328,7 @@ Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low
       line.price_change = first_seen == product.price
                               ? std::nullopt
                               : std::optional(PriceChange{first_seen, product.price});
-      changes.push_back(Change{ChangeKind::price_changed, line, 0, old_price, {}});
+      changes.push_back(Change{ChangeKind::price_changed, line, 0, old_price, {}, {}});
     }
     if (line.type != LineType::service) {
       const auto status = stock_status_for(product.stock, line.quantity, low_stock_threshold);
@@ -309,7 +338,7 @@ Outcome apply_catalog(const Cart& cart, const Product& product, std::int64_t low
           !(line.stock_status == StockStatus::unknown && status == StockStatus::in_stock);
       if (status != line.stock_status) {
         line.stock_status = status;
-        if (news) changes.push_back(Change{ChangeKind::stock_changed, line, 0, {}, {}});
+        if (news) changes.push_back(Change{ChangeKind::stock_changed, line, 0, {}, {}, {}});
       }
     }
   }
@@ -332,6 +361,69 @@ platform::Result<Cart> acknowledge_price_changes(const Cart& cart,
     line->price_change.reset();
   }
   return next;
+}
+
+const ServiceRefusal* refusal_for(const Cart& cart,
+                                  const std::optional<std::string>& parent_item_id,
+                                  std::string_view sku) {
+  for (const auto& refusal : cart.service_refusals) {
+    if (refusal.sku == sku && refusal.parent_item_id == parent_item_id) return &refusal;
+  }
+  return nullptr;
+}
+
+namespace {
+// The line kept as the verdict says: nullopt when nothing moves.
+std::optional<Change> keep_line(CartLine& line, const ServiceVerdict& verdict) {
+  const auto quantity = std::min(line.quantity, std::max<std::int64_t>(verdict.quantity, 1));
+  if (line.validation == Validation::validated && line.unit_price == verdict.unit_price &&
+      line.quantity == quantity) {
+    return std::nullopt;
+  }
+  const auto old_price = line.unit_price;
+  const auto old_quantity = line.quantity;
+  if (line.unit_price != verdict.unit_price) {
+    const auto first_seen = line.price_change ? line.price_change->old_unit_price : old_price;
+    line.unit_price = verdict.unit_price;
+    line.price_change = first_seen == verdict.unit_price
+                            ? std::nullopt
+                            : std::optional(PriceChange{first_seen, verdict.unit_price});
+  }
+  line.quantity = quantity;
+  line.validation = Validation::validated;
+  std::optional<Reason> reason;
+  if (quantity < old_quantity) reason = verdict.reason;
+  return Change{ChangeKind::validated, line, old_quantity, old_price, {}, std::move(reason)};
+}
+}  // namespace
+
+Outcome apply_services_verdict(const Cart& cart, const ServicesVerdict& verdict) {
+  if (verdict.session_id != cart.session_id || verdict.services_version <= cart.services_version) {
+    return Outcome{cart, {}, {}};
+  }
+  Cart next = cart;
+  next.services_version = verdict.services_version;
+  next.service_refusals = verdict.refusals;
+  std::vector<Change> changes;
+  if (verdict.cart_version == cart.version) {
+    for (const auto& said : verdict.lines) {
+      auto* line = find_mutable(next, said.item_id);
+      if (line == nullptr || line->type != LineType::service || line->sku != said.sku) continue;
+      if (said.allowed) {
+        if (auto change = keep_line(*line, said)) changes.push_back(std::move(*change));
+        continue;
+      }
+      const auto reason = said.reason.value_or(Reason{"not_allowed", "Usługa jest niedostępna."});
+      next.notices.push_back(Notice{line->item_id, line->sku, line->name, reason});
+      changes.push_back(Change{ChangeKind::removed, *line, 0, {}, {}, reason});
+      std::erase_if(next.lines, [&](const CartLine& held) { return held.item_id == said.item_id; });
+    }
+    if (next.notices.size() > kMaxNotices) {
+      next.notices.erase(next.notices.begin(),
+                         next.notices.end() - static_cast<std::ptrdiff_t>(kMaxNotices));
+    }
+  }
+  return finish(std::move(next), std::move(changes), {});
 }
 
 Cart end_session(const Cart& cart, std::string_view session_id) {

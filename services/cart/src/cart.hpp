@@ -59,11 +59,42 @@ struct CartLine {
   friend bool operator==(const CartLine&, const CartLine&) = default;
 };
 
+// Why the Services' rules do not allow a service: a stable code and a sentence for the customer.
+struct Reason {
+  std::string code;
+  std::string message;
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
+// A service the Services service says cannot be added now (to the line `parent_item_id`, or to
+// the order when nullopt), and why: adding it is refused at once.
+struct ServiceRefusal {
+  std::optional<std::string> parent_item_id;
+  std::string sku;
+  Reason reason;
+  friend bool operator==(const ServiceRefusal&, const ServiceRefusal&) = default;
+};
+
+// A line the Cart removed on its own (a service the rules no longer allow), shown in GET /cart
+// until the session ends.
+struct Notice {
+  std::string item_id;
+  std::string sku;
+  std::string name;
+  Reason reason;
+  friend bool operator==(const Notice&, const Notice&) = default;
+};
+
 struct Cart {
   std::string user_id;
   std::string session_id;    // empty until the first change opens a session
   std::int64_t version = 0;  // per-session; +1 for every event the cart publishes
   std::vector<CartLine> lines;
+  // The Services' latest word on this session (ServiceAvailabilityCalculated): its version, and
+  // the services it refuses; reset when the session ends.
+  std::int64_t services_version = 0;
+  std::vector<ServiceRefusal> service_refusals;
+  std::vector<Notice> notices;  // newest last, at most kMaxNotices
 
   const CartLine* find(std::string_view item_id) const;
   std::vector<const CartLine*> children_of(std::string_view item_id) const;
@@ -83,15 +114,18 @@ struct Limits {
 };
 
 // What a change did, one record per event the Cart publishes.
-enum class ChangeKind { added, removed, quantity_changed, price_changed, stock_changed };
+// validated: a service line checked against the Services' verdict (CartItemValidated).
+enum class ChangeKind { added, removed, quantity_changed, price_changed, stock_changed, validated };
 std::string_view to_string(ChangeKind kind);  // "added", "removed", ...
 
 struct Change {
   ChangeKind kind;
   CartLine line;                  // the line after the change (for removed: as it was)
-  std::int64_t old_quantity = 0;  // quantity_changed
-  std::optional<platform::Money> old_unit_price;   // price_changed
+  std::int64_t old_quantity = 0;  // quantity_changed, validated
+  std::optional<platform::Money> old_unit_price;   // price_changed, validated
   std::optional<std::string> removed_with_parent;  // removed by cascade
+  // removed by the Services' verdict: why; validated: quantity_reduced when cut.
+  std::optional<Reason> reason;
 };
 
 struct AddLine {
@@ -109,13 +143,16 @@ struct Outcome {
 
 using IdGenerator = std::function<std::string()>;
 
-// Adds a line, or merges it into an existing line of the same sku, type and parent.
-// `services_known` says whether the Services service has published availability for the parent.
+// Adds a line, or merges it into an existing line of the same sku, type and parent. A service the
+// Services already refused there (Cart::service_refusals) is refused with its reason
+// (Errc::invalid, the reason's code).
 [[nodiscard]] platform::Result<Outcome> add_line(const Cart& cart, const AddLine& command,
                                                  const Product& product, const Limits& limits,
                                                  const IdGenerator& new_id);
 // Removes a line and, first, every line tied to it.
 [[nodiscard]] platform::Result<Outcome> remove_line(const Cart& cart, std::string_view item_id);
+// Changes a line's quantity; the service lines tied to it are cut to the new quantity when they
+// would outnumber it (an item service never outnumbers its line).
 [[nodiscard]] platform::Result<Outcome> change_quantity(const Cart& cart, std::string_view item_id,
                                                         std::int64_t quantity,
                                                         const Limits& limits);
@@ -128,6 +165,41 @@ using IdGenerator = std::function<std::string()>;
 // pending (and nothing is cleared).
 [[nodiscard]] platform::Result<Cart> acknowledge_price_changes(
     const Cart& cart, const std::vector<std::string>& item_ids);
+
+// The Services' verdict on one service line of the cart.
+struct ServiceVerdict {
+  std::string item_id;
+  std::string sku;
+  bool allowed = false;
+  platform::Money unit_price;  // the rules' price per unit
+  std::int64_t quantity = 0;   // what the line may keep; 0 when not allowed
+  std::optional<Reason> reason;
+};
+
+// One ServiceAvailabilityCalculated, as the Cart uses it.
+struct ServicesVerdict {
+  std::string session_id;
+  std::int64_t services_version = 0;  // the Services' per-session version
+  std::int64_t cart_version = 0;      // the cart version the Services evaluated
+  std::vector<ServiceVerdict> lines;
+  std::vector<ServiceRefusal> refusals;
+};
+
+inline constexpr std::size_t kMaxNotices = 20;
+
+// Applies the Services' verdict. Older than the last one applied (services_version), or of
+// another session: the cart as it is. Otherwise the refusals become the cart's; and when it was
+// made for the cart's current version, every service line it names is kept (validated, priced
+// with the rules' price (a price_change marker when that differs), cut to the quantity allowed:
+// one `validated` change when anything moved) or removed with the reason (a `removed` change and
+// a Notice). A verdict for an older version of the cart moves no line: the Services evaluate the
+// newer cart and send another.
+[[nodiscard]] Outcome apply_services_verdict(const Cart& cart, const ServicesVerdict& verdict);
+
+// The refusal of `sku` for the line `parent_item_id` (nullopt: standalone), when known.
+[[nodiscard]] const ServiceRefusal* refusal_for(const Cart& cart,
+                                                const std::optional<std::string>& parent_item_id,
+                                                std::string_view sku);
 
 // Ends the checkout session `session_id` once its order exists (OrderCreated): when it is the
 // cart's current session, the cart becomes empty with no session, so the next change opens a new

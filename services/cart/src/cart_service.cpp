@@ -34,6 +34,12 @@ boost::asio::awaitable<void> back_off(int attempt) {
                                   std::chrono::microseconds(pick(random)));
   co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
 }
+
+// Equal but for a session opened by this attempt.
+bool same_contents(const Cart& next, const Cart& stored) {
+  return next.lines == stored.lines && next.services_version == stored.services_version &&
+         next.service_refusals == stored.service_refusals && next.notices == stored.notices;
+}
 }  // namespace
 
 CartService::CartService(CartStore& store, CartConfig config, const platform::Clock& clock)
@@ -74,7 +80,7 @@ boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::
   if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
   PLATFORM_CO_TRY(auto outcome, rule(cart));
   // Nothing changed (e.g. a repeated catalog sync): write nothing, not even a new session.
-  if (outcome.changes.empty() && outcome.cart.lines == stored.cart.lines) {
+  if (outcome.changes.empty() && same_contents(outcome.cart, stored.cart)) {
     co_return Committed{std::move(stored.cart), std::move(outcome.item_id), stored.revision};
   }
   auto events = events_for(outcome, stored.cart.version, trace, clock_.now());
@@ -127,6 +133,17 @@ boost::asio::awaitable<platform::Result<Committed>> CartService::acknowledge_pri
         PLATFORM_TRY(auto next, cart::acknowledge_price_changes(cart, item_ids));
         return Outcome{std::move(next), {}, {}};
       });
+}
+
+boost::asio::awaitable<platform::Status> CartService::apply_services_verdict(
+    std::string user_id, ServicesVerdict verdict, platform::TraceContext trace) {
+  PLATFORM_CO_TRY(auto committed,
+                  co_await mutate(std::move(user_id), std::move(trace),
+                                  [&](const Cart& cart) -> platform::Result<Outcome> {
+                                    return cart::apply_services_verdict(cart, verdict);
+                                  }));
+  (void)committed;
+  co_return platform::Status{};
 }
 
 boost::asio::awaitable<platform::Result<std::string>> CartService::view_json(std::string user_id) {

@@ -59,6 +59,12 @@ class CartService {
   boost::asio::awaitable<platform::Status> reprice_holders(std::string sku,
                                                            platform::TraceContext trace);
 
+  // Applies the Services' verdict to the user's cart (cart::apply_services_verdict): lines
+  // validated, repriced, cut or removed with their events, the refusals remembered. Idempotent.
+  boost::asio::awaitable<platform::Status> apply_services_verdict(std::string user_id,
+                                                                  ServicesVerdict verdict,
+                                                                  platform::TraceContext trace);
+
   // Ends the user's checkout session `session_id` once its order exists (OrderCreated): the cart
   // becomes empty with no session, its stream goes, and it leaves the holder index; no events.
   // Idempotent: an old, repeated or another session's order changes nothing.

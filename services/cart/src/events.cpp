@@ -7,6 +7,16 @@
 #include "view.hpp"
 
 namespace cart {
+namespace {
+void write_reason(platform::JsonWriter& out, const std::optional<Reason>& reason) {
+  if (!reason) {
+    out.null();
+    return;
+  }
+  out.begin_object().key("code").value(reason->code).key("message").value(reason->message);
+  out.end_object();
+}
+}  // namespace
 
 std::string_view event_type(ChangeKind kind) {
   switch (kind) {
@@ -20,6 +30,8 @@ std::string_view event_type(ChangeKind kind) {
       return contracts::event_type::kCartItemPriceChanged;
     case ChangeKind::stock_changed:
       return contracts::event_type::kCartItemStockChanged;
+    case ChangeKind::validated:
+      return contracts::event_type::kCartItemValidated;
   }
   return contracts::event_type::kCartItemAdded;
 }
@@ -48,6 +60,13 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
       case ChangeKind::removed:
         write_line(data.key("line"), change.line);
         data.key("removed_with_parent").value_or_null(change.removed_with_parent);
+        write_reason(data.key("reason"), change.reason);
+        break;
+      case ChangeKind::validated:
+        write_line(data.key("line"), change.line);
+        write_money(data.key("old_unit_price"), change.old_unit_price.value_or(platform::pln(0)));
+        data.key("old_quantity").value(change.old_quantity);
+        write_reason(data.key("reason"), change.reason);
         break;
       case ChangeKind::quantity_changed:
         write_line(data.key("line"), change.line);

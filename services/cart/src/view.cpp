@@ -97,13 +97,13 @@ void write_line_fields(platform::JsonWriter& out, const CartLine& line) {
   out.key("flags").begin_array();
   for (const auto& flag : line.flags) out.value(flag);
   out.end_array();
+  out.key("validation").value(to_string(line.validation));
 }
 
 void write_line_state_fields(platform::JsonWriter& out, const CartLine& line) {
   write_line_fields(out, line);
   out.key("stock_status").value(to_string(line.stock_status));
   out.key("enrichment").value(to_string(line.enrichment));
-  out.key("validation").value(to_string(line.validation));
   out.key("price_change");
   if (line.price_change) {
     out.begin_object().key("old_unit_price");
@@ -149,6 +149,66 @@ void write_view_line(platform::JsonWriter& out, const Cart& cart, const CartLine
   out.end_array().end_object();
 }
 
+namespace {
+void write_reason(platform::JsonWriter& out, const Reason& reason) {
+  out.begin_object().key("code").value(reason.code).key("message").value(reason.message);
+  out.end_object();
+}
+
+// What the Services said: the services refused now, and the lines removed on their word.
+void write_services_knowledge(platform::JsonWriter& out, const Cart& cart) {
+  out.key("services_version").value(cart.services_version);
+  out.key("unavailable_services").begin_array();
+  for (const auto& refusal : cart.service_refusals) {
+    out.begin_object().key("parent_item_id").value_or_null(refusal.parent_item_id);
+    out.key("sku").value(refusal.sku);
+    write_reason(out.key("reason"), refusal.reason);
+    out.end_object();
+  }
+  out.end_array().key("notices").begin_array();
+  for (const auto& notice : cart.notices) {
+    out.begin_object().key("item_id").value(notice.item_id).key("sku").value(notice.sku);
+    out.key("name").value(notice.name);
+    write_reason(out.key("reason"), notice.reason);
+    out.end_object();
+  }
+  out.end_array();
+}
+
+Reason reason_from(const json::value& value) {
+  const auto& o = value.as_object();
+  return Reason{json::value_to<std::string>(o.at("code")),
+                json::value_to<std::string>(o.at("message"))};
+}
+
+// Views written before the Services existed have none of these fields.
+void read_services_knowledge(const json::object& o, Cart& cart) {
+  if (const auto* version = o.if_contains("services_version")) {
+    cart.services_version = version->as_int64();
+  }
+  if (const auto* refusals = o.if_contains("unavailable_services")) {
+    for (const auto& value : refusals->as_array()) {
+      const auto& r = value.as_object();
+      ServiceRefusal refusal;
+      if (const auto& parent = r.at("parent_item_id"); parent.is_string()) {
+        refusal.parent_item_id = std::string(parent.as_string());
+      }
+      refusal.sku = json::value_to<std::string>(r.at("sku"));
+      refusal.reason = reason_from(r.at("reason"));
+      cart.service_refusals.push_back(std::move(refusal));
+    }
+  }
+  if (const auto* notices = o.if_contains("notices")) {
+    for (const auto& value : notices->as_array()) {
+      const auto& n = value.as_object();
+      cart.notices.push_back(Notice{
+          json::value_to<std::string>(n.at("item_id")), json::value_to<std::string>(n.at("sku")),
+          json::value_to<std::string>(n.at("name")), reason_from(n.at("reason"))});
+    }
+  }
+}
+}  // namespace
+
 std::string view_to_json(const Cart& cart, std::int64_t revision) {
   platform::JsonWriter out(512 + 640 * cart.lines.size());
   // The revision must lead: the store's compare-and-set reads it from the first bytes.
@@ -166,7 +226,9 @@ std::string view_to_json(const Cart& cart, std::int64_t revision) {
   write_money(out, cart.subtotal());
   out.key("lines").begin_array();
   for (const auto& line : cart.lines) write_view_line(out, cart, line);
-  out.end_array().end_object();
+  out.end_array();
+  write_services_knowledge(out, cart);
+  out.end_object();
   return std::move(out).take();
 }
 
@@ -194,6 +256,7 @@ platform::Result<StoredView> view_from_json(std::string_view text) {
       PLATFORM_TRY(auto line, line_from(value));
       stored.cart.lines.push_back(std::move(line));
     }
+    read_services_knowledge(o, stored.cart);
   } catch (const std::exception& e) {
     return make_error(Errc::internal, std::string("corrupt cart view: ") + e.what());
   }

@@ -29,6 +29,9 @@ struct CartLine {
   std::int64_t weight_g = 0;  // per unit; 0 for services
   Dimensions dimensions_mm;
   std::vector<std::string> flags;
+  // false: a service line the Cart has not yet checked against the Services' verdict
+  // ("validation": "not_yet_validated"); product lines are always validated.
+  bool validated = true;
 
   bool has_flag(std::string_view flag) const;
   bool is_service() const { return type == "service"; }
@@ -65,7 +68,8 @@ struct CartCopy {
 [[nodiscard]] platform::Result<CartEventHeader> cart_event_header(const boost::json::value& data);
 
 // `copy` with the cart event (ce_type `type`, data `data`) of the same session applied: the line
-// added or replaced (CartItemAdded, CartItemQuantityChanged, CartItemPriceChanged), removed
+// added or replaced (CartItemAdded, CartItemQuantityChanged, CartItemPriceChanged,
+// CartItemValidated), removed
 // (CartItemRemoved), or only the version and hash moved (CartItemStockChanged). nullopt when the
 // event is not newer than the copy (a duplicate or a redelivery: apply nothing). Errc::invalid
 // when the data breaks its contract or belongs to another session; Errc::not_found for an event

@@ -13,6 +13,10 @@
 #include "platform/error.hpp"
 #include "platform/money.hpp"
 
+namespace platform {
+class JsonWriter;
+}
+
 namespace contracts {
 
 // The catalog's categories (common.schema.json#/$defs/category): those of goods, then "service",
@@ -61,6 +65,8 @@ struct Product {
 boost::json::object product_to_json(const Product& product);
 // The Money shape every event uses: {"amount": <grosze>, "currency": "PLN"}.
 boost::json::object money_to_json(const platform::Money& money);
+// The same, written by a JsonWriter (at the writer's position: after a key, or in an array).
+void write_money(platform::JsonWriter& out, const platform::Money& money);
 boost::json::object dimensions_to_json(const Dimensions& dimensions);
 
 // "catalog:product:{<sku>}": the Redis key of one product (the braces are a Cluster hash tag).

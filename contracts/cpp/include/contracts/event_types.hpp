@@ -11,6 +11,7 @@ inline constexpr std::string_view kCartItemPriceChanged = "CartItemPriceChanged"
 inline constexpr std::string_view kCartItemQuantityChanged = "CartItemQuantityChanged";
 inline constexpr std::string_view kCartItemRemoved = "CartItemRemoved";
 inline constexpr std::string_view kCartItemStockChanged = "CartItemStockChanged";
+inline constexpr std::string_view kCartItemValidated = "CartItemValidated";
 
 // catalog-events
 inline constexpr std::string_view kCatalogPriceChanged = "CatalogPriceChanged";

@@ -25,7 +25,7 @@ Product product(std::string sku, std::int64_t price, std::string category = "tv"
 }
 
 struct CartFixture : ::testing::Test {
-  Cart cart{"user-1", "session-1", 0, {}};
+  Cart cart{"user-1", "session-1", 0, {}, 0, {}, {}};
   Limits limits;
   int next_id = 0;
   IdGenerator ids = [this] {
@@ -299,7 +299,7 @@ TEST_F(CartFixture, AnOrderForTheCurrentSessionEndsItAndEmptiesTheCart) {
   add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
   add(product("TV-1", 1000), 2);
   const auto ended = end_session(cart, "session-1");
-  EXPECT_EQ(ended, (Cart{"user-1", "", 0, {}}));
+  EXPECT_EQ(ended, (Cart{"user-1", "", 0, {}, 0, {}, {}}));
   EXPECT_EQ(ended.item_count(), 0);
   EXPECT_EQ(cart.lines.size(), 3U) << "pure: the given cart is untouched";
 
@@ -316,7 +316,7 @@ TEST_F(CartFixture, AnOrderForTheCurrentSessionEndsItAndEmptiesTheCart) {
 TEST_F(CartFixture, AnEmptyCartWithAnOpenSessionStillEndsIt) {
   add(product("TV-1", 1000), 1);
   cart = remove_line(cart, "item-1")->cart;
-  EXPECT_EQ(end_session(cart, "session-1"), (Cart{"user-1", "", 0, {}}));
+  EXPECT_EQ(end_session(cart, "session-1"), (Cart{"user-1", "", 0, {}, 0, {}, {}}));
 }
 
 TEST_F(CartFixture, AnOrderOfAnotherOrOldSessionChangesNothing) {
@@ -373,6 +373,180 @@ TEST_F(CartFixture, RandomOperationSequencesKeepInvariants) {
     EXPECT_EQ(cart.item_count(), count);
     EXPECT_EQ(cart.subtotal().amount, total);
   }
+}
+
+// The Services' verdicts (ServiceAvailabilityCalculated) on the cart's service lines.
+struct VerdictFixture : CartFixture {
+  const Product tv = product("TV-1", 329900);
+  const Product carry_in = product("SRV-CARRY-IN", 9900, "service");
+  std::int64_t services_version = 0;
+
+  void SetUp() override {
+    add(tv, 2);                                     // item-1
+    add(carry_in, 1, LineType::service, "item-1");  // item-2
+  }
+
+  ServicesVerdict verdict(std::vector<ServiceVerdict> lines,
+                          std::vector<ServiceRefusal> refusals = {}) {
+    return ServicesVerdict{"session-1", ++services_version, cart.version, std::move(lines),
+                           std::move(refusals)};
+  }
+  static ServiceVerdict allowed(std::string item_id, std::string sku, std::int64_t price,
+                                std::int64_t quantity) {
+    return {std::move(item_id), std::move(sku), true, platform::pln(price), quantity, {}};
+  }
+  static ServiceVerdict refused(std::string item_id, std::string sku, std::string code) {
+    return {std::move(item_id),
+            std::move(sku),
+            false,
+            platform::pln(0),
+            0,
+            Reason{std::move(code), "Usługa niedostępna."}};
+  }
+};
+
+TEST_F(VerdictFixture, AServiceLineWaitsForItsVerdict) {
+  EXPECT_EQ(cart.find("item-2")->validation, Validation::not_yet_validated);
+  EXPECT_EQ(cart.find("item-1")->validation, Validation::validated);
+}
+
+TEST_F(VerdictFixture, AllowedLinesAreValidatedAtTheRulesPrice) {
+  const auto before = cart.version;
+  auto outcome =
+      apply_services_verdict(cart, verdict({allowed("item-2", "SRV-CARRY-IN", 4900, 2)}));
+  const auto* line = outcome.cart.find("item-2");
+  EXPECT_EQ(line->validation, Validation::validated);
+  EXPECT_EQ(line->unit_price, platform::pln(4900));
+  EXPECT_EQ(line->quantity, 1) << "the verdict never raises a quantity";
+  ASSERT_TRUE(line->price_change);
+  EXPECT_EQ(line->price_change->old_unit_price, platform::pln(9900));
+  ASSERT_EQ(outcome.changes.size(), 1U);
+  EXPECT_EQ(outcome.changes[0].kind, ChangeKind::validated);
+  EXPECT_EQ(outcome.changes[0].old_unit_price, platform::pln(9900));
+  EXPECT_FALSE(outcome.changes[0].reason);
+  EXPECT_EQ(outcome.cart.version, before + 1);
+  EXPECT_EQ(outcome.cart.services_version, 1);
+
+  auto events = events_for(outcome, before, platform::TraceContext::generate(), {});
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].type, "CartItemValidated");
+  EXPECT_NE(events[0].data.find(R"("validation":"validated")"), std::string::npos);
+}
+
+TEST_F(VerdictFixture, AVerdictThatChangesNothingPublishesNothing) {
+  cart = apply_services_verdict(cart, verdict({allowed("item-2", "SRV-CARRY-IN", 9900, 2)})).cart;
+  auto again = apply_services_verdict(cart, verdict({allowed("item-2", "SRV-CARRY-IN", 9900, 2)}));
+  EXPECT_TRUE(again.changes.empty());
+  EXPECT_EQ(again.cart.lines, cart.lines);
+  EXPECT_EQ(again.cart.services_version, 2);
+}
+
+TEST_F(VerdictFixture, TooManyAreCutWithTheReason) {
+  cart = change_quantity(cart, "item-2", 2, limits)->cart;
+  auto said = allowed("item-2", "SRV-CARRY-IN", 9900, 1);
+  said.reason = Reason{"quantity_reduced", "Najwyżej 1."};
+  auto outcome = apply_services_verdict(cart, verdict({said}));
+  EXPECT_EQ(outcome.cart.find("item-2")->quantity, 1);
+  ASSERT_EQ(outcome.changes.size(), 1U);
+  EXPECT_EQ(outcome.changes[0].old_quantity, 2);
+  EXPECT_EQ(outcome.changes[0].reason->code, "quantity_reduced");
+}
+
+TEST_F(VerdictFixture, RefusedLinesAreRemovedWithANotice) {
+  const auto before = cart.version;
+  auto outcome =
+      apply_services_verdict(cart, verdict({refused("item-2", "SRV-CARRY-IN", "method_excluded")}));
+  EXPECT_EQ(outcome.cart.find("item-2"), nullptr);
+  ASSERT_EQ(outcome.cart.notices.size(), 1U);
+  EXPECT_EQ(outcome.cart.notices[0].item_id, "item-2");
+  EXPECT_EQ(outcome.cart.notices[0].reason.code, "method_excluded");
+  ASSERT_EQ(outcome.changes.size(), 1U);
+  EXPECT_EQ(outcome.changes[0].kind, ChangeKind::removed);
+  auto events = events_for(outcome, before, platform::TraceContext::generate(), {});
+  EXPECT_NE(events[0].data.find(R"("reason":{"code":"method_excluded")"), std::string::npos);
+}
+
+TEST_F(VerdictFixture, OldRepeatedOrForeignVerdictsChangeNothing) {
+  auto first = verdict({allowed("item-2", "SRV-CARRY-IN", 4900, 1)});
+  cart = apply_services_verdict(cart, first).cart;
+  const auto held = cart;
+  EXPECT_EQ(apply_services_verdict(cart, first).cart, held);
+  auto older = first;
+  older.lines = {refused("item-2", "SRV-CARRY-IN", "not_applicable")};
+  EXPECT_EQ(apply_services_verdict(cart, older).cart, held) << "older than the last applied";
+  auto foreign = verdict({refused("item-2", "SRV-CARRY-IN", "not_applicable")});
+  foreign.session_id = "session-0";
+  EXPECT_EQ(apply_services_verdict(cart, foreign).cart, held);
+}
+
+TEST_F(VerdictFixture, AVerdictOnAnOlderCartMovesNoLineButItsRefusalsCount) {
+  auto stale = verdict({refused("item-2", "SRV-CARRY-IN", "not_applicable")},
+                       {ServiceRefusal{"item-1", "SRV-ASSEMBLY", {"not_applicable", "Nie."}}});
+  stale.cart_version -= 1;
+  auto outcome = apply_services_verdict(cart, stale);
+  EXPECT_TRUE(outcome.changes.empty());
+  EXPECT_NE(outcome.cart.find("item-2"), nullptr);
+  EXPECT_EQ(outcome.cart.service_refusals.size(), 1U);
+}
+
+TEST_F(VerdictFixture, AKnownRefusalRefusesTheAddWithItsReason) {
+  const auto assembly = product("SRV-ASSEMBLY", 4900, "service");
+  cart =
+      apply_services_verdict(
+          cart, verdict({}, {ServiceRefusal{
+                                "item-1", assembly.sku, {"not_applicable", "Montaż nie dla TV."}}}))
+          .cart;
+  auto refused_add =
+      add_line(cart, {LineType::service, assembly.sku, 1, "item-1"}, assembly, limits, ids);
+  ASSERT_FALSE(refused_add);
+  EXPECT_EQ(refused_add.error().code, platform::Errc::invalid);
+  EXPECT_EQ(refused_add.error().reason, "not_applicable");
+  EXPECT_EQ(refused_add.error().message, "Montaż nie dla TV.");
+  // Another line is not refused.
+  add(tv, 1, LineType::accessory, "item-1");
+  EXPECT_TRUE(add_line(cart, {LineType::service, assembly.sku, 1, cart.lines.back().item_id},
+                       assembly, limits, ids));
+}
+
+TEST_F(VerdictFixture, ReducingAParentCutsItsServices) {
+  cart = change_quantity(cart, "item-2", 2, limits)->cart;
+  auto outcome = change_quantity(cart, "item-1", 1, limits);
+  ASSERT_TRUE(outcome);
+  ASSERT_EQ(outcome->changes.size(), 2U);
+  EXPECT_EQ(outcome->changes[0].line.item_id, "item-1");
+  EXPECT_EQ(outcome->changes[1].line.item_id, "item-2");
+  EXPECT_EQ(outcome->cart.find("item-2")->quantity, 1);
+  EXPECT_EQ(outcome->cart.find("item-2")->validation, Validation::not_yet_validated);
+}
+
+TEST_F(VerdictFixture, AValidatedServiceKeepsTheRulesPriceThroughCatalogChanges) {
+  cart = apply_services_verdict(cart, verdict({allowed("item-2", "SRV-CARRY-IN", 4900, 1)})).cart;
+  auto repriced = carry_in;
+  repriced.price = platform::pln(12900);
+  auto outcome = apply_catalog(cart, repriced, 3);
+  EXPECT_EQ(outcome.cart.find("item-2")->unit_price, platform::pln(4900));
+  EXPECT_TRUE(outcome.changes.empty());
+}
+
+TEST_F(VerdictFixture, TheViewKeepsRefusalsAndNotices) {
+  cart = apply_services_verdict(
+             cart, verdict({refused("item-2", "SRV-CARRY-IN", "method_excluded")},
+                           {ServiceRefusal{std::nullopt, "SRV-SMS", {"no_products", "Brak."}}}))
+             .cart;
+  auto stored = view_from_json(view_to_json(cart, 7));
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->cart.service_refusals, cart.service_refusals);
+  EXPECT_EQ(stored->cart.notices, cart.notices);
+  EXPECT_EQ(stored->cart.services_version, cart.services_version);
+}
+
+TEST_F(VerdictFixture, AnEndedSessionForgetsTheServicesWord) {
+  cart =
+      apply_services_verdict(cart, verdict({refused("item-2", "SRV-CARRY-IN", "method_excluded")}))
+          .cart;
+  auto ended = end_session(cart, "session-1");
+  EXPECT_TRUE(ended.notices.empty());
+  EXPECT_EQ(ended.services_version, 0);
 }
 
 }  // namespace
