@@ -26,14 +26,23 @@ service_port() {
   esac
 }
 
-# built_services: names of the service executables that exist in the build dir.
+# built_services: names of the service executables that exist in the build dir (<name>_service,
+# in its service's folder: the Services service's folder is extra_services).
 built_services() {
-  local bin name
+  local bin
   for bin in "${BUILD_DIR}"/services/*/*_service; do
     [[ -x "${bin}" && -f "${bin}" ]] || continue
-    name="$(basename "$(dirname "${bin}")")"
-    [[ "$(basename "${bin}")" == "${name}_service" ]] && echo "${name}"
+    basename "${bin}" _service
   done
+}
+
+# service_binary NAME: the path of NAME's executable.
+service_binary() {
+  local bin
+  for bin in "${BUILD_DIR}"/services/*/"$1"_service; do
+    [[ -x "${bin}" ]] && echo "${bin}" && return 0
+  done
+  return 1
 }
 
 # known_services: built ones plus any with a pid file (a binary may have gone since).
@@ -65,7 +74,7 @@ start() {
       continue
     fi
     log "starting ${name}"
-    (exec setsid "${BUILD_DIR}/services/${name}/${name}_service") \
+    (exec setsid "$(service_binary "${name}")") \
       >>"${LOGS}/${name}.log" 2>&1 </dev/null &
     echo $! >"${RUN}/${name}.pid"
     started+=("${name}")
