@@ -125,7 +125,11 @@ Response problem(const Error& error, std::string_view instance) {
     body["errors"] = std::move(errors);
     response.body = boost::json::serialize(body);
   }
-  if (error.code == Errc::unavailable) response.headers.emplace_back("Retry-After", "1");
+  // A dependency down, or not answering in time (the request may have been applied: retry with
+  // the same Idempotency-Key), as the gateway answers its own 503 and 504.
+  if (error.code == Errc::unavailable || error.code == Errc::timeout) {
+    response.headers.emplace_back("Retry-After", "1");
+  }
   if (error.code == Errc::unauthenticated) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }

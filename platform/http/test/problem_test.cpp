@@ -31,6 +31,18 @@ TEST(Problem, MapsEveryErrcToItsStatus) {
   }
 }
 
+TEST(Problem, ADependencyDownOrLateSaysWhenToRetry) {
+  for (const auto code : {Errc::unavailable, Errc::timeout}) {
+    const auto response = problem(make_error(code, "redis"));
+    bool retry_after = false;
+    for (const auto& [name, value] : response.headers) {
+      retry_after = retry_after || (name == "Retry-After" && value == "1");
+    }
+    EXPECT_TRUE(retry_after) << errc_name(code);
+  }
+  EXPECT_TRUE(problem(make_error(Errc::internal, "bug")).headers.empty());
+}
+
 TEST(Problem, BodyIsRfc9457WithReasonAsType) {
   const auto response = problem(
       make_error(Errc::invalid, "quantity must be 1..99", "quantity_out_of_range"), "/cart/items");

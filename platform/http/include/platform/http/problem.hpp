@@ -10,7 +10,7 @@
 namespace platform::http {
 
 // malformed 400, unauthenticated 401, forbidden 403, not_found 404, conflict 409, too_large 413,
-// invalid 422, internal 500, unavailable 503, timeout 504.
+// invalid 422, internal 500, unavailable 503, timeout 504 (both with Retry-After: 1).
 int status_of(Errc code);
 
 // The longest `instance` a problem carries, in bytes after percent-encoding.
