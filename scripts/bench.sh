@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./dev bench: brings the dev stack up (./dev up), then runs every bench/*.sh in turn with the
-# dev environment plus GATEWAY_URL. Exits non-zero if any benchmark script failed.
+# dev environment plus GATEWAY_URL (bench/lib.sh is their shared helpers, not a benchmark).
+# Exits non-zero if any benchmark script failed.
 # Usage: scripts/bench.sh [--no-build]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -13,7 +14,10 @@ source "${ROOT}/scripts/env.sh" dev
 export GATEWAY_URL="http://127.0.0.1:${GATEWAY_PORT}"
 
 shopt -s nullglob
-scripts=("${ROOT}"/bench/*.sh)
+scripts=()
+for s in "${ROOT}"/bench/*.sh; do
+  [[ "${s}" == "${ROOT}/bench/lib.sh" ]] || scripts+=("${s}")
+done
 if ((${#scripts[@]} == 0)); then
   warn "no bench/*.sh scripts"
   exit 0
