@@ -8,8 +8,8 @@
 #   bench_service_pid NAME PATTERN     pid of a dev service (.local/run/NAME.pid, else pgrep)
 #   bench_service_env PID VAR DEFAULT  VAR in the process's environment, else DEFAULT
 #   bench_workdir NAME                 BENCH_WORK: a fresh temporary folder
-#   bench_catalog_skus [categories]    the sample catalog's product skus (no services), one a
-#                                      line; with "categories": "SKU CATEGORY" lines
+#   bench_catalog_skus skus|categories the sample catalog's product skus (no services), one a
+#                                      line; "categories": "SKU CATEGORY" lines
 #   bench_tokens PREFIX COUNT FILE     COUNT dev JWTs for users PREFIX0..PREFIX<COUNT-1>
 #   bench_start_selftest [BODY_BYTES]  starts the HTTP kit's trivial route (GET /ping, 2 threads)
 #                                      on a free port: BENCH_SELFTEST_PORT, BENCH_SELFTEST_PID
@@ -71,7 +71,7 @@ bench_workdir() {
 }
 
 bench_catalog_skus() {
-  python3 - "$bench_repo/tools/catalog/sample_catalog.jsonl" "${1:-}" <<'PY'
+  python3 - "$bench_repo/tools/catalog/sample_catalog.jsonl" "$1" <<'PY'
 import json, sys
 for line in open(sys.argv[1], encoding="utf-8"):
     product = json.loads(line)

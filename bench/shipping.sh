@@ -29,105 +29,68 @@
 #     bench asks calendars until the breaker is closed again (its 3 half-open probes must
 #     succeed, and only a calendar not fresh in the cache asks the carrier: a few random postal
 #     codes' calendars stay cached for CALENDAR_KEEP_S).
-# Settling waits for the Cart's and the Shipping's outbox and consumer lag to reach zero, and no
-# Redis AOF rewrite, for 6 s in a row, so background work does not land in the measured phases.
-# The users' carts, Shipping pointers and sessions are deleted at the end (cached methods expire
-# by SHIPPING_METHODS_CACHE_S, 10 minutes; calendars by CALENDAR_KEEP_S, a day).
+# Settling waits for the Cart's and the Shipping's (and, when it runs, the Services') outbox and
+# consumer lag to reach zero, and no Redis AOF rewrite, for 6 s in a row, so background work does
+# not land in the measured phases.
+# At the end, once the Cart, the Shipping and the Services are idle, the users' carts, Shipping
+# pointers, answers and sessions, and the Services' sessions of them are deleted
+# (bench_forget_users, bench/lib.sh; cached methods expire by SHIPPING_METHODS_CACHE_S, 10
+# minutes; calendars by CALENDAR_KEEP_S, a day).
 # A run takes about 6 minutes, most of it waiting for the calendar to age (no wait if the
 # Shipping runs with CALENDAR_FRESH_S=0; the bench reads the setting from its environment).
 #
 # Needs the dev stack (./dev bench starts it): cart_service, shipping_service and
 # carrier_calendar_sim, the sample catalog.
 # Env: SHIPPING_URL (http://127.0.0.1:8102), CART_URL (http://127.0.0.1:8101),
+#      SERVICES_URL (http://127.0.0.1:8106, settled when it runs: it follows the Cart's events),
 #      CARRIER_SIM_URL (http://127.0.0.1:8201), BENCH_USERS (2000), WRK_THREADS (2),
 #      WRK_CONNECTIONS (64), WRK_DURATION (10s), WRK_WARMUP (2s), SETTLE_TIMEOUT (600 s).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 shipping_url="${SHIPPING_URL:-http://127.0.0.1:8102}"
 cart_url="${CART_URL:-http://127.0.0.1:8101}"
+services_url="${SERVICES_URL:-http://127.0.0.1:8106}"
 sim_url="${CARRIER_SIM_URL:-http://127.0.0.1:${CARRIER_SIM_PORT:-8201}}"
 users="${BENCH_USERS:-2000}"
-wrk_threads="${WRK_THREADS:-2}"
-connections="${WRK_CONNECTIONS:-64}"
-duration="${WRK_DURATION:-10s}"
-warmup="${WRK_WARMUP:-2s}"
-selftest="$repo/build/bench/http_selftest/http_selftest"
-dev_token="$repo/build/tools/dev_token/dev_token"
-shipping_pid_file="$repo/.local/run/shipping.pid"
 calendar_path="/shipping/calendar?method=courier&postal_code=00-950"
-redis=(redis-cli -h "${REDIS_HOST:-127.0.0.1}" -p "${REDIS_PORT:-6390}")
+lua="$repo/bench/shipping/shipping_load.lua"
 
-for tool in wrk curl python3 redis-cli; do
-  command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
-done
-[[ -x "$selftest" && -x "$dev_token" ]] || { echo "build first (./dev build)" >&2; exit 2; }
-for url in "$shipping_url/readyz" "$cart_url/readyz" "$sim_url/healthz"; do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" == 200 ]] ||
-    { echo "not ready: $url (run ./dev up)" >&2; exit 2; }
-done
-shipping_pid="$(cat "$shipping_pid_file" 2>/dev/null ||
-  pgrep -f services/shipping/shipping_service | head -1)"
+bench_require_tools wrk curl python3 redis-cli
+bench_require_built
+bench_require_ready "$shipping_url/readyz" "$cart_url/readyz" "$sim_url/healthz"
+shipping_pid="$(bench_service_pid shipping services/shipping/shipping_service)"
+metrics=("$cart_url/metrics" "$shipping_url/metrics")
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$services_url/readyz" || true)" == 200 ]] &&
+  metrics+=("$services_url/metrics")
 # The service's own settings where they matter to the phases (its environment, else the default).
-service_env() {
-  local value
-  value="$(tr '\0' '\n' < "/proc/$shipping_pid/environ" 2>/dev/null | sed -n "s/^$1=//p" | head -1)"
-  echo "${value:-$2}"
-}
+service_env() { bench_service_env "$shipping_pid" "$@"; }
 calendar_fresh_s="$(service_env CALENDAR_FRESH_S 300)"
 open_wait_ms="$(service_env CARRIER_CB_OPEN_WAIT_MS 10000)"
 
-work="$(mktemp -d /tmp/shipping_bench.XXXXXX)"
-selftest_pid=""
-sampler_pid=""
+bench_workdir shipping_bench
+work="$BENCH_WORK"
 faults_on=0
 run_id="$RANDOM"
 prefix="bench-ship-$run_id-"
 
-# Deletes what the run wrote for its users: their carts (view, counter, stream, holder entries),
-# their Shipping pointer and sessions, so that repeated runs do not grow the dev Redis.
-forget_bench_users() {
-  python3 - "$prefix" "$users" "$work/skus" "$work/sessions" <<'PY' | "${redis[@]}" --pipe > /dev/null
-import os, sys
-prefix, count, skus_file, sessions_file = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-skus = open(skus_file).read().split()
-sessions = open(sessions_file).read().split() if os.path.exists(sessions_file) else []
-def command(*args):
-    out = [f"*{len(args)}\r\n"]
-    for a in args:
-        out.append(f"${len(a.encode())}\r\n{a}\r\n")
-    sys.stdout.write("".join(out))
-users = [f"{prefix}{i}" for i in range(count)]
-for u in users:
-    command("UNLINK", f"cart:view:{{{u}}}", f"cart:counter:{{{u}}}", f"cart:events:{{{u}}}")
-    command("UNLINK", f"shipping:user:{{{u}}}")
-for s in sessions:
-    command("UNLINK", f"shipping:session:{{{s}}}", f"shipping:address:{{{s}}}",
-            f"shipping:addons:{{{s}}}")
-for sku in skus:
-    for i in range(0, len(users), 1000):
-        command("SREM", f"cart:holders:{{{sku}}}", *users[i:i + 1000])
-PY
-}
 sim_reset() { curl -s -o /dev/null -X POST "$sim_url/control/reset"; }
 cleanup() {
   ((faults_on)) && sim_reset
-  [[ -s "$work/skus" ]] && forget_bench_users
-  [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null
-  [[ -n "$selftest_pid" ]] && kill "$selftest_pid" 2>/dev/null && wait "$selftest_pid" 2>/dev/null
+  bench_stop_helpers
+  if [[ -s "$work/skus" ]]; then
+    SETTLE_TIMEOUT=120 bench_settle "${metrics[@]}" > /dev/null
+    bench_forget_users "$prefix" "$users" "$work/skus"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$dev_token" --many "$prefix" "$users" > "$work/tokens"
+bench_tokens "$prefix" "$users" "$work/tokens"
 token="$(head -1 "$work/tokens")"
-python3 - "$repo/tools/catalog/sample_catalog.jsonl" > "$work/skus" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    product = json.loads(line)
-    if product["category"] != "service":
-        print(product["sku"])
-PY
+bench_catalog_skus skus > "$work/skus"
 
 # calendar [POSTAL_CODE]: one GET of the courier's calendar (default: 00-950, the one measured);
 # prints "STATUS STALE AGE_SECONDS" (STALE and AGE "-" when the answer has none).
@@ -159,86 +122,31 @@ until read -r status stale age <<< "$(calendar)" && [[ "$status" == 200 && "$sta
 done
 stale_from=$(($(date +%s) - age + calendar_fresh_s + 1))
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-HTTP_PORT="$port" LOG_LEVEL=warn BENCH_BODY_BYTES=128 "$selftest" > "$work/selftest.log" 2>&1 &
-selftest_pid=$!
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping" || true)" == 200 ]]; do
-  sleep 0.05
-done
-
-# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# redis_cpu: Redis's user + system CPU time so far, in seconds (its main thread and children).
-redis_cpu() {
-  "${redis[@]}" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {print s}'
-}
+bench_start_selftest 128
 
 # run NAME URL MODE PID: warm-up, measured run; prints "rps p50 p99 max non2xx socket-errors
 # cpu redis-cpu": CPU time of process PID, and of Redis, during the measured run per request.
-run() {
-  local name="$1" url="$2" mode="$3" pid="$4" before after redis_before redis_after
-  local script=(-s "$repo/bench/shipping/shipping_load.lua" "$url" -- "$mode" "$work/tokens")
-  wrk -t"$wrk_threads" -c"$connections" -d"$warmup" "${script[@]}" > /dev/null
-  before="$(cpu_ticks "$pid")"
-  redis_before="$(redis_cpu)"
-  wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency "${script[@]}" > "$work/$name.out"
-  after="$(cpu_ticks "$pid")"
-  redis_after="$(redis_cpu)"
-  awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" \
-      -v redis="$(awk -v a="$redis_before" -v b="$redis_after" 'BEGIN {print b - a}')" '
-       /Requests\/sec:/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
-       / requests in / {n=$1}
-       $1=="Latency" && $2!="Distribution" {max=$4}
-       /Non-2xx/ {bad=$NF}
-       /Socket errors:/ {gsub(",", ""); errors=$4+$6+$8+$10}
-       END {printf "%s %s %s %s %s %s %.0fus %.0fus\n", rps, p50, p99, max, bad+0, errors+0,
-                   n ? ticks * 1e6 / hz / n : 0, n ? redis * 1e6 / n : 0}' "$work/$name.out"
-}
+run() { bench_wrk "$1" "$2" "$4" "$lua" "$3" "$work/tokens"; }
 
-# Waits until the Cart and the Shipping have published and consumed everything (outbox backlog
-# and consumer lag at zero) and no Redis AOF rewrite runs, for 6 s in a row (the lag gauges are
-# refreshed every 5 s); prints how long it took until that quiet streak began.
-settle() {
-  local started=$SECONDS deadline=$((SECONDS + ${SETTLE_TIMEOUT:-600})) quiet_since=-1 pending
-  while ((SECONDS < deadline)); do
-    pending="$({ curl -s "$cart_url/metrics"; curl -s "$shipping_url/metrics"; } | awk '
-      /^outbox_backlog\{/ {n += $2}
-      /^kafka_consumer_lag\{/ {n += $2}
-      END {print n + 0}')"
-    pending=$((pending + $("${redis[@]}" info persistence | tr -d '\r' |
-      awk -F: '/^aof_rewrite_in_progress:/ {print $2 + 0}')))
-    if [[ "$pending" != 0 ]]; then
-      quiet_since=-1
-    elif ((quiet_since < 0)); then
-      quiet_since=$SECONDS
-    elif ((SECONDS - quiet_since >= 6)); then
-      echo "$((quiet_since - started))"
-      return
-    fi
-    sleep 1
-  done
-  echo "timeout"
-}
+# Settling (bench_settle) waits until the Cart and the Shipping (and the Services, following the
+# Cart's events) have published and consumed everything (outbox backlog and consumer lag at zero)
+# and no Redis AOF rewrite runs, for 6 s in a row (the lag gauges are refreshed every 5 s).
+settle() { bench_settle "${metrics[@]}"; }
 
 # Phase 1.
 settled_before="$(settle)"
 setup_result="$(python3 "$repo/bench/shipping/setup_sessions.py" "$cart_url" "$shipping_url" \
   "$work/tokens" "$work/skus" "$work/sessions" 300)" ||
   { echo "set-up failed: $setup_result" >&2; exit 1; }
-methods_cached="$("${redis[@]}" --scan --pattern 'shipping:methods:*' | wc -l)"
+methods_cached="$("${bench_redis[@]}" --scan --pattern 'shipping:methods:*' | wc -l)"
 settled_after_setup="$(settle)"
 
 # Peak VmRSS of the Shipping while the load runs, in kB.
-( peak=0
-  while sleep 0.2; do
-    rss="$(awk '/VmRSS/ {print $2}' "/proc/$shipping_pid/status" 2>/dev/null || echo 0)"
-    ((rss > peak)) && peak=$rss && echo "$peak" > "$work/rss"
-  done ) &
-sampler_pid=$!
+bench_rss_start "$shipping_pid" "$work/rss"
 
 # Phases 2 and 3.
 read -r t_rps t_p50 t_p99 t_max t_bad t_err t_cpu t_redis <<< \
-  "$(run trivial "http://127.0.0.1:$port" ping "$selftest_pid")"
+  "$(run trivial "http://127.0.0.1:$BENCH_SELFTEST_PORT" ping "$BENCH_SELFTEST_PID")"
 read -r a_rps a_p50 a_p99 a_max a_bad a_err a_cpu a_redis <<< \
   "$(run available "$shipping_url" available "$shipping_pid")"
 
@@ -271,8 +179,7 @@ for _ in $(seq 20); do
   read -r status stale age <<< "$(calendar)"
   [[ "$status" == 200 && "$stale" == true ]] && stale_ok=$((stale_ok + 1))
 done
-kill "$sampler_pid" 2>/dev/null || true
-sampler_pid=""
+bench_rss_stop
 sim_reset
 faults_on=0
 # Leave the breaker closed: it half-opens after its wait and closes once its half-open probes
@@ -300,7 +207,7 @@ echo "stale calendar: waited ${waited}s for the cached calendar to pass CALENDAR
   "warm-up and run (half-open probes every $((open_wait_ms / 1000))s: they fail, the breaker opens again);" \
   "breaker state after the run $state_after (1 open); $stale_ok/20 answers sampled after it 200 stale;" \
   "after the reset the breaker closed and the calendar was fresh again after $healed"
-echo "wrk -t$wrk_threads -c$connections -d$duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t$bench_wrk_threads -c$bench_connections -d$bench_duration --latency; $users users; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 row() { printf '%-23s %10s %9s %9s %9s %8s %7s %8s %9s\n' "$@"; }
 row route "req/s" p50 p99 max non-2xx errors "cpu/req" "redis/req"
 row "trivial /ping" "$t_rps" "$t_p50" "$t_p99" "$t_max" "$t_bad" "$t_err" "$t_cpu" "$t_redis"
