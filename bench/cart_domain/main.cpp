@@ -44,7 +44,9 @@ double ns_per_op(const std::function<void()>& work) {
 // A typical cart: six lines of catalog-like products, one with a service tied to it.
 cart::Cart typical_cart() {
   const cart::Limits limits;
-  cart::Cart cart{"bench-user-12345", "9e9fde41-fca8-488d-b6ec-8165fcf4c0ce", 0, {}};
+  cart::Cart cart;
+  cart.user_id = "bench-user-12345";
+  cart.session_id = "9e9fde41-fca8-488d-b6ec-8165fcf4c0ce";
   int next = 0;
   const cart::IdGenerator ids = [&next] {
     return "fe374e05-be4d-44ca-95f0-9a93d1" + std::to_string(100000 + ++next);

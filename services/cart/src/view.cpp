@@ -78,11 +78,6 @@ platform::Result<CartLine> line_from(const json::value& value) {
 }
 }  // namespace
 
-void write_money(platform::JsonWriter& out, const platform::Money& money) {
-  out.begin_object().key("amount").value(money.amount).key("currency").value(money.currency);
-  out.end_object();
-}
-
 namespace {
 void write_line_fields(platform::JsonWriter& out, const CartLine& line) {
   out.key("item_id").value(line.item_id).key("type").value(to_string(line.type));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cart.hpp"
+#include "contracts/catalog_product.hpp"
 
 namespace platform {
 class JsonWriter;
@@ -13,7 +14,8 @@ class JsonWriter;
 
 namespace cart {
 
-void write_money(platform::JsonWriter& out, const platform::Money& money);
+// Money as events and the view write it.
+using contracts::write_money;
 // The line as events carry it (contracts/events/common.schema.json#/$defs/line).
 void write_line(platform::JsonWriter& out, const CartLine& line);
 // The line with its cart-side state (stock, enrichment, validation, price change): one entry of

@@ -1,5 +1,6 @@
 #include "events.hpp"
 
+#include "contracts/catalog_product.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/session_event.hpp"
 #include "contracts/topics.hpp"
@@ -8,12 +9,8 @@
 
 namespace shipping {
 namespace {
+using contracts::write_money;
 namespace et = contracts::event_type;
-
-void write_money(platform::JsonWriter& out, const platform::Money& money) {
-  out.begin_object().key("amount").value(money.amount);
-  out.key("currency").value(money.currency).end_object();
-}
 
 void write_optional(platform::JsonWriter& out, const std::optional<std::string>& text) {
   out.value_or_null(text);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "address.hpp"
+#include "contracts/catalog_product.hpp"
 #include "platform/http/json.hpp"
 #include "platform/json_writer.hpp"
 #include "platform/polish_calendar.hpp"
@@ -10,6 +11,7 @@
 
 namespace shipping {
 namespace {
+using contracts::write_money;
 namespace json = boost::json;
 namespace http = platform::http;
 using platform::Errc;
@@ -21,11 +23,6 @@ constexpr std::size_t kMaxAddons = 20;
 
 platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
-}
-
-void write_money(platform::JsonWriter& out, const platform::Money& money) {
-  out.begin_object().key("amount").value(money.amount);
-  out.key("currency").value(money.currency).end_object();
 }
 
 void write_window(platform::JsonWriter& out, const std::optional<TimeWindow>& window) {

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/catalog_product.hpp"
 #include "contracts/event_types.hpp"
 #include "events.hpp"
 #include "platform/json_writer.hpp"
@@ -11,14 +12,10 @@
 
 namespace shipping {
 namespace {
+using contracts::write_money;
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
-
-void write_money(platform::JsonWriter& out, const platform::Money& money) {
-  out.begin_object().key("amount").value(money.amount);
-  out.key("currency").value(money.currency).end_object();
-}
 
 platform::Error contended() {
   return make_error(Errc::unavailable, "the shipping session is busy: try again", "contended");
