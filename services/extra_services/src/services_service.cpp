@@ -36,10 +36,6 @@ platform::Result<std::string> text_field(const json::value& data, std::string_vi
   return std::string(value->as_string());
 }
 
-// The field under which the cache keeps a method's answer.
-std::string method_field(const std::optional<std::string>& method) {
-  return method.value_or("-");
-}
 }  // namespace
 
 ServicesService::ServicesService(ServicesStore& store, RulesSource rules,
@@ -56,18 +52,24 @@ boost::asio::awaitable<platform::Result<std::optional<ServicesSession>>> Service
 boost::asio::awaitable<platform::Result<std::string>> ServicesService::available(
     std::string user_id) {
   const auto rules = rules_();
+  // Every commit caches its session's answer: the usual read is this one script.
+  PLATFORM_CO_TRY(auto quick, co_await store_.current_answer(user_id));
+  if (!quick.session_id) {
+    co_return available_document(nullptr, evaluate_services(rules->rules, {}, std::nullopt));
+  }
+  const auto prefix = rules->digest + "\n";
+  if (quick.answer && quick.answer->starts_with(prefix))
+    co_return quick.answer->substr(prefix.size());
+  // Not cached (expired, or other rules since): evaluate and cache again.
   PLATFORM_CO_TRY(auto session, co_await current(user_id));
   if (!session) {
     co_return available_document(nullptr, evaluate_services(rules->rules, {}, std::nullopt));
   }
-  const auto field = method_field(session->delivery_method);
-  PLATFORM_CO_TRY(auto cached, co_await store_.cached(session->cart.cart_hash, field));
-  const auto prefix = rules->digest + "\n";
-  if (cached && cached->starts_with(prefix)) co_return cached->substr(prefix.size());
   auto document = available_document(
       &*session, evaluate_services(rules->rules, session->cart, session->delivery_method));
   // A cache that cannot be written is no reason to fail the answer.
-  (void)co_await store_.cache(session->cart.cart_hash, field, prefix + document);
+  (void)co_await store_.cache(session->cart.cart_hash, method_field(session->delivery_method),
+                              prefix + document);
   co_return document;
 }
 
@@ -109,9 +111,13 @@ boost::asio::awaitable<platform::Status> ServicesService::change(EventOrigin ori
     if (!moved) co_return platform::Status{};  // already applied, or older
     auto next = std::move(*moved);
     std::vector<platform::CloudEvent> events;
+    std::optional<ServicesStore::Answer> answer;
     // Nothing to say before the session has a cart (a shipping event came first).
     if (next.cart.version > 0) {
       const auto availability = evaluate_services(rules->rules, next.cart, next.delivery_method);
+      answer =
+          ServicesStore::Answer{method_field(next.delivery_method),
+                                rules->digest + "\n" + available_document(&next, availability)};
       auto print = fingerprint(availability);
       if (print != next.published || awaits_cart(availability, next.cart)) {
         next.version += 1;
@@ -121,8 +127,9 @@ boost::asio::awaitable<platform::Status> ServicesService::change(EventOrigin ori
             clock_.now()));
       }
     }
-    PLATFORM_CO_TRY(bool committed, co_await store_.commit(stored, next, std::move(events),
-                                                           origin.cart_event_time));
+    PLATFORM_CO_TRY(bool committed,
+                    co_await store_.commit(stored, next, std::move(events), origin.cart_event_time,
+                                           std::move(answer)));
     if (committed) co_return platform::Status{};
   }
   co_return contended();

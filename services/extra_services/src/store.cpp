@@ -15,10 +15,24 @@ if not sid then return {} end
 return {sid, redis.call('HGETALL', 'services:session:{' .. sid .. '}')}
 )lua";
 
-// KEYS 1 session, 2 outbox, 3 the user's pointer.
+// KEYS 1 the user's pointer. Replies {} (no session, or ended) or {session_id, cached answer or
+// nil}.
+constexpr std::string_view kCurrentAnswerLua = R"lua(
+local sid = redis.call('HGET', KEYS[1], 'session_id')
+if not sid then return {} end
+local held = redis.call('HMGET', 'services:session:{' .. sid .. '}', 'revision', 'ended',
+                        'cart_hash', 'delivery_method')
+if not held[1] or held[2] == '1' then return {} end
+local field = held[4]
+if not field or field == '' then field = '-' end
+return {sid, redis.call('HGET', 'services:available:{' .. (held[3] or '') .. '}', field)}
+)lua";
+
+// KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the cart's cached answers.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 delivery method, 6 shipping version,
 // 7 published, 8 ttl ms, 9 the cart event's occurred_at ('' leaves the pointer), 10 session id,
-// 11 #events, then 9 values per event (outbox_argv).
+// 11 #events, 12 cart_hash, 13 the answer's field ('' caches nothing), 14 the answer, 15 its ttl
+// ms, then 9 values per event (outbox_argv).
 // Replies 1 committed (or ended: nothing to do), 0 the session moved.
 constexpr std::string_view kCommitLua = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'revision', 'ended')
@@ -26,7 +40,7 @@ if held[2] == '1' then return 1 end
 if (tonumber(held[1]) or 0) ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'revision', tonumber(ARGV[1]) + 1, 'user_id', ARGV[2],
            'version', ARGV[3], 'cart', ARGV[4], 'delivery_method', ARGV[5],
-           'shipping_version', ARGV[6], 'published', ARGV[7])
+           'shipping_version', ARGV[6], 'published', ARGV[7], 'cart_hash', ARGV[12])
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 if ARGV[9] ~= '' then
   local pointer = redis.call('HMGET', KEYS[3], 'session_id', 'occurred_at')
@@ -35,7 +49,11 @@ if ARGV[9] ~= '' then
   end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
-local i = 12
+if ARGV[13] ~= '' then
+  redis.call('HSET', KEYS[4], ARGV[13], ARGV[14])
+  redis.call('PEXPIRE', KEYS[4], ARGV[15])
+end
+local i = 16
 for _ = 1, tonumber(ARGV[11]) do
   outbox_append_argv(KEYS[2], i)
   i = i + 9
@@ -102,6 +120,9 @@ std::string session_key(std::string_view session_id) {
 std::string available_key(std::string_view cart_hash) {
   return tagged("services:available:", cart_hash);
 }
+std::string method_field(const std::optional<std::string>& method) {
+  return method.value_or("-");
+}
 
 ServicesStore::ServicesStore(platform::redis::RedisClient& redis, std::string outbox_stream,
                              std::chrono::seconds session_ttl, std::chrono::seconds cache_ttl)
@@ -114,7 +135,9 @@ ServicesStore::ServicesStore(platform::redis::RedisClient& redis, std::string ou
           std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))),
       end_script_(platform::redis::Script::from_source("services_end", std::string(kEndLua))),
       load_current_script_(platform::redis::Script::from_source("services_load_current",
-                                                                std::string(kLoadCurrentLua))) {}
+                                                                std::string(kLoadCurrentLua))),
+      current_answer_script_(platform::redis::Script::from_source(
+          "services_current_answer", std::string(kCurrentAnswerLua))) {}
 
 boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> ServicesStore::load_current(
     std::string user_id) {
@@ -137,9 +160,10 @@ boost::asio::awaitable<platform::Result<StoredSession>> ServicesStore::load(
 
 boost::asio::awaitable<platform::Result<bool>> ServicesStore::commit(
     const StoredSession& before, const ServicesSession& after,
-    std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time) {
+    std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time,
+    std::optional<Answer> answer) {
   std::vector<std::string> keys{session_key(after.session_id), outbox_stream_,
-                                user_key(after.user_id)};
+                                user_key(after.user_id), available_key(after.cart.cart_hash)};
   std::vector<std::string> args{std::to_string(before.revision),
                                 after.user_id,
                                 std::to_string(after.version),
@@ -150,7 +174,11 @@ boost::asio::awaitable<platform::Result<bool>> ServicesStore::commit(
                                 session_ttl_ms_,
                                 cart_event_time.value_or(""),
                                 after.session_id,
-                                std::to_string(events.size())};
+                                std::to_string(events.size()),
+                                after.cart.cart_hash,
+                                answer ? std::move(answer->method_field) : std::string(),
+                                answer ? std::move(answer->value) : std::string(),
+                                cache_ttl_ms_};
   for (const auto& event : events) {
     auto values = platform::outbox::outbox_argv(event);
     args.insert(args.end(), std::make_move_iterator(values.begin()),
@@ -169,6 +197,19 @@ boost::asio::awaitable<platform::Status> ServicesStore::end_session(std::string 
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<ServicesStore::CurrentAnswer>>
+ServicesStore::current_answer(std::string user_id) {
+  std::vector<std::string> keys{user_key(user_id)};
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(current_answer_script_, std::move(keys), {}));
+  if (reply.is_error()) co_return unexpected(reply);
+  CurrentAnswer current;
+  if (reply.elements().size() != 2) co_return current;
+  auto& parts = reply.array;
+  current.session_id = std::move(parts[0].str);
+  if (!parts[1].is_nil()) current.answer = std::move(parts[1].str);
+  co_return current;
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ServicesStore::cached(
