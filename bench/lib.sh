@@ -216,7 +216,7 @@ for i = first, last do
     end
     redis.call('UNLINK', 'services:session:{' .. sid .. '}')
   end
-  redis.call('UNLINK', 'services:user:{' .. u .. '}')
+  redis.call('UNLINK', 'services:user:{' .. u .. '}', 'services:answer:{' .. u .. '}')
 end
 for i = 4, #ARGV do redis.call('SREM', 'cart:holders:{' .. ARGV[i] .. '}', unpack(users)) end
 return #users"

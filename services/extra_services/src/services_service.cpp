@@ -52,14 +52,18 @@ boost::asio::awaitable<platform::Result<std::optional<ServicesSession>>> Service
 boost::asio::awaitable<platform::Result<std::string>> ServicesService::available(
     std::string user_id) {
   const auto rules = rules_();
-  // Every commit caches its session's answer: the usual read is this one script.
+  const auto prefix = rules->digest + "\n";
+  // Every commit of the user's current session writes the user's answer: the usual read is one
+  // GET. Without it (none yet, or other rules since) the session's cached answer, else evaluate.
+  PLATFORM_CO_TRY(auto held, co_await store_.user_answer(user_id));
+  if (held && held->starts_with(prefix)) co_return held->substr(prefix.size());
   PLATFORM_CO_TRY(auto quick, co_await store_.current_answer(user_id));
   if (!quick.session_id) {
     co_return available_document(nullptr, evaluate_services(rules->rules, {}, std::nullopt));
   }
-  const auto prefix = rules->digest + "\n";
-  if (quick.answer && quick.answer->starts_with(prefix))
+  if (quick.answer && quick.answer->starts_with(prefix)) {
     co_return quick.answer->substr(prefix.size());
+  }
   // Not cached (expired, or other rules since): evaluate and cache again.
   PLATFORM_CO_TRY(auto session, co_await current(user_id));
   if (!session) {

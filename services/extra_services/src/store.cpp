@@ -28,7 +28,8 @@ if not field or field == '' then field = '-' end
 return {sid, redis.call('HGET', 'services:available:{' .. (held[3] or '') .. '}', field)}
 )lua";
 
-// KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the cart's cached answers.
+// KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the cart's cached answers, 5 the user's
+// answer.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 delivery method, 6 shipping version,
 // 7 published, 8 ttl ms, 9 the cart event's occurred_at ('' leaves the pointer), 10 session id,
 // 11 #events, 12 cart_hash, 13 the answer's field ('' caches nothing), 14 the answer, 15 its ttl
@@ -52,6 +53,9 @@ if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8
 if ARGV[13] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[13], ARGV[14])
   redis.call('PEXPIRE', KEYS[4], ARGV[15])
+  if redis.call('HGET', KEYS[3], 'session_id') == ARGV[10] then
+    redis.call('SET', KEYS[5], ARGV[14], 'PX', ARGV[8])
+  end
 end
 local i = 16
 for _ = 1, tonumber(ARGV[11]) do
@@ -61,11 +65,11 @@ end
 return 1
 )lua";
 
-// KEYS 1 session, 2 the user's pointer. ARGV 1 session id, 2 ttl ms.
+// KEYS 1 session, 2 the user's pointer, 3 the user's answer. ARGV 1 session id, 2 ttl ms.
 constexpr std::string_view kEndLua = R"lua(
 redis.call('HSET', KEYS[1], 'ended', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[2]) end
+if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[2], KEYS[3]) end
 return 1
 )lua";
 
@@ -120,6 +124,9 @@ std::string session_key(std::string_view session_id) {
 std::string available_key(std::string_view cart_hash) {
   return tagged("services:available:", cart_hash);
 }
+std::string answer_key(std::string_view user_id) {
+  return tagged("services:answer:", user_id);
+}
 std::string method_field(const std::optional<std::string>& method) {
   return method.value_or("-");
 }
@@ -163,7 +170,8 @@ boost::asio::awaitable<platform::Result<bool>> ServicesStore::commit(
     std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time,
     std::optional<Answer> answer) {
   std::vector<std::string> keys{session_key(after.session_id), outbox_stream_,
-                                user_key(after.user_id), available_key(after.cart.cart_hash)};
+                                user_key(after.user_id), available_key(after.cart.cart_hash),
+                                answer_key(after.user_id)};
   std::vector<std::string> args{std::to_string(before.revision),
                                 after.user_id,
                                 std::to_string(after.version),
@@ -192,11 +200,19 @@ boost::asio::awaitable<platform::Result<bool>> ServicesStore::commit(
 
 boost::asio::awaitable<platform::Status> ServicesStore::end_session(std::string session_id,
                                                                     std::string user_id) {
-  std::vector<std::string> keys{session_key(session_id), user_key(user_id)};
+  std::vector<std::string> keys{session_key(session_id), user_key(user_id), answer_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<std::optional<std::string>>> ServicesStore::user_answer(
+    std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", answer_key(user_id)));
+  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_nil()) co_return std::optional<std::string>();
+  co_return std::optional(std::move(reply.str));
 }
 
 boost::asio::awaitable<platform::Result<ServicesStore::CurrentAnswer>>

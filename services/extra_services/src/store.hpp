@@ -12,6 +12,10 @@
 //                                    evaluation) and by a read that missed; expires on its own.
 //                                    The answer names the session that computed it: a cart hash
 //                                    covers the lines' ids, so it is that session's
+//   services:answer:{user_id}        the user's current answer, "<rules digest>\n<JSON>", written
+//   by
+//                                    every commit while the user's pointer is on the committed
+//                                    session, deleted when it ends: the usual read is one GET
 //   outbox:services                  the transactional outbox stream (platform/outbox)
 // Only the consumer writes sessions (the HTTP API reads); a commit is still a compare-and-set on
 // `revision`, so two consumers of one partition during a rebalance cannot both apply an event.
@@ -30,6 +34,7 @@ namespace extra_services {
 std::string user_key(std::string_view user_id);
 std::string session_key(std::string_view session_id);
 std::string available_key(std::string_view cart_hash);
+std::string answer_key(std::string_view user_id);
 
 // A session as loaded: what the compare-and-set compares, and whether it has ended.
 struct StoredSession {
@@ -72,9 +77,12 @@ class ServicesStore {
   // it. Idempotent.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
-  // What a customer's read needs, in one script: the user's current session id (nullopt: none,
-  // or ended) and the cached answer for its cart and delivery method ("<digest>\n<JSON>";
-  // nullopt when none is cached).
+  // The user's current answer ("<digest>\n<JSON>"), nullopt when none is held.
+  boost::asio::awaitable<platform::Result<std::optional<std::string>>> user_answer(
+      std::string user_id);
+  // What a customer's read needs when there is no user answer, in one script: the user's current
+  // session id (nullopt: none, or ended) and the cached answer for its cart and delivery method
+  // ("<digest>\n<JSON>"; nullopt when none is cached).
   struct CurrentAnswer {
     std::optional<std::string> session_id;
     std::optional<std::string> answer;
