@@ -15,7 +15,7 @@
 # under services:available:{cart_hash}, field "-" while no delivery method is chosen, written by
 # the first GET after the cart changed), over carts with products that have item services
 # (washing machines, TVs, furniture, fridges, dishwashers) under the rules in force
-# (services/extra_services/config/services_rules.yaml); and the event path from the Cart's
+# (services/services/config/services_rules.yaml); and the event path from the Cart's
 # CartItemAdded (cart-events) to the Services' ServiceAvailabilityCalculated (services-events).
 # The answer grows with the cart (every item service, available or not with the reason, for every
 # product line: tens of KB for 50 lines), so each size is also set beside the trivial route
@@ -79,7 +79,7 @@ bench_require_built
 bench_require_ready "$services_url/readyz" "$cart_url/readyz"
 "$venv_python" -c 'import confluent_kafka' 2>/dev/null ||
   { echo "confluent-kafka missing in .local/venv (./dev install)" >&2; exit 2; }
-services_pid="$(bench_service_pid services services/extra_services/services_service)"
+services_pid="$(bench_service_pid services services/services/services_service)"
 metrics=("$cart_url/metrics" "$services_url/metrics")
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "$shipping_url/readyz" || true)" == 200 ]] &&
   metrics+=("$shipping_url/metrics")

@@ -27,7 +27,7 @@ service_port() {
 }
 
 # built_services: names of the service executables that exist in the build dir (<name>_service,
-# in its service's folder: the Services service's folder is extra_services).
+# in its service's folder).
 built_services() {
   local bin
   for bin in "${BUILD_DIR}"/services/*/*_service; do

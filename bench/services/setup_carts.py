@@ -26,7 +26,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-# The categories the rules (services/extra_services/config/services_rules.yaml) have item
+# The categories the rules (services/services/config/services_rules.yaml) have item
 # services for.
 SERVICE_CATEGORIES = ["washing_machine", "tv", "furniture", "fridge", "dishwasher"]
 

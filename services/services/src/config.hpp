@@ -7,8 +7,7 @@
 namespace extra_services {
 
 struct ServicesConfig {
-  std::string
-      rules_file;  // SERVICES_RULES_FILE (services/extra_services/config/services_rules.yaml)
+  std::string rules_file;  // SERVICES_RULES_FILE (services/services/config/services_rules.yaml)
   // SERVICES_SESSION_TTL_DAYS (30): a session untouched this long expires.
   std::chrono::seconds session_ttl = std::chrono::hours(24 * 30);
   // SERVICES_CACHE_S (600): how long services:available:{cart_hash} lives.

@@ -56,7 +56,10 @@ boost::asio::awaitable<platform::Result<std::string>> ServicesService::available
   // Every commit of the user's current session writes the user's answer: the usual read is one
   // GET. Without it (none yet, or other rules since) the session's cached answer, else evaluate.
   PLATFORM_CO_TRY(auto held, co_await store_.user_answer(user_id));
-  if (held && held->starts_with(prefix)) co_return held->substr(prefix.size());
+  if (held && held->starts_with(prefix)) {
+    held->erase(0, prefix.size());  // in place: the answer is not copied again
+    co_return std::move(*held);
+  }
   PLATFORM_CO_TRY(auto quick, co_await store_.current_answer(user_id));
   if (!quick.session_id) {
     co_return available_document(nullptr, evaluate_services(rules->rules, {}, std::nullopt));

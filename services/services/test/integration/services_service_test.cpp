@@ -136,7 +136,7 @@ class ServicesServiceTest : public ::testing::Test {
                           ("services_rules-" + platform::new_uuid() + ".yaml"))
                              .string();
     std::filesystem::copy_file(
-        std::string(CHECKOUT_SOURCE_DIR) + "/services/extra_services/config/services_rules.yaml",
+        std::string(CHECKOUT_SOURCE_DIR) + "/services/services/config/services_rules.yaml",
         suite().rules_file);
     suite().service = std::make_unique<platform::testing::ServiceProcess>(
         SERVICES_SERVICE_BINARY,
