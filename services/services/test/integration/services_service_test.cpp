@@ -4,9 +4,9 @@
 #include "platform/app/service.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
