@@ -1,12 +1,14 @@
 #include "store.hpp"
 
 #include "platform/outbox/redis_outbox.hpp"
+#include "platform/redis/keys.hpp"
 
 namespace extra_services {
 namespace {
 using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
+using platform::redis::tagged_key;
 
 // KEYS 1 the user's pointer. Replies {} or {session_id, HGETALL of the session}.
 constexpr std::string_view kLoadCurrentLua = R"lua(
@@ -77,13 +79,6 @@ platform::Error unexpected(const Reply& reply) {
   return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
 }
 
-std::string tagged(std::string_view prefix, std::string_view id) {
-  std::string key;
-  key.reserve(prefix.size() + id.size() + 2);
-  key.append(prefix).append("{").append(id).append("}");
-  return key;
-}
-
 std::string ms(std::chrono::seconds duration) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
 }
@@ -116,16 +111,16 @@ platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::stri
 }  // namespace
 
 std::string user_key(std::string_view user_id) {
-  return tagged("services:user:", user_id);
+  return tagged_key("services:user:", user_id);
 }
 std::string session_key(std::string_view session_id) {
-  return tagged("services:session:", session_id);
+  return tagged_key("services:session:", session_id);
 }
 std::string available_key(std::string_view cart_hash) {
-  return tagged("services:available:", cart_hash);
+  return tagged_key("services:available:", cart_hash);
 }
 std::string answer_key(std::string_view user_id) {
-  return tagged("services:answer:", user_id);
+  return tagged_key("services:answer:", user_id);
 }
 std::string method_field(const std::optional<std::string>& method) {
   return method.value_or("-");

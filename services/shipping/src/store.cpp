@@ -5,9 +5,11 @@
 #include "contracts/catalog_product.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/polish_calendar.hpp"
+#include "platform/redis/keys.hpp"
 
 namespace shipping {
 namespace {
+using platform::redis::tagged_key;
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
@@ -102,13 +104,6 @@ platform::Error corrupt(std::string_view what) {
   return make_error(Errc::internal, "corrupt shipping session: " + std::string(what));
 }
 
-std::string tagged(std::string_view prefix, std::string_view id) {
-  std::string key;
-  key.reserve(prefix.size() + id.size() + 2);
-  key.append(prefix).append("{").append(id).append("}");
-  return key;
-}
-
 json::object money_json(const platform::Money& money) {
   return contracts::money_to_json(money);
 }
@@ -181,22 +176,22 @@ platform::Result<StoredSession> stored_from(const Reply& reply, std::string sess
 }  // namespace
 
 std::string user_key(std::string_view user_id) {
-  return tagged("shipping:user:", user_id);
+  return tagged_key("shipping:user:", user_id);
 }
 std::string session_key(std::string_view session_id) {
-  return tagged("shipping:session:", session_id);
+  return tagged_key("shipping:session:", session_id);
 }
 std::string address_key(std::string_view session_id) {
-  return tagged("shipping:address:", session_id);
+  return tagged_key("shipping:address:", session_id);
 }
 std::string addons_key(std::string_view session_id) {
-  return tagged("shipping:addons:", session_id);
+  return tagged_key("shipping:addons:", session_id);
 }
 std::string methods_key(std::string_view cart_hash) {
-  return tagged("shipping:methods:", cart_hash);
+  return tagged_key("shipping:methods:", cart_hash);
 }
 std::string available_key(std::string_view user_id) {
-  return tagged("shipping:available:", user_id);
+  return tagged_key("shipping:available:", user_id);
 }
 // Method ids are ^[a-z][a-z0-9_]*$ and postal codes NN-NNN: the key cannot be ambiguous.
 std::string calendar_key(std::string_view method_id, std::string_view postal_code) {
