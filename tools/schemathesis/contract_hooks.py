@@ -19,3 +19,93 @@ def map_headers(ctx, headers):
         if isinstance(key, str) and 1 <= len(key) <= 255:
             headers["Idempotency-Key"] = f"contract-{uuid.uuid4().hex}"
     return headers
+
+
+# The Warranty (contracts/openapi/warranty.yaml) answers only for lines its copy of the cart has,
+# learnt from cart-events: a user new to the run has none, so every call would be a 404 and no
+# 200 answer would be checked against the file. Before the run, the driving user (the auth file's
+# `contract-owner-...` entry, which run_contract.py writes into the work dir, the cwd of `st`)
+# gets a cart with one TV line whose id is the file's example `item_id`, by a CartItemAdded on
+# Kafka, as the Cart would publish it; the examples phase and the links then reach real plans.
+# Other files are left alone; without Kafka or confluent-kafka the run goes on unseeded.
+WARRANTY_TITLE = "Warranty service"
+
+
+def _warranty_example_item(raw_schema):
+    for parameter in raw_schema["paths"]["/warranty/available"]["get"].get("parameters", []):
+        if parameter.get("name") == "item_id" and "example" in parameter:
+            return parameter["example"]
+    return None
+
+
+def _owner_token():
+    import json
+
+    with open("auth.json", encoding="utf-8") as f:
+        for entry in json.load(f)["auth"]:
+            if "-owner-" in entry["name"]:
+                return entry["fixedHeaders"][0]["value"].split(" ", 1)[1]
+    return None
+
+
+def _seed_warranty_cart(base_url, item_id):
+    import base64
+    import datetime
+    import json
+    import os
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from confluent_kafka import Producer
+
+    token = _owner_token()
+    payload = token.split(".")[1]
+    user = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    root = Path(__file__).resolve().parents[2]
+    event = json.loads((root / "contracts/events/examples/CartItemAdded.json").read_text(encoding="utf-8"))
+    session = f"contract-warranty-{uuid.uuid4().hex[:12]}"
+    event.update(session_id=session, user_id=user, version=1, cart_hash=f"contract-{session}",
+                 occurred_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                 .replace("+00:00", "Z"))
+    event["line"]["item_id"] = item_id
+    producer = Producer({"bootstrap.servers": os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"),
+                         "enable.idempotence": True})
+    producer.produce("cart-events", key=session.encode(), value=json.dumps(event, ensure_ascii=False).encode(),
+                     headers=[("ce_specversion", "1.0"), ("ce_id", str(uuid.uuid4())),
+                              ("ce_type", "CartItemAdded"), ("ce_source", "/checkout/cart"),
+                              ("ce_time", event["occurred_at"]), ("ce_subject", session),
+                              ("content-type", "application/json"), ("traceparent", event["traceparent"])])
+    if producer.flush(20):
+        raise RuntimeError("CartItemAdded not delivered within 20 s")
+    request = urllib.request.Request(f"{base_url}/warranty/available?item_id={item_id}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5):
+                return user
+        except (urllib.error.URLError, OSError):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the line was not there within 30 s") from None
+            time.sleep(0.2)
+
+
+@schemathesis.hook
+def after_load_schema(ctx, schema):
+    import sys
+
+    raw = schema.raw_schema
+    if raw.get("info", {}).get("title") != WARRANTY_TITLE:
+        return
+    argv = sys.argv
+    base_url = argv[argv.index("--url") + 1].rstrip("/") if "--url" in argv else None
+    item_id = _warranty_example_item(raw)
+    if not base_url or not item_id:
+        return
+    try:
+        user = _seed_warranty_cart(base_url, item_id)
+        print(f"[contract hooks] warranty: {user} has line {item_id}", flush=True)
+    except Exception as e:  # noqa: BLE001  the run still checks every error answer
+        print(f"[contract hooks] warranty: no seeded cart ({type(e).__name__}: {e})", flush=True)
