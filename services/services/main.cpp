@@ -2,15 +2,13 @@
 //   services_service   serve HTTP, relay the outbox, follow cart-events and the delivery method
 //                      (shipping-events), end sessions on OrderCreated (checkout-events); SIGHUP
 //                      reloads the services rules
-#include <yaml-cpp/yaml.h>
-
 #include "contracts/event_types.hpp"
 #include "contracts/session_ref.hpp"
 #include "contracts/topics.hpp"
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
 #include "platform/app/task.hpp"
-#include "platform/crypto.hpp"
+#include "platform/rules/digest.hpp"
 #include "platform/rules/holder.hpp"
 #include "platform/rules/sighup.hpp"
 #include "services_service.hpp"
@@ -24,10 +22,7 @@ const std::string kShippingTopic(contracts::kShippingTopic);
 const std::string kServicesTopic(contracts::kServicesTopic);
 
 extra_services::LoadedRules parse_rules(const platform::rules::Node& root) {
-  YAML::Emitter text;
-  text << root.yaml();
-  return {extra_services::parse_services_rules(root),
-          platform::crypto::to_hex(platform::crypto::sha256(text.c_str())).substr(0, 16)};
+  return {extra_services::parse_services_rules(root), platform::rules::document_digest(root)};
 }
 
 // The store and use cases over one Redis connection.

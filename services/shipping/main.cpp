@@ -1,8 +1,6 @@
 // The Shipping service's composition root.
 //   shipping_service   serve HTTP, relay the outbox, follow cart-events and end sessions on
 //                      OrderCreated (checkout-events); SIGHUP reloads the delivery rules
-#include <yaml-cpp/yaml.h>
-
 #include "carrier_calendar.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/session_ref.hpp"
@@ -10,8 +8,8 @@
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
 #include "platform/app/task.hpp"
-#include "platform/crypto.hpp"
 #include "platform/httpclient/client.hpp"
+#include "platform/rules/digest.hpp"
 #include "platform/rules/holder.hpp"
 #include "platform/rules/sighup.hpp"
 #include "shipping_service.hpp"
@@ -24,10 +22,7 @@ const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kShippingTopic(contracts::kShippingTopic);
 
 shipping::ShippingRules parse_rules(const platform::rules::Node& root) {
-  YAML::Emitter text;
-  text << root.yaml();
-  return {shipping::parse_delivery_rules(root),
-          platform::crypto::to_hex(platform::crypto::sha256(text.c_str())).substr(0, 16)};
+  return {shipping::parse_delivery_rules(root), platform::rules::document_digest(root)};
 }
 
 // The store and use cases over one Redis connection.

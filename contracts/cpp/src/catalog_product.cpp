@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "contracts/sku.hpp"
 #include "platform/json_writer.hpp"
 
 namespace contracts {
@@ -23,14 +24,6 @@ platform::Result<std::int64_t> read_int(const boost::json::object& obj, std::str
   return value->as_int64();
 }
 
-// ^[A-Z0-9-]{3,40}$ without std::regex: the Cart parses a product on every add.
-bool is_sku_shape(std::string_view sku) {
-  if (sku.size() < 3 || sku.size() > 40) return false;
-  return std::all_of(sku.begin(), sku.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 platform::Result<std::string> read_string(const boost::json::object& obj, std::string_view field) {
   const auto* value = obj.if_contains(field);
   if (value == nullptr || !value->is_string() || value->as_string().empty()) {
@@ -49,7 +42,7 @@ platform::Result<Product> product_from_json(const boost::json::value& json) {
   const auto& obj = json.as_object();
   Product product;
   PLATFORM_TRY(product.sku, read_string(obj, "sku"));
-  if (!is_sku_shape(product.sku)) {
+  if (!is_sku(product.sku)) {
     return field_error("sku", "must match ^[A-Z0-9-]{3,40}$");
   }
   PLATFORM_TRY(product.name, read_string(obj, "name"));

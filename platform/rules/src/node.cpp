@@ -131,6 +131,17 @@ std::string Node::string() const {
   return text;
 }
 
+std::string Node::text(std::size_t max_characters) const {
+  std::string text = string();
+  const auto characters = std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;  // not a continuation byte
+  });
+  if (static_cast<std::size_t>(characters) > max_characters) {
+    fail(describe() + " must be at most " + std::to_string(max_characters) + " characters long");
+  }
+  return text;
+}
+
 std::optional<std::string> Node::optional_string() const {
   if (!present()) return std::nullopt;
   return string();

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/rules/digest.hpp"
 #include "platform/rules/load.hpp"
 #include "platform/rules/testing.hpp"
 #include "sample_rules.hpp"
@@ -293,4 +294,19 @@ TEST(RulesNode, AliasBombsAreStopped) {
   auto bad = parse_rules<int>(text, "bomb.yaml", [](const Node&) { return 0; });
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("nested too deep or too large"), std::string::npos);
+}
+
+TEST(DocumentDigest, ValuesCountCommentsDoNot) {
+  auto digest_of = [](std::string_view text) {
+    std::string digest;
+    auto status = platform::rules::detail::parse_document(
+        text, "rules.yaml",
+        [&](const Node& root) { digest = platform::rules::document_digest(root); });
+    EXPECT_TRUE(status) << status.error().message;
+    return digest;
+  };
+  const auto base = digest_of("prices:\n  - { from: 1, fixed: 14900 }\n");
+  EXPECT_EQ(base.size(), 16U);
+  EXPECT_EQ(base, digest_of("# a comment\nprices:\n  - { from: 1, fixed: 14900 }  # more\n"));
+  EXPECT_NE(base, digest_of("prices:\n  - { from: 1, fixed: 12900 }\n"));
 }

@@ -26,13 +26,6 @@ bool is_service_sku(std::string_view text) {
          });
 }
 
-// Characters, not bytes: Polish names have two-byte letters.
-std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
-}
-
 std::string read_sku(const Node& node) {
   std::string sku = node.string();
   if (!is_service_sku(sku)) {
@@ -44,21 +37,11 @@ std::string read_sku(const Node& node) {
   return sku;
 }
 
-std::string read_text(const Node& node, std::size_t max_length) {
-  std::string text = node.string();
-  if (utf8_length(text) > max_length) {
-    node.fail(node.describe() + " must be at most " + std::to_string(max_length) +
-              " characters long");
-  }
-  return text;
-}
-
 std::vector<DeliveryMethod> read_delivery_methods(const Node& node) {
   std::vector<DeliveryMethod> methods;
   for (const Node& item : node.items()) {
     item.only_keys({"id", "name"});
-    DeliveryMethod method{.id = item["id"].identifier(),
-                          .name = read_text(item["name"], kMaxNameLength)};
+    DeliveryMethod method{.id = item["id"].identifier(), .name = item["name"].text(kMaxNameLength)};
     if (std::any_of(methods.begin(), methods.end(),
                     [&](const DeliveryMethod& m) { return m.id == method.id; })) {
       item["id"].fail("delivery method id " + quote(method.id) + " is used twice");
@@ -143,7 +126,7 @@ ServiceRule read_service(const Node& node, const std::vector<DeliveryMethod>& me
   ServiceRule rule;
   rule.code = node["code"].identifier();
   rule.sku = read_sku(node["sku"]);
-  rule.name = read_text(node["name"], kMaxNameLength);
+  rule.name = node["name"].text(kMaxNameLength);
   rule.kind = node["kind"].one_of<ServiceKind>(
       {{"item", ServiceKind::item}, {"standalone", ServiceKind::standalone}});
   rule.price = platform::pln(node["price"].money());
@@ -168,7 +151,7 @@ ServiceRule read_service(const Node& node, const std::vector<DeliveryMethod>& me
           "every product)");
     }
   }
-  if (message.present()) rule.not_applicable_message = read_text(message, kMaxMessageLength);
+  if (message.present()) rule.not_applicable_message = message.text(kMaxMessageLength);
 
   rule.excluded_methods = read_methods(node["excluded_methods"], methods);
   const Node required = node["required_methods"];

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "platform/polish_calendar.hpp"
+#include "platform/polish_format.hpp"
 
 namespace shipping {
 namespace {
@@ -13,9 +14,6 @@ using contracts::CartCopy;
 using contracts::CartLine;
 using platform::Errc;
 using platform::make_error;
-
-constexpr std::int64_t kGramsPerTenthKg = 100;
-constexpr std::int64_t kGroszePerZloty = 100;
 
 // Category names as a customer reads them in a list ("z kategorii: lodówki, pralki").
 std::string_view category_name(std::string_view category) {
@@ -79,23 +77,6 @@ std::string comma_list(const std::vector<std::string_view>& items) {
   return joined(items, ", ");
 }
 
-// 1234567 -> "1 234 567": Polish groups thousands with a space (a plain one here: messages go
-// into JSON and logs, where a non-breaking space is easy to miss and hard to type in a test).
-std::string grouped(std::uint64_t number) {
-  std::string digits = std::to_string(number);
-  std::string text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ' ';
-    text += digits[i];
-  }
-  return text;
-}
-
-std::uint64_t magnitude(std::int64_t value) {
-  // Through unsigned arithmetic: -INT64_MIN does not fit an int64.
-  return value < 0 ? ~static_cast<std::uint64_t>(value) + 1 : static_cast<std::uint64_t>(value);
-}
-
 bool any_of_flags(const CartLine& line, const std::vector<std::string>& flags) {
   return std::any_of(flags.begin(), flags.end(),
                      [&](const std::string& flag) { return line.has_flag(flag); });
@@ -140,15 +121,15 @@ std::optional<std::int64_t> weight_limit(const MethodRule& rule) {
 std::vector<Unavailability> method_reasons(const MethodRule& rule, const CartMeasures& cart) {
   std::vector<Unavailability> reasons;
   if (const auto limit = weight_limit(rule); limit && cart.total_weight_g > *limit) {
-    reasons.push_back({"too_heavy", rule.name + " przyjmuje przesyłki do " + format_weight(*limit) +
-                                        ", a koszyk waży " + format_weight(cart.total_weight_g) +
-                                        "."});
+    reasons.push_back({"too_heavy", rule.name + " przyjmuje przesyłki do " +
+                                        platform::polish_weight(*limit) + ", a koszyk waży " +
+                                        platform::polish_weight(cart.total_weight_g) + "."});
   }
   if (rule.max_item_weight_g && cart.heaviest_unit_g > *rule.max_item_weight_g) {
     reasons.push_back({"unit_too_heavy", rule.name + " przyjmuje produkty do " +
-                                             format_weight(*rule.max_item_weight_g) +
+                                             platform::polish_weight(*rule.max_item_weight_g) +
                                              " za sztukę, a najcięższy produkt w koszyku waży " +
-                                             format_weight(cart.heaviest_unit_g) + "."});
+                                             platform::polish_weight(cart.heaviest_unit_g) + "."});
   }
   if (rule.max_dimension_mm && cart.longest_side_mm > *rule.max_dimension_mm) {
     reasons.push_back({"too_large", "Najdłuższy bok produktu (" +
@@ -355,30 +336,6 @@ std::chrono::year_month_day earliest_delivery_day(platform::TimePoint now,
   const bool same_day = platform::is_working_day(local.date) && local.time_of_day < cutoff;
   const auto dispatch = same_day ? local.date : platform::add_working_days(local.date, 1);
   return platform::add_working_days(dispatch, std::max(0, min_working_days));
-}
-
-std::string format_weight(std::int64_t grams) {
-  // In tenths of a kilogram, rounded up: 25 001 g reads "25,1 kg", never "25 kg" next to a
-  // 25 kg limit it exceeds.
-  const std::uint64_t tenths =
-      (magnitude(grams) + kGramsPerTenthKg - 1) / static_cast<std::uint64_t>(kGramsPerTenthKg);
-  std::string text = grams < 0 ? "-" : "";
-  text += grouped(tenths / 10);
-  if (tenths % 10 != 0) text += "," + std::to_string(tenths % 10);
-  return text + " kg";
-}
-
-std::string format_price(const platform::Money& money) {
-  const std::uint64_t grosze = magnitude(money.amount);
-  const auto per_zloty = static_cast<std::uint64_t>(kGroszePerZloty);
-  std::string text = money.amount < 0 ? "-" : "";
-  text += grouped(grosze / per_zloty);
-  text += ',';
-  if (grosze % per_zloty < 10) text += '0';
-  text += std::to_string(grosze % per_zloty);
-  text += ' ';
-  text += money.currency == "PLN" ? std::string("zł") : money.currency;
-  return text;
 }
 
 }  // namespace shipping

@@ -93,8 +93,4 @@ std::chrono::year_month_day earliest_delivery_day(platform::TimePoint now,
                                                   std::chrono::minutes cutoff,
                                                   int min_working_days);
 
-// "62,4 kg" (Polish decimal comma, one decimal) and "1 234,50 zł", for messages.
-std::string format_weight(std::int64_t grams);
-std::string format_price(const platform::Money& money);
-
 }  // namespace shipping

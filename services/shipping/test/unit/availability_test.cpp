@@ -571,23 +571,3 @@ TEST(EarliestDeliveryDay, EasterAndChristmas) {
   EXPECT_EQ(shipping::earliest_delivery_day(utc(2026y / December / 24d, 9h), 14h, 0),
             2026y / December / 28d);
 }
-
-TEST(Formatting, WeightsThePolishWay) {
-  EXPECT_EQ(shipping::format_weight(62400), "62,4 kg");
-  EXPECT_EQ(shipping::format_weight(25000), "25 kg");
-  EXPECT_EQ(shipping::format_weight(31500), "31,5 kg");
-  EXPECT_EQ(shipping::format_weight(25001), "25,1 kg") << "rounded up, never down to a limit";
-  EXPECT_EQ(shipping::format_weight(450), "0,5 kg");
-  EXPECT_EQ(shipping::format_weight(0), "0 kg");
-  EXPECT_EQ(shipping::format_weight(1234500), "1 234,5 kg");
-}
-
-TEST(Formatting, PricesThePolishWay) {
-  EXPECT_EQ(shipping::format_price(pln(123450)), "1 234,50 zł");
-  EXPECT_EQ(shipping::format_price(pln(1499)), "14,99 zł");
-  EXPECT_EQ(shipping::format_price(pln(5)), "0,05 zł");
-  EXPECT_EQ(shipping::format_price(pln(0)), "0,00 zł");
-  EXPECT_EQ(shipping::format_price(pln(100000000)), "1 000 000,00 zł");
-  EXPECT_EQ(shipping::format_price(pln(-2999)), "-29,99 zł");
-  EXPECT_EQ(shipping::format_price(platform::Money{1000, "EUR"}), "10,00 EUR");
-}

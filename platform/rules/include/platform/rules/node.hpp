@@ -54,6 +54,9 @@ class Node {
   // Readers. Each throws RulesError unless the value is present and of the kind asked for.
   std::string string() const;                          // a non-empty string
   std::optional<std::string> optional_string() const;  // as string(), or nullopt if not present
+  // A non-empty string of at most `max_characters` characters (UTF-8: a Polish letter counts
+  // once, not as its two bytes).
+  std::string text(std::size_t max_characters) const;
   std::int64_t integer(std::int64_t min, std::int64_t max) const;  // a whole number in [min, max]
   // As integer(min, max), or nullopt if not present.
   std::optional<std::int64_t> optional_integer(std::int64_t min, std::int64_t max) const;
