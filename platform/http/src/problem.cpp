@@ -69,13 +69,55 @@ std::string uri_reference(std::string_view path) {
   return out;
 }
 
+// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD: a
+// message may quote what a client sent (an id, a plan), and a problem body is always valid JSON
+// text, which is UTF-8.
+std::string well_formed_utf8(std::string_view text) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80;  // the second byte's range, narrowed for overlongs and surrogates
+    unsigned char high = 0xBF;
+    if (c < 0x80) {
+      length = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    }
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      valid = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+    }
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out.append(kReplacement);
+      i += 1;
+    }
+  }
+  return out;
+}
+
 Response make_problem(int status, std::string_view type, std::string_view title,
                       std::string_view detail, std::string_view instance) {
   boost::json::object body;
   body["type"] = std::string("https://checkout.local/problems/").append(type);
   body["title"] = title;
   body["status"] = status;
-  body["detail"] = detail;
+  body["detail"] = well_formed_utf8(detail);
   if (!instance.empty()) body["instance"] = uri_reference(instance);
   Response response;
   response.status = status;

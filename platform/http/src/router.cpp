@@ -81,9 +81,11 @@ void Router::add(std::string method, std::string pattern, ResultHandler handler,
 RouteMatch Router::match(std::string_view method, std::string_view path,
                          std::vector<std::pair<std::string, std::string>>& params) const {
   RouteMatch result;
+  // The path's pattern is the best-scoring one over every method: a fixed segment beats a
+  // parameter whatever the method, so "DELETE /warranty/available" is a 405 of the GET route's
+  // path, not "DELETE /warranty/{item_id}" with item_id "available".
+  std::vector<std::pair<std::size_t, std::uint64_t>> matches;  // route, score
   std::uint64_t best_score = 0;
-  std::size_t best = routes_.size();
-  std::vector<std::string_view> allowed;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const auto& segments = compiled_[i].segments;
     std::size_t index = 0;
@@ -104,15 +106,19 @@ RouteMatch Router::match(std::string_view method, std::string_view path,
       return true;
     });
     if (!matched || index != segments.size()) continue;
-    if (routes_[i].method != method) {
-      if (std::find(allowed.begin(), allowed.end(), routes_[i].method) == allowed.end()) {
-        allowed.push_back(routes_[i].method);
-      }
-      continue;
-    }
-    if (best == routes_.size() || score > best_score) {
+    matches.emplace_back(i, score);
+    best_score = std::max(best_score, score);
+  }
+  std::size_t best = routes_.size();
+  std::vector<std::string_view> allowed;
+  for (const auto& [i, score] : matches) {
+    if (score != best_score) continue;
+    if (routes_[i].method == method) {
       best = i;
-      best_score = score;
+      break;
+    }
+    if (std::find(allowed.begin(), allowed.end(), routes_[i].method) == allowed.end()) {
+      allowed.push_back(routes_[i].method);
     }
   }
   if (best != routes_.size()) {

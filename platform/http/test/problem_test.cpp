@@ -55,6 +55,14 @@ TEST(Problem, BodyIsRfc9457WithReasonAsType) {
   EXPECT_EQ(body.at("instance").as_string(), "/cart/items");
 }
 
+TEST(Problem, ADetailQuotingBadBytesIsStillUtf8) {
+  // "no line \xFF" (a client's id echoed), a cut two-byte letter, an overlong '/', a surrogate.
+  const std::string detail = "no line \xFF, za\xC5, \xC0\xAF, \xED\xA0\x80, żółw";
+  const auto body = boost::json::parse(problem(make_error(Errc::not_found, detail)).body);
+  EXPECT_EQ(body.at("detail").as_string(),
+            "no line \uFFFD, za\uFFFD, \uFFFD\uFFFD, \uFFFD\uFFFD\uFFFD, żółw");
+}
+
 TEST(Problem, ListsTheFieldsAtFault) {
   auto error = make_error(Errc::invalid, "the address has 2 mistakes", "invalid_address");
   error.fields = {{"postal_code", "must look like 00-950"}, {"phone", "must have 9 digits"}};

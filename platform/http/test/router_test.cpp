@@ -51,6 +51,21 @@ TEST(Router, LiteralSegmentWinsOverParameter) {
   EXPECT_EQ(call(router, "GET", "/services/x").body, "param|/services/{id}|id=x");
 }
 
+TEST(Router, ALiteralPathOfOneMethodIsNotAParameterOfAnother) {
+  Router router;
+  router.add("GET", "/warranty/available", echo("available"));
+  router.add("DELETE", "/warranty/{item_id}", echo("delete"));
+  const auto wrong = call(router, "DELETE", "/warranty/available");
+  EXPECT_EQ(wrong.status, 405) << "not DELETE /warranty/{item_id} with item_id=available";
+  ASSERT_EQ(wrong.headers.size(), 1U);
+  EXPECT_EQ(wrong.headers[0].second, "GET");
+  EXPECT_EQ(call(router, "DELETE", "/warranty/it-1").body,
+            "delete|/warranty/{item_id}|item_id=it-1");
+  const auto get_param = call(router, "GET", "/warranty/it-1");
+  EXPECT_EQ(get_param.status, 405);
+  EXPECT_EQ(get_param.headers.at(0).second, "DELETE");
+}
+
 TEST(Router, UnknownPathIsNotFoundProblem) {
   Router router;
   router.add("GET", "/cart", echo("cart"));

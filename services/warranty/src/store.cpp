@@ -22,18 +22,7 @@ if not sid then return {} end
 return {sid, redis.call('HGETALL', 'warranty:session:{' .. sid .. '}')}
 )lua";
 
-// KEYS 1 the user's pointer; ARGV 1 item id. Replies {} (no session, or ended) or {session_id,
-// the line's answer or nil}.
-constexpr std::string_view kLineAnswerLua = R"lua(
-local sid = redis.call('HGET', KEYS[1], 'session_id')
-if not sid then return {} end
-local held = redis.call('HMGET', 'warranty:session:{' .. sid .. '}', 'revision', 'ended',
-                        'answer:' .. ARGV[1])
-if not held[1] or held[2] == '1' then return {} end
-return {sid, held[3]}
-)lua";
-
-// KEYS 1 session, 2 outbox, 3 the user's pointer.
+// KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the user's answers.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 selections, 6 ttl ms, 7 the cart
 // event's occurred_at ('' leaves the pointer), 8 session id, 9 #events, 10 #answers, then
 // 2 values per answer (item id, answer), then 9 values per event (outbox_argv).
@@ -42,16 +31,8 @@ constexpr std::string_view kCommitLua = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'revision', 'ended')
 if held[2] == '1' then return 1 end
 if (tonumber(held[1]) or 0) ~= tonumber(ARGV[1]) then return 0 end
-for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(field, 1, 7) == 'answer:' then redis.call('HDEL', KEYS[1], field) end
-end
 redis.call('HSET', KEYS[1], 'revision', tonumber(ARGV[1]) + 1, 'user_id', ARGV[2],
            'version', ARGV[3], 'cart', ARGV[4], 'selections', ARGV[5])
-local i = 11
-for _ = 1, tonumber(ARGV[10]) do
-  redis.call('HSET', KEYS[1], 'answer:' .. ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 if ARGV[7] ~= '' then
   local pointer = redis.call('HMGET', KEYS[3], 'session_id', 'occurred_at')
@@ -60,6 +41,14 @@ if ARGV[7] ~= '' then
   end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
+local current = redis.call('HGET', KEYS[3], 'session_id') == ARGV[8]
+if current then redis.call('DEL', KEYS[4]) end
+local i = 11
+for _ = 1, tonumber(ARGV[10]) do
+  if current then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+  i = i + 2
+end
+if current then redis.call('PEXPIRE', KEYS[4], ARGV[6]) end
 for _ = 1, tonumber(ARGV[9]) do
   outbox_append_argv(KEYS[2], i)
   i = i + 9
@@ -67,12 +56,12 @@ end
 return 1
 )lua";
 
-// KEYS 1 session, 2 the user's pointer. ARGV 1 session id, 2 ttl ms.
+// KEYS 1 session, 2 the user's pointer, 3 the user's answers. ARGV 1 session id, 2 ttl ms.
 constexpr std::string_view kEndLua = R"lua(
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'ended', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[2]) end
+if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[2], KEYS[3]) end
 return 1
 )lua";
 
@@ -152,6 +141,9 @@ std::string user_key(std::string_view user_id) {
 std::string session_key(std::string_view session_id) {
   return tagged_key("warranty:session:", session_id);
 }
+std::string answers_key(std::string_view user_id) {
+  return tagged_key("warranty:answers:", user_id);
+}
 
 std::string selections_to_json(const std::vector<Selection>& selections) {
   platform::JsonWriter out(64 + 256 * selections.size());
@@ -189,9 +181,7 @@ WarrantyStore::WarrantyStore(platform::redis::RedisClient& redis, std::string ou
           std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))),
       end_script_(platform::redis::Script::from_source("warranty_end", std::string(kEndLua))),
       load_current_script_(platform::redis::Script::from_source("warranty_load_current",
-                                                                std::string(kLoadCurrentLua))),
-      line_answer_script_(platform::redis::Script::from_source("warranty_line_answer",
-                                                               std::string(kLineAnswerLua))) {}
+                                                                std::string(kLoadCurrentLua))) {}
 
 boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> WarrantyStore::load_current(
     std::string user_id) {
@@ -212,18 +202,12 @@ boost::asio::awaitable<platform::Result<StoredSession>> WarrantyStore::load(
   co_return stored_from(reply, std::move(session_id));
 }
 
-boost::asio::awaitable<platform::Result<WarrantyStore::LineAnswer>> WarrantyStore::line_answer(
+boost::asio::awaitable<platform::Result<std::optional<std::string>>> WarrantyStore::line_answer(
     std::string user_id, std::string item_id) {
-  std::vector<std::string> keys{user_key(user_id)};
-  std::vector<std::string> args{std::move(item_id)};
-  PLATFORM_CO_TRY(auto reply,
-                  co_await redis_.eval(line_answer_script_, std::move(keys), std::move(args)));
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGET", answers_key(user_id), item_id));
   if (reply.is_error()) co_return unexpected(reply);
-  LineAnswer line;
-  if (reply.elements().size() != 2) co_return line;
-  line.has_session = true;
-  if (!reply.array[1].is_nil()) line.answer = std::move(reply.array[1].str);
-  co_return line;
+  if (reply.is_nil()) co_return std::optional<std::string>();
+  co_return std::optional(std::move(reply.str));
 }
 
 boost::asio::awaitable<platform::Result<bool>> WarrantyStore::commit(
@@ -231,7 +215,7 @@ boost::asio::awaitable<platform::Result<bool>> WarrantyStore::commit(
     std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time,
     std::vector<std::pair<std::string, std::string>> answers) {
   std::vector<std::string> keys{session_key(after.session_id), outbox_stream_,
-                                user_key(after.user_id)};
+                                user_key(after.user_id), answers_key(after.user_id)};
   std::vector<std::string> args{
       std::to_string(before.revision),      after.user_id,
       std::to_string(after.version),        contracts::cart_copy_to_json(after.cart),
@@ -255,7 +239,7 @@ boost::asio::awaitable<platform::Result<bool>> WarrantyStore::commit(
 
 boost::asio::awaitable<platform::Status> WarrantyStore::end_session(std::string session_id,
                                                                     std::string user_id) {
-  std::vector<std::string> keys{session_key(session_id), user_key(user_id)};
+  std::vector<std::string> keys{session_key(session_id), user_key(user_id), answers_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected(reply);

@@ -4,11 +4,13 @@
 //                                   its newest cart event: a newer session wins)
 //   warranty:session:{session_id}   hash: user_id, version, cart (the copy of the cart, JSON),
 //                                   selections (the chosen plans, JSON), revision (the
-//                                   compare-and-set token), and one field answer:{item_id} per
-//                                   cart line holding "<rules digest>\n<GET /warranty/available
-//                                   answer>", rewritten by every commit, so a customer's read is
-//                                   one script and no evaluation. After OrderCreated only
-//                                   ended = "1" is left, until it expires.
+//                                   compare-and-set token). After OrderCreated only ended = "1"
+//                                   is left, until it expires.
+//   warranty:answers:{user_id}      hash: one field per line of the user's current session,
+//                                   item_id → "<rules digest>\n<GET /warranty/available answer>",
+//                                   rewritten whole by every commit while the user's pointer is on
+//                                   that session and deleted when it ends: a customer's read is
+//                                   one HGET and no evaluation.
 //   outbox:warranty                 the transactional outbox stream (platform/outbox)
 // Both the HTTP API (a customer's choice) and the consumer (cart events) write sessions: every
 // commit is a compare-and-set on `revision` that writes the session, its events into the outbox
@@ -28,6 +30,7 @@ namespace warranty {
 
 std::string user_key(std::string_view user_id);
 std::string session_key(std::string_view session_id);
+std::string answers_key(std::string_view user_id);
 
 // A session as loaded: what the compare-and-set compares, and whether it has ended.
 struct StoredSession {
@@ -53,13 +56,10 @@ class WarrantyStore {
   // A session by id; revision 0 when never stored.
   boost::asio::awaitable<platform::Result<StoredSession>> load(std::string session_id);
 
-  // The answer of one line of the user's current session, in one script.
-  struct LineAnswer {
-    bool has_session = false;
-    std::optional<std::string> answer;  // "<digest>\n<JSON>"; nullopt: none for that line
-  };
-  boost::asio::awaitable<platform::Result<LineAnswer>> line_answer(std::string user_id,
-                                                                   std::string item_id);
+  // The answer the last commit wrote for one line of the user's current session
+  // ("<digest>\n<JSON>"); nullopt: none (no such line, no session, or not written yet).
+  boost::asio::awaitable<platform::Result<std::optional<std::string>>> line_answer(
+      std::string user_id, std::string item_id);
 
   // Writes `after` with its events and its answers (item_id, "<digest>\n<JSON>") when the
   // session's revision is still `before`'s. With `cart_event_time`, the user's pointer moves to
@@ -71,8 +71,8 @@ class WarrantyStore {
       std::vector<platform::CloudEvent> events, std::optional<std::string> cart_event_time,
       std::vector<std::pair<std::string, std::string>> answers);
 
-  // Ends a session (OrderCreated): only the ended mark is left, the user's pointer is cleared
-  // when it points at it. Idempotent.
+  // Ends a session (OrderCreated): only the ended mark is left, the user's pointer and answers
+  // are cleared when the pointer is on it. Idempotent.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
  private:
@@ -82,7 +82,6 @@ class WarrantyStore {
   platform::redis::Script commit_script_;
   platform::redis::Script end_script_;
   platform::redis::Script load_current_script_;
-  platform::redis::Script line_answer_script_;
 };
 
 }  // namespace warranty

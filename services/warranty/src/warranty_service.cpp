@@ -58,12 +58,12 @@ boost::asio::awaitable<platform::Result<std::string>> WarrantyService::available
   const auto rules = rules_();
   const auto prefix = rules->digest + "\n";
   PLATFORM_CO_TRY(auto held, co_await store_.line_answer(user_id, item_id));
-  if (!held.has_session) co_return line_not_found(item_id);
-  if (held.answer && held.answer->starts_with(prefix)) {
-    held.answer->erase(0, prefix.size());  // in place: the answer is not copied again
-    co_return std::move(*held.answer);
+  if (held && held->starts_with(prefix)) {
+    held->erase(0, prefix.size());  // in place: the answer is not copied again
+    co_return std::move(*held);
   }
-  // No answer under these rules (a reload since the last commit): judge the line now.
+  // No answer under these rules (none for that line, or a reload since the last commit): judge
+  // the line now.
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
   if (!stored) co_return line_not_found(item_id);
   const auto* line = stored->session.cart.find(item_id);

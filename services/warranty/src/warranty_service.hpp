@@ -1,6 +1,6 @@
 #pragma once
-// The Warranty's use cases. A customer's read (GET /warranty/available) is one script returning
-// the line's answer that the last commit wrote; without one (other rules since), the session is
+// The Warranty's use cases. A customer's read (GET /warranty/available) is one HGET of the
+// line's answer that the last commit wrote; without one (other rules since), the session is
 // loaded and the line judged. Writes, a customer's choice (HTTP) or a cart event (the consumer),
 // load the session, move it with a pure function of session.hpp, and commit it with its events
 // and its lines' answers in one compare-and-set step, retried when another writer came first.
