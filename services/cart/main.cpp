@@ -1,6 +1,6 @@
 // The Cart service's composition root.
-//   cart_service                      serve HTTP, relay the outbox, consume catalog, cart and
-//                                     checkout events
+//   cart_service                      serve HTTP, relay the outbox, consume catalog, cart,
+//                                     checkout, services and warranty events
 //   cart_service rebuild-view USER_ID rebuild cart:view and cart:counter from cart:events
 #include <iostream>
 
@@ -19,6 +19,7 @@ const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kServicesTopic(contracts::kServicesTopic);
+const std::string kWarrantyTopic(contracts::kWarrantyTopic);
 
 // The cart's store and use cases over one Redis connection.
 struct CartOnRedis {
@@ -34,7 +35,7 @@ int serve() {
   platform::app::Service app(
       {.name = "cart",
        .port = 8101,
-       .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kServicesTopic}});
+       .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kServicesTopic, kWarrantyTopic}});
   const auto config = cart::CartConfig::from_env();
 
   // Customers on the front half; enrichment, repricing and session ends on the back half (see
@@ -54,6 +55,8 @@ int serve() {
               [&handlers](const auto& event) { return handlers.on_checkout_event(event); });
   app.consume("services", {kServicesTopic},
               [&handlers](const auto& event) { return handlers.on_services_event(event); });
+  app.consume("warranty", {kWarrantyTopic},
+              [&handlers](const auto& event) { return handlers.on_warranty_event(event); });
   return app.run();
 }
 

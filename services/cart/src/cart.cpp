@@ -194,7 +194,7 @@ std::string Cart::content_hash() const {
   }
   std::array<char, 17> text{};
   std::snprintf(text.data(), text.size(), "%016llx", static_cast<unsigned long long>(hash));
-  return std::string(text.data(), 16);
+  return {text.data(), 16};
 }
 
 StockStatus stock_status_for(std::int64_t stock, std::int64_t quantity,

@@ -38,6 +38,23 @@ struct PriceChange {
   friend bool operator==(const PriceChange&, const PriceChange&) = default;
 };
 
+// What a warranty plan covers; a line holds at most one plan of each kind.
+enum class WarrantyKind { extended, accidental_damage, theft };
+
+// A warranty plan the customer chose for a line, as the Warranty service last published it
+// (WarrantySelected on warranty-events): a read-only copy shown in GET /cart. The Warranty owns
+// it and prices it; the Cart never changes it, nor counts it in its subtotal or events.
+struct Warranty {
+  std::string plan_id;
+  WarrantyKind kind = WarrantyKind::extended;
+  std::string name;
+  std::int64_t duration_months = 0;
+  platform::Money unit_price;
+  std::int64_t quantity = 0;
+  platform::Money price;  // unit_price × quantity
+  friend bool operator==(const Warranty&, const Warranty&) = default;
+};
+
 struct CartLine {
   std::string item_id;
   LineType type = LineType::offer;
@@ -54,6 +71,7 @@ struct CartLine {
   Enrichment enrichment = Enrichment::pending;
   Validation validation = Validation::validated;
   std::optional<PriceChange> price_change;  // shown until the customer acknowledges it
+  std::vector<Warranty> warranties;         // by kind (extended first); see warranties.hpp
 
   platform::Money line_total() const { return unit_price * quantity; }
   friend bool operator==(const CartLine&, const CartLine&) = default;
@@ -95,6 +113,9 @@ struct Cart {
   std::int64_t services_version = 0;
   std::vector<ServiceRefusal> service_refusals;
   std::vector<Notice> notices;  // newest last, at most kMaxNotices
+  // The Warranty's per-session version of the last warranty-events event applied (see
+  // warranties.hpp); reset when the session ends. Changes no cart version.
+  std::int64_t warranty_version = 0;
 
   const CartLine* find(std::string_view item_id) const;
   std::vector<const CartLine*> children_of(std::string_view item_id) const;

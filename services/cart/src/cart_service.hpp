@@ -15,6 +15,7 @@
 #include "platform/clock.hpp"
 #include "platform/ids.hpp"
 #include "store.hpp"
+#include "warranties.hpp"
 
 namespace cart {
 
@@ -64,6 +65,12 @@ class CartService {
   boost::asio::awaitable<platform::Status> apply_services_verdict(std::string user_id,
                                                                   ServicesVerdict verdict,
                                                                   platform::TraceContext trace);
+
+  // Applies a Warranty event to the user's cart (cart::apply_warranty_event): the line's
+  // warranties shown in the view, no event, no cart version. Idempotent.
+  boost::asio::awaitable<platform::Status> apply_warranty_event(std::string user_id,
+                                                                WarrantyEvent event,
+                                                                platform::TraceContext trace);
 
   // Ends the user's checkout session `session_id` once its order exists (OrderCreated): the cart
   // becomes empty with no session, its stream goes, and it leaves the holder index; no events.

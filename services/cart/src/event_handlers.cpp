@@ -1,6 +1,9 @@
 #include "event_handlers.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <initializer_list>
+#include <limits>
 
 #include "contracts/event_types.hpp"
 
@@ -93,7 +96,130 @@ platform::Status add_refusals(const json::array& unavailable,
   }
   return {};
 }
+
+// Checks of warranty-events data against its contract: the first fault, named.
+platform::Error contract_broken(std::string_view type, std::string_view field) {
+  return make_error(Errc::invalid, std::string(type) + ": '" + std::string(field) +
+                                       "' missing or out of contract");
+}
+
+// JSON Schema's minLength and maxLength count characters (code points), not UTF-8 bytes.
+std::size_t characters(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+platform::Result<std::string> bounded_text(const json::object& obj, std::string_view type,
+                                           std::string_view field, std::size_t max_length) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_string() || value->as_string().empty() ||
+      characters(value->as_string()) > max_length) {
+    return contract_broken(type, field);
+  }
+  return std::string(value->as_string());
+}
+
+// common.schema.json#/$defs/sku: ^[A-Z0-9-]{3,40}$
+platform::Status check_sku(const json::object& obj, std::string_view type) {
+  const auto* value = obj.if_contains("sku");
+  if (value == nullptr || !value->is_string()) return contract_broken(type, "sku");
+  const std::string_view sku = value->as_string();
+  if (sku.size() < 3 || sku.size() > 40 || !std::all_of(sku.begin(), sku.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      })) {
+    return contract_broken(type, "sku");
+  }
+  return {};
+}
+
+platform::Result<std::int64_t> bounded_integer(const json::object& obj, std::string_view type,
+                                               std::string_view field, std::int64_t min,
+                                               std::int64_t max) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_int64() || value->as_int64() < min ||
+      value->as_int64() > max) {
+    return contract_broken(type, field);
+  }
+  return value->as_int64();
+}
+
+platform::Result<platform::Money> money(const json::object& obj, std::string_view type,
+                                        std::string_view field) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_object()) return contract_broken(type, field);
+  const auto& fields = value->as_object();
+  const auto* amount = fields.if_contains("amount");
+  const auto* currency = fields.if_contains("currency");
+  if (fields.size() != 2 || amount == nullptr || !amount->is_int64() || amount->as_int64() < 0 ||
+      currency == nullptr || !currency->is_string() || currency->as_string().size() != 3 ||
+      !std::all_of(currency->as_string().begin(), currency->as_string().end(),
+                   [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return contract_broken(type, field);
+  }
+  return platform::Money{amount->as_int64(), std::string(currency->as_string())};
+}
+
+platform::Status check_enum(const json::object& obj, std::string_view type, std::string_view field,
+                            std::initializer_list<std::string_view> allowed) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_string() ||
+      std::find(allowed.begin(), allowed.end(), std::string_view(value->as_string())) ==
+          allowed.end()) {
+    return contract_broken(type, field);
+  }
+  return {};
+}
+
+// WarrantySelected's plan: price must be unit_price × quantity.
+platform::Status read_selected_plan(const json::object& data, std::string_view type,
+                                    Warranty& plan) {
+  PLATFORM_CHECK(check_sku(data, type));
+  PLATFORM_TRY(plan.name, bounded_text(data, type, "plan_name", 200));
+  PLATFORM_TRY(plan.duration_months, bounded_integer(data, type, "duration_months", 1, 120));
+  PLATFORM_TRY(plan.unit_price, money(data, type, "unit_price"));
+  PLATFORM_TRY(plan.quantity, bounded_integer(data, type, "quantity", 1, 999));
+  PLATFORM_TRY(plan.price, money(data, type, "price"));
+  const auto most = std::numeric_limits<std::int64_t>::max() / plan.quantity;
+  if (plan.price.currency != plan.unit_price.currency || plan.unit_price.amount > most ||
+      plan.price.amount != plan.unit_price.amount * plan.quantity) {
+    return contract_broken(type, "price");
+  }
+  return {};
+}
 }  // namespace
+
+platform::Result<UserWarrantyEvent> warranty_event_from_json(std::string_view type,
+                                                             const json::object& data) {
+  UserWarrantyEvent out;
+  auto& event = out.event;
+  if (type == contracts::event_type::kWarrantySelected) {
+    event.action = WarrantyEvent::Action::selected;
+  } else if (type == contracts::event_type::kWarrantyRemoved) {
+    event.action = WarrantyEvent::Action::removed;
+  } else {
+    return make_error(Errc::invalid, "not a warranty event: " + std::string(type));
+  }
+  PLATFORM_TRY(event.session_id, bounded_text(data, type, "session_id", 128));
+  PLATFORM_TRY(out.user_id, bounded_text(data, type, "user_id", 128));
+  PLATFORM_TRY(event.version,
+               bounded_integer(data, type, "version", 1, std::numeric_limits<std::int64_t>::max()));
+  PLATFORM_TRY(event.item_id, bounded_text(data, type, "item_id", 128));
+  PLATFORM_TRY(event.plan.plan_id, bounded_text(data, type, "plan_id", 64));
+  const auto* kind_value = data.if_contains("kind");
+  const auto kind = kind_value != nullptr && kind_value->is_string()
+                        ? warranty_kind_from(kind_value->as_string())
+                        : std::nullopt;
+  if (!kind) return contract_broken(type, "kind");
+  event.plan.kind = *kind;
+  if (event.action == WarrantyEvent::Action::selected) {
+    PLATFORM_CHECK(read_selected_plan(data, type, event.plan));
+  } else {
+    PLATFORM_CHECK(check_enum(data, type, "reason",
+                              {"removed_by_customer", "parent_removed", "no_longer_eligible"}));
+  }
+  return out;
+}
 
 platform::Result<ServicesVerdict> services_verdict_from_json(const json::object& data) {
   ServicesVerdict verdict;
@@ -131,6 +257,19 @@ boost::asio::awaitable<platform::Status> EventHandlers::on_services_event(
   PLATFORM_CO_TRY(auto verdict, services_verdict_from_json(data));
   co_return co_await service_.apply_services_verdict(
       std::move(user_id), std::move(verdict),
+      platform::TraceContext::parse_or_generate(event.traceparent));
+}
+
+boost::asio::awaitable<platform::Status> EventHandlers::on_warranty_event(
+    const platform::CloudEvent& event) {
+  using namespace contracts::event_type;
+  if (event.type != kWarrantySelected && event.type != kWarrantyRemoved) {
+    co_return platform::Status{};
+  }
+  PLATFORM_CO_TRY(auto data, data_of(event));
+  PLATFORM_CO_TRY(auto said, warranty_event_from_json(event.type, data));
+  co_return co_await service_.apply_warranty_event(
+      std::move(said.user_id), std::move(said.event),
       platform::TraceContext::parse_or_generate(event.traceparent));
 }
 

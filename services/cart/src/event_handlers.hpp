@@ -8,6 +8,9 @@
 //  - services-events (ServiceAvailabilityCalculated): the Services' verdict on the session's
 //    service lines and the services refused (CartService::apply_services_verdict); ordered by
 //    the Services' per-session version, so an old or repeated verdict changes nothing.
+//  - warranty-events (WarrantySelected, WarrantyRemoved): the warranties shown under each line,
+//    read-only (CartService::apply_warranty_event); ordered by the Warranty's per-session version,
+//    so an old or repeated event changes nothing; no cart event, no cart version.
 // Every effect is idempotent by construction (syncing with the same catalog record twice changes
 // nothing; an order ends its session only while it is the cart's current one), so a redelivered or
 // reordered event cannot double-apply anything; catalog syncs read the catalog's current record
@@ -17,12 +20,23 @@
 
 #include "cart_service.hpp"
 #include "platform/cloud_event.hpp"
+#include "warranties.hpp"
 
 namespace cart {
 
 // ServiceAvailabilityCalculated's data as the Cart uses it; Errc::malformed naming the field.
 [[nodiscard]] platform::Result<ServicesVerdict> services_verdict_from_json(
     const boost::json::object& data);
+
+// WarrantySelected's or WarrantyRemoved's (`type`) data as the Cart uses it, with its user;
+// Errc::invalid naming the field when the data breaks the contract
+// (contracts/events/Warranty*.schema.json).
+struct UserWarrantyEvent {
+  std::string user_id;
+  WarrantyEvent event;
+};
+[[nodiscard]] platform::Result<UserWarrantyEvent> warranty_event_from_json(
+    std::string_view type, const boost::json::object& data);
 
 class EventHandlers {
  public:
@@ -32,6 +46,7 @@ class EventHandlers {
   boost::asio::awaitable<platform::Status> on_cart_event(const platform::CloudEvent& event);
   boost::asio::awaitable<platform::Status> on_checkout_event(const platform::CloudEvent& event);
   boost::asio::awaitable<platform::Status> on_services_event(const platform::CloudEvent& event);
+  boost::asio::awaitable<platform::Status> on_warranty_event(const platform::CloudEvent& event);
 
  private:
   CartService& service_;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "platform/json_writer.hpp"
+#include "warranties.hpp"
 
 namespace cart {
 namespace {
@@ -13,7 +14,7 @@ using platform::make_error;
 // Parsing a stored document allocates its DOM from a stack buffer: no malloc per node.
 class JsonArena {
  public:
-  json::storage_ptr storage() { return json::storage_ptr(&resource_); }
+  json::storage_ptr storage() { return {&resource_}; }
 
  private:
   unsigned char buffer_[16384];
@@ -29,6 +30,29 @@ platform::Result<platform::Money> money_from(const json::value* value) {
     return make_error(Errc::internal, "bad money");
   }
   return platform::Money{amount->as_int64(), std::string(currency->as_string())};
+}
+
+// A line's warranties (the Warranty's plans, read-only). Documents written before warranties were
+// shown have none.
+platform::Result<std::vector<Warranty>> warranties_from(const json::object& line) {
+  std::vector<Warranty> warranties;
+  const auto* list = line.if_contains("warranties");
+  if (list == nullptr) return warranties;
+  for (const auto& value : list->as_array()) {
+    const auto& o = value.as_object();
+    Warranty warranty;
+    warranty.plan_id = json::value_to<std::string>(o.at("warranty_id"));
+    auto kind = warranty_kind_from(o.at("kind").as_string());
+    if (!kind) return make_error(Errc::internal, "corrupt cart view: warranty kind");
+    warranty.kind = *kind;
+    warranty.name = json::value_to<std::string>(o.at("name"));
+    warranty.duration_months = o.at("duration_months").as_int64();
+    PLATFORM_TRY(warranty.unit_price, money_from(o.if_contains("unit_price")));
+    warranty.quantity = o.at("quantity").as_int64();
+    PLATFORM_TRY(warranty.price, money_from(o.if_contains("price")));
+    warranties.push_back(std::move(warranty));
+  }
+  return warranties;
 }
 
 platform::Result<CartLine> line_from(const json::value& value) {
@@ -71,6 +95,7 @@ platform::Result<CartLine> line_from(const json::value& value) {
       PLATFORM_TRY(auto new_price, money_from(change.as_object().if_contains("new_unit_price")));
       line.price_change = PriceChange{old_price, new_price};
     }
+    PLATFORM_TRY(line.warranties, warranties_from(o));
     return line;
   } catch (const std::exception& e) {
     return bad(e.what());
@@ -109,6 +134,17 @@ void write_line_state_fields(platform::JsonWriter& out, const CartLine& line) {
   } else {
     out.null();
   }
+  out.key("warranties").begin_array();
+  for (const auto& warranty : line.warranties) {
+    out.begin_object().key("warranty_id").value(warranty.plan_id);
+    out.key("kind").value(to_string(warranty.kind)).key("name").value(warranty.name);
+    out.key("duration_months").value(warranty.duration_months).key("unit_price");
+    write_money(out, warranty.unit_price);
+    out.key("quantity").value(warranty.quantity).key("price");
+    write_money(out, warranty.price);
+    out.end_object();
+  }
+  out.end_array();
 }
 }  // namespace
 
@@ -223,6 +259,7 @@ std::string view_to_json(const Cart& cart, std::int64_t revision) {
   for (const auto& line : cart.lines) write_view_line(out, cart, line);
   out.end_array();
   write_services_knowledge(out, cart);
+  out.key("warranty_version").value(cart.warranty_version);
   out.end_object();
   return std::move(out).take();
 }
@@ -252,6 +289,10 @@ platform::Result<StoredView> view_from_json(std::string_view text) {
       stored.cart.lines.push_back(std::move(line));
     }
     read_services_knowledge(o, stored.cart);
+    // Views written before warranties were shown have no warranty_version.
+    if (const auto* version = o.if_contains("warranty_version")) {
+      stored.cart.warranty_version = version->as_int64();
+    }
   } catch (const std::exception& e) {
     return make_error(Errc::internal, std::string("corrupt cart view: ") + e.what());
   }

@@ -56,8 +56,11 @@ class CartServiceTest : public ::testing::Test {
 
   static boost::json::object json_of(const std::string& text);
 
+  // The suite's process and probe, made in SetUpTestSuite and shared by its tests.
+  // NOLINTBEGIN(readability-identifier-naming,cppcoreguidelines-avoid-non-const-global-variables)
   static inline std::unique_ptr<platform::testing::ServiceProcess> service_;
   static inline std::unique_ptr<platform::testing::EventProbe> probe_;
+  // NOLINTEND(readability-identifier-naming,cppcoreguidelines-avoid-non-const-global-variables)
 };
 
 }  // namespace cart::testing
