@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -427,6 +428,34 @@ TEST_F(PromotionServiceTest, OrderCreatedConfirmsTheCodeAndEndsTheSession) {
                 {"HGET", "promo_codes:usage:{" + kWinter + "}", "user:" + cart.user()})
                 .str,
             "1");
+}
+
+TEST_F(PromotionServiceTest, RulesReloadOnSighupAndABadFileKeepsTheOldOnes) {
+  TestCart cart(unique("u"));
+  publish(cart.put({.item_id = "it-tv", .quantity = 2}));
+  available(cart, 1);
+  auto half_discount = [&] {
+    const auto doc = expect(call(cart.user(), "GET", "/promotions/available"), 200);
+    const auto* half = applied(doc, "tv_second_half");
+    return half == nullptr ? -1 : half->at("discount").at("amount").as_int64();
+  };
+  ASSERT_EQ(half_discount(), 164950);
+  auto reload = [&](const std::string& text) {
+    std::ofstream(suite().rules_file, std::ios::trunc) << text;
+    ASSERT_EQ(::kill(suite().service->pid(), SIGHUP), 0);
+  };
+  auto rules = rules_text();
+  const std::string half = "percent: \"50%\"";
+  reload(rules.replace(rules.find(half), half.size(), "percent: \"40%\""));
+  EXPECT_TRUE(eventually([&] { return half_discount() == 131960; })) << suite().service->log_tail();
+  reload(rules_text().replace(0, 11, "promotionz:"));
+  EXPECT_TRUE(eventually([&] {
+    return suite().service->metric(R"(rules_reload_total{rules="promotion",result="invalid"})") >=
+           1;
+  })) << suite().service->log_tail();
+  EXPECT_EQ(half_discount(), 131960) << "the bad file is rejected, the last good rules stay";
+  reload(rules_text());
+  EXPECT_TRUE(eventually([&] { return half_discount() == 164950; }));
 }
 
 }  // namespace
