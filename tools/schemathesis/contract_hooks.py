@@ -109,3 +109,95 @@ def after_load_schema(ctx, schema):
         print(f"[contract hooks] warranty: {user} has line {item_id}", flush=True)
     except Exception as e:  # noqa: BLE001  the run still checks every error answer
         print(f"[contract hooks] warranty: no seeded cart ({type(e).__name__}: {e})", flush=True)
+
+
+# The Promotion (contracts/openapi/promotion.yaml) answers from its own copy of the cart, learnt
+# from cart-events: a user new to the run has no session, so every write would be a 404
+# (no_session) and the 200 answers of apply, apply-code and DELETE would never be checked. Before
+# the run, the driving user gets a cart the shipped rules (services/promotion/config/
+# promotion_rules.yaml) have something for, by CartItemAdded events on Kafka as the Cart would
+# publish them: two TVs (second at half price or -10%, the 5000 zł threshold, free delivery), a
+# Samsung soundbar (the TV + soundbar bundle; the AKCESORIA50 code applies to it) and a laptop
+# (the opt-in laptop_newsletter_5 gives something). The hook waits until GET
+# /promotions/available shows the last event's cart_hash. Other files are left alone; without
+# Kafka or confluent-kafka the run goes on unseeded.
+PROMOTION_TITLE = "Promotion service"
+PROMOTION_CART = [  # (sku, name, category, unit price in grosze, quantity)
+    ("TV-SAM-55Q80C", 'Telewizor Samsung QLED 55" QE55Q80C', "tv", 329900, 2),
+    ("ACC-SB-SAM-HWQ600C", "Soundbar Samsung HW-Q600C, 3.1.2, Dolby Atmos", "accessory", 139900, 1),
+    ("LT-APP-MACBOOKAIR13M2", "Laptop Apple MacBook Air 13 M2 (8 GB, 256 GB SSD, północ)", "laptop",
+     504900, 1),
+]
+
+
+def _seed_promotion_cart(base_url):
+    import base64
+    import datetime
+    import json
+    import os
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from confluent_kafka import Producer
+
+    token = _owner_token()
+    payload = token.split(".")[1]
+    user = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    root = Path(__file__).resolve().parents[2]
+    template = json.loads((root / "contracts/events/examples/CartItemAdded.json").read_text(encoding="utf-8"))
+    session = f"contract-promotion-{uuid.uuid4().hex[:12]}"
+    producer = Producer({"bootstrap.servers": os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"),
+                         "enable.idempotence": True})
+    cart_hash = None
+    for version, (sku, name, category, price, quantity) in enumerate(PROMOTION_CART, start=1):
+        event = json.loads(json.dumps(template))
+        cart_hash = f"contract-{session}-{version}"
+        event.update(session_id=session, user_id=user, version=version, cart_hash=cart_hash,
+                     occurred_at=datetime.datetime.now(datetime.timezone.utc)
+                     .isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+        event["line"].update(item_id=f"it-{session}-{version}", sku=sku, name=name, category=category,
+                             type="accessory" if category == "accessory" else "offer",
+                             unit_price={"amount": price, "currency": "PLN"}, quantity=quantity,
+                             parent_item_id=None, flags=[])
+        producer.produce("cart-events", key=session.encode(),
+                         value=json.dumps(event, ensure_ascii=False).encode(),
+                         headers=[("ce_specversion", "1.0"), ("ce_id", str(uuid.uuid4())),
+                                  ("ce_type", "CartItemAdded"), ("ce_source", "/checkout/cart"),
+                                  ("ce_time", event["occurred_at"]), ("ce_subject", session),
+                                  ("content-type", "application/json"),
+                                  ("traceparent", event["traceparent"])])
+    if producer.flush(20):
+        raise RuntimeError("CartItemAdded not delivered within 20 s")
+    request = urllib.request.Request(f"{base_url}/promotions/available",
+                                     headers={"Authorization": f"Bearer {token}"})
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                document = json.loads(response.read())
+                if document.get("cart_hash") == cart_hash:
+                    return user, [applied["promotion_id"] for applied in document["applied"]]
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("the cart was not there within 30 s")
+        time.sleep(0.2)
+
+
+@schemathesis.hook("after_load_schema")
+def seed_promotion_cart(ctx, schema):
+    import sys
+
+    if schema.raw_schema.get("info", {}).get("title") != PROMOTION_TITLE:
+        return
+    argv = sys.argv
+    base_url = argv[argv.index("--url") + 1].rstrip("/") if "--url" in argv else None
+    if not base_url:
+        return
+    try:
+        user, applied = _seed_promotion_cart(base_url)
+        print(f"[contract hooks] promotion: {user} has a cart; applied: {', '.join(applied)}", flush=True)
+    except Exception as e:  # noqa: BLE001  the run still checks every error answer
+        print(f"[contract hooks] promotion: no seeded cart ({type(e).__name__}: {e})", flush=True)
