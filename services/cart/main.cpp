@@ -1,6 +1,6 @@
 // The Cart service's composition root.
 //   cart_service                      serve HTTP, relay the outbox, consume catalog, cart,
-//                                     checkout, services and warranty events
+//                                     checkout, services, warranty and promotion events
 //   cart_service rebuild-view USER_ID rebuild cart:view and cart:counter from cart:events
 #include <iostream>
 
@@ -20,6 +20,7 @@ const std::string kCatalogTopic(contracts::kCatalogTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kServicesTopic(contracts::kServicesTopic);
 const std::string kWarrantyTopic(contracts::kWarrantyTopic);
+const std::string kPromotionTopic(contracts::kPromotionTopic);
 
 // The cart's store and use cases over one Redis connection.
 struct CartOnRedis {
@@ -32,10 +33,10 @@ struct CartOnRedis {
 };
 
 int serve() {
-  platform::app::Service app(
-      {.name = "cart",
-       .port = 8101,
-       .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kServicesTopic, kWarrantyTopic}});
+  platform::app::Service app({.name = "cart",
+                              .port = 8101,
+                              .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kServicesTopic,
+                                         kWarrantyTopic, kPromotionTopic}});
   const auto config = cart::CartConfig::from_env();
 
   // Customers on the front half; enrichment, repricing and session ends on the back half (see
@@ -57,6 +58,8 @@ int serve() {
               [&handlers](const auto& event) { return handlers.on_services_event(event); });
   app.consume("warranty", {kWarrantyTopic},
               [&handlers](const auto& event) { return handlers.on_warranty_event(event); });
+  app.consume("promotion", {kPromotionTopic},
+              [&handlers](const auto& event) { return handlers.on_promotion_event(event); });
   return app.run();
 }
 

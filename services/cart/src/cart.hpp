@@ -55,6 +55,20 @@ struct Warranty {
   friend bool operator==(const Warranty&, const Warranty&) = default;
 };
 
+// A promotion's part on a line, as the Promotion service last published it (PromotionApplied or
+// PromoCodeApplied on promotion-events): a read-only copy shown in GET /cart. The Promotion owns
+// it; the Cart never changes it, nor subtracts it from its subtotal or events.
+struct LinePromotion {
+  std::string promotion_id;
+  std::string name;                 // a code's promotion: its code
+  std::optional<std::string> code;  // the discount code it came from
+  platform::Money discount;         // this line's part (all its units)
+  // The product's lowest unit price in the 30 days before the reduction (the EU Omnibus rule);
+  // nullopt when the price history does not reach back that far.
+  std::optional<platform::Money> lowest_price_30d;
+  friend bool operator==(const LinePromotion&, const LinePromotion&) = default;
+};
+
 struct CartLine {
   std::string item_id;
   LineType type = LineType::offer;
@@ -72,6 +86,7 @@ struct CartLine {
   Validation validation = Validation::validated;
   std::optional<PriceChange> price_change;  // shown until the customer acknowledges it
   std::vector<Warranty> warranties;         // by kind (extended first); see warranties.hpp
+  std::vector<LinePromotion> promotions;    // see line_promotions.hpp
 
   platform::Money line_total() const { return unit_price * quantity; }
   friend bool operator==(const CartLine&, const CartLine&) = default;
@@ -116,6 +131,9 @@ struct Cart {
   // The Warranty's per-session version of the last warranty-events event applied (see
   // warranties.hpp); reset when the session ends. Changes no cart version.
   std::int64_t warranty_version = 0;
+  // The Promotion's per-session version of the last promotion-events event applied (see
+  // line_promotions.hpp); reset when the session ends. Changes no cart version.
+  std::int64_t promotion_version = 0;
 
   const CartLine* find(std::string_view item_id) const;
   std::vector<const CartLine*> children_of(std::string_view item_id) const;

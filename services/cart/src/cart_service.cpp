@@ -41,7 +41,8 @@ boost::asio::awaitable<void> back_off(int attempt) {
 bool same_contents(const Cart& next, const Cart& stored) {
   return next.lines == stored.lines && next.services_version == stored.services_version &&
          next.service_refusals == stored.service_refusals && next.notices == stored.notices &&
-         next.warranty_version == stored.warranty_version;
+         next.warranty_version == stored.warranty_version &&
+         next.promotion_version == stored.promotion_version;
 }
 }  // namespace
 
@@ -159,6 +160,19 @@ boost::asio::awaitable<platform::Status> CartService::apply_warranty_event(
                                     // No changes: nothing is published, the version stays.
                                     return Outcome{cart::apply_warranty_event(cart, event), {}, {}};
                                   }));
+  (void)committed;
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Status> CartService::apply_promotion_event(
+    std::string user_id, PromotionEvent event, platform::TraceContext trace) {
+  PLATFORM_CO_TRY(
+      auto committed,
+      co_await mutate(std::move(user_id), std::move(trace),
+                      [&](const Cart& cart) -> platform::Result<Outcome> {
+                        // No changes: nothing is published, the version stays.
+                        return Outcome{cart::apply_promotion_event(cart, event), {}, {}};
+                      }));
   (void)committed;
   co_return platform::Status{};
 }

@@ -12,6 +12,7 @@
 
 #include "cart.hpp"
 #include "config.hpp"
+#include "line_promotions.hpp"
 #include "platform/clock.hpp"
 #include "platform/ids.hpp"
 #include "store.hpp"
@@ -71,6 +72,12 @@ class CartService {
   boost::asio::awaitable<platform::Status> apply_warranty_event(std::string user_id,
                                                                 WarrantyEvent event,
                                                                 platform::TraceContext trace);
+
+  // Applies a Promotion event to the user's cart (cart::apply_promotion_event): the promotions
+  // shown on the lines in the view, no event, no cart version. Idempotent.
+  boost::asio::awaitable<platform::Status> apply_promotion_event(std::string user_id,
+                                                                 PromotionEvent event,
+                                                                 platform::TraceContext trace);
 
   // Ends the user's checkout session `session_id` once its order exists (OrderCreated): the cart
   // becomes empty with no session, its stream goes, and it leaves the holder index; no events.

@@ -120,16 +120,34 @@ platform::Result<std::string> bounded_text(const json::object& obj, std::string_
   return std::string(value->as_string());
 }
 
-// common.schema.json#/$defs/sku: ^[A-Z0-9-]{3,40}$
-platform::Status check_sku(const json::object& obj, std::string_view type) {
-  const auto* value = obj.if_contains("sku");
-  if (value == nullptr || !value->is_string()) return contract_broken(type, "sku");
-  const std::string_view sku = value->as_string();
-  if (sku.size() < 3 || sku.size() > 40 || !std::all_of(sku.begin(), sku.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-      })) {
-    return contract_broken(type, "sku");
+// A string of `min`..`max` ASCII characters, each one `allowed` (a pattern such as
+// ^[A-Z0-9-]{3,40}$).
+template <typename Allowed>
+platform::Result<std::string> patterned_text(const json::object& obj, std::string_view type,
+                                             std::string_view field, std::size_t min,
+                                             std::size_t max, Allowed allowed) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_string()) return contract_broken(type, field);
+  const std::string_view text = value->as_string();
+  if (text.size() < min || text.size() > max || !std::all_of(text.begin(), text.end(), allowed)) {
+    return contract_broken(type, field);
   }
+  return std::string(text);
+}
+
+bool upper_or_digit(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// common.schema.json#/$defs/sku: ^[A-Z0-9-]{3,40}$
+platform::Result<std::string> sku_text(const json::object& obj, std::string_view type) {
+  return patterned_text(obj, type, "sku", 3, 40,
+                        [](char c) { return upper_or_digit(c) || c == '-'; });
+}
+
+platform::Status check_sku(const json::object& obj, std::string_view type) {
+  PLATFORM_TRY(auto sku, sku_text(obj, type));
+  (void)sku;
   return {};
 }
 
@@ -187,7 +205,172 @@ platform::Status read_selected_plan(const json::object& data, std::string_view t
   }
   return {};
 }
+
+// Checks of promotion-events data against its contract (contracts/events/Promo*.schema.json).
+constexpr std::size_t kMaxLinesOfAPromotion = 500;
+
+// common.schema.json#/$defs/promo_code: ^[A-Z0-9_-]{3,32}$
+platform::Result<std::string> promo_code(const json::object& obj, std::string_view type) {
+  return patterned_text(obj, type, "code", 3, 32,
+                        [](char c) { return upper_or_digit(c) || c == '_' || c == '-'; });
+}
+
+// PromotionApplied's kind: ^[a-z][a-z0-9_]{0,63}$
+platform::Status check_kind(const json::object& obj, std::string_view type) {
+  PLATFORM_TRY(auto kind, patterned_text(obj, type, "kind", 1, 64, [](char c) {
+                 return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+               }));
+  if (kind.front() < 'a' || kind.front() > 'z') return contract_broken(type, "kind");
+  return {};
+}
+
+platform::Status check_bool(const json::object& obj, std::string_view type,
+                            std::string_view field) {
+  const auto* value = obj.if_contains(field);
+  if (value == nullptr || !value->is_bool()) return contract_broken(type, field);
+  return {};
+}
+
+// item_ids: distinct cart line ids, at most 500.
+platform::Status check_item_ids(const json::object& obj, std::string_view type) {
+  const auto* value = obj.if_contains("item_ids");
+  if (value == nullptr || !value->is_array() || value->as_array().size() > kMaxLinesOfAPromotion) {
+    return contract_broken(type, "item_ids");
+  }
+  std::vector<std::string_view> seen;
+  for (const auto& id : value->as_array()) {
+    if (!id.is_string() || id.as_string().empty() || characters(id.as_string()) > 128 ||
+        std::find(seen.begin(), seen.end(), std::string_view(id.as_string())) != seen.end()) {
+      return contract_broken(type, "item_ids");
+    }
+    seen.emplace_back(id.as_string());
+  }
+  return {};
+}
+
+// One allocations entry (common.schema.json#/$defs/discount_allocation); `where` names it.
+platform::Result<PromotionPart> read_part(const json::value& value, const std::string& where) {
+  if (!value.is_object()) return contract_broken(where, "allocation");
+  const auto& fields = value.as_object();
+  PromotionPart part;
+  PLATFORM_TRY(part.item_id, bounded_text(fields, where, "item_id", 128));
+  PLATFORM_TRY(part.sku, sku_text(fields, where));
+  PLATFORM_TRY(part.discount, money(fields, where, "amount"));
+  const auto* lowest = fields.if_contains("lowest_price_30d");
+  if (lowest == nullptr) return contract_broken(where, "lowest_price_30d");
+  if (!lowest->is_null()) {
+    PLATFORM_TRY(part.lowest_price_30d, money(fields, where, "lowest_price_30d"));
+  }
+  return part;
+}
+
+// The allocations: one per line, in the discount's currency, adding up to it exactly.
+platform::Result<std::vector<PromotionPart>> read_parts(const json::object& data,
+                                                        std::string_view type,
+                                                        const platform::Money& discount) {
+  const auto* value = data.if_contains("allocations");
+  if (value == nullptr || !value->is_array() || value->as_array().size() > kMaxLinesOfAPromotion) {
+    return contract_broken(type, "allocations");
+  }
+  std::vector<PromotionPart> parts;
+  parts.reserve(value->as_array().size());
+  std::int64_t left = discount.amount;
+  for (const auto& entry : value->as_array()) {
+    const auto where = std::string(type) + " allocations[" + std::to_string(parts.size()) + "]";
+    PLATFORM_TRY(auto part, read_part(entry, where));
+    const auto twice = std::any_of(parts.begin(), parts.end(), [&](const PromotionPart& held) {
+      return held.item_id == part.item_id;
+    });
+    if (twice) return contract_broken(where, "item_id");
+    if (part.discount.currency != discount.currency || part.discount.amount > left) {
+      return contract_broken(where, "amount");
+    }
+    left -= part.discount.amount;
+    parts.push_back(std::move(part));
+  }
+  // The parts add up to the discount exactly.
+  if (left != 0) return contract_broken(type, "allocations");
+  return parts;
+}
+
+platform::Status read_applied(const json::object& data, std::string_view type,
+                              PromotionEvent& event) {
+  PLATFORM_CHECK(bounded_text(data, type, "cart_hash", 128));
+  PLATFORM_TRY(event.promotion_id, bounded_text(data, type, "promotion_id", 128));
+  if (type == contracts::event_type::kPromoCodeApplied) {
+    PLATFORM_TRY(event.code, promo_code(data, type));
+    // The contract gives a code's promotion no name: its code stands for it.
+    event.name = *event.code;
+    if (data.contains("name")) {
+      PLATFORM_TRY(event.name, bounded_text(data, type, "name", 200));
+    }
+  } else {
+    PLATFORM_TRY(event.name, bounded_text(data, type, "name", 200));
+    PLATFORM_CHECK(check_kind(data, type));
+  }
+  PLATFORM_TRY(const auto discount, money(data, type, "discount"));
+  PLATFORM_CHECK(check_item_ids(data, type));
+  PLATFORM_TRY(event.parts, read_parts(data, type, discount));
+  PLATFORM_CHECK(check_bool(data, type, "free_delivery"));
+  return {};
+}
+
+platform::Status read_removed(const json::object& data, std::string_view type,
+                              PromotionEvent& event) {
+  PLATFORM_TRY(event.promotion_id, bounded_text(data, type, "promotion_id", 128));
+  const auto* code = data.if_contains("code");
+  if (code == nullptr) return contract_broken(type, "code");
+  if (!code->is_null()) {
+    PLATFORM_TRY(event.code, promo_code(data, type));
+  }
+  return check_enum(data, type, "reason",
+                    {"removed_by_customer", "no_longer_eligible", "code_expired"});
+}
+
+platform::Status read_code_invalid(const json::object& data, std::string_view type) {
+  const auto* code = data.if_contains("code");
+  if (code == nullptr || !code->is_string() || characters(code->as_string()) > 64) {
+    return contract_broken(type, "code");
+  }
+  PLATFORM_CHECK(check_enum(data, type, "reason",
+                            {"unknown", "expired", "not_yet_active", "usage_limit_reached",
+                             "minimum_not_met", "not_applicable"}));
+  PLATFORM_CHECK(bounded_text(data, type, "message", 500));
+  return {};
+}
 }  // namespace
+
+platform::Result<UserPromotionEvent> promotion_event_from_json(std::string_view type,
+                                                               const json::object& data) {
+  namespace et = contracts::event_type;
+  UserPromotionEvent out;
+  auto& event = out.event;
+  if (type == et::kPromotionApplied || type == et::kPromoCodeApplied) {
+    event.action = PromotionEvent::Action::applied;
+  } else if (type == et::kPromotionRemoved) {
+    event.action = PromotionEvent::Action::removed;
+  } else if (type == et::kPromoCodeInvalid) {
+    event.action = PromotionEvent::Action::other;
+  } else {
+    return make_error(Errc::invalid, "not a promotion event: " + std::string(type));
+  }
+  PLATFORM_TRY(event.session_id, bounded_text(data, type, "session_id", 128));
+  PLATFORM_TRY(out.user_id, bounded_text(data, type, "user_id", 128));
+  PLATFORM_TRY(event.version,
+               bounded_integer(data, type, "version", 1, std::numeric_limits<std::int64_t>::max()));
+  switch (event.action) {
+    case PromotionEvent::Action::applied:
+      PLATFORM_CHECK(read_applied(data, type, event));
+      break;
+    case PromotionEvent::Action::removed:
+      PLATFORM_CHECK(read_removed(data, type, event));
+      break;
+    case PromotionEvent::Action::other:
+      PLATFORM_CHECK(read_code_invalid(data, type));
+      break;
+  }
+  return out;
+}
 
 platform::Result<UserWarrantyEvent> warranty_event_from_json(std::string_view type,
                                                              const json::object& data) {
@@ -269,6 +452,20 @@ boost::asio::awaitable<platform::Status> EventHandlers::on_warranty_event(
   PLATFORM_CO_TRY(auto data, data_of(event));
   PLATFORM_CO_TRY(auto said, warranty_event_from_json(event.type, data));
   co_return co_await service_.apply_warranty_event(
+      std::move(said.user_id), std::move(said.event),
+      platform::TraceContext::parse_or_generate(event.traceparent));
+}
+
+boost::asio::awaitable<platform::Status> EventHandlers::on_promotion_event(
+    const platform::CloudEvent& event) {
+  using namespace contracts::event_type;
+  if (event.type != kPromotionApplied && event.type != kPromoCodeApplied &&
+      event.type != kPromotionRemoved && event.type != kPromoCodeInvalid) {
+    co_return platform::Status{};
+  }
+  PLATFORM_CO_TRY(auto data, data_of(event));
+  PLATFORM_CO_TRY(auto said, promotion_event_from_json(event.type, data));
+  co_return co_await service_.apply_promotion_event(
       std::move(said.user_id), std::move(said.event),
       platform::TraceContext::parse_or_generate(event.traceparent));
 }

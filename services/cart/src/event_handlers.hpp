@@ -11,6 +11,10 @@
 //  - warranty-events (WarrantySelected, WarrantyRemoved): the warranties shown under each line,
 //    read-only (CartService::apply_warranty_event); ordered by the Warranty's per-session version,
 //    so an old or repeated event changes nothing; no cart event, no cart version.
+//  - promotion-events (PromotionApplied, PromoCodeApplied, PromotionRemoved, PromoCodeInvalid):
+//    the promotions shown on each line with the 30-day lowest price, read-only
+//    (CartService::apply_promotion_event); ordered by the Promotion's per-session version, like
+//    warranties; no cart event, no cart version.
 // Every effect is idempotent by construction (syncing with the same catalog record twice changes
 // nothing; an order ends its session only while it is the cart's current one), so a redelivered or
 // reordered event cannot double-apply anything; catalog syncs read the catalog's current record
@@ -19,6 +23,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "cart_service.hpp"
+#include "line_promotions.hpp"
 #include "platform/cloud_event.hpp"
 #include "warranties.hpp"
 
@@ -38,6 +43,17 @@ struct UserWarrantyEvent {
 [[nodiscard]] platform::Result<UserWarrantyEvent> warranty_event_from_json(
     std::string_view type, const boost::json::object& data);
 
+// A promotion-events event's data (`type`: PromotionApplied, PromoCodeApplied, PromotionRemoved
+// or PromoCodeInvalid) as the Cart uses it, with its user; Errc::invalid naming the field when the
+// data breaks the contract (contracts/events/Promo*.schema.json; also allocations naming a line
+// twice, in another currency than the discount, or not adding up to it).
+struct UserPromotionEvent {
+  std::string user_id;
+  PromotionEvent event;
+};
+[[nodiscard]] platform::Result<UserPromotionEvent> promotion_event_from_json(
+    std::string_view type, const boost::json::object& data);
+
 class EventHandlers {
  public:
   explicit EventHandlers(CartService& service) : service_(service) {}
@@ -47,6 +63,7 @@ class EventHandlers {
   boost::asio::awaitable<platform::Status> on_checkout_event(const platform::CloudEvent& event);
   boost::asio::awaitable<platform::Status> on_services_event(const platform::CloudEvent& event);
   boost::asio::awaitable<platform::Status> on_warranty_event(const platform::CloudEvent& event);
+  boost::asio::awaitable<platform::Status> on_promotion_event(const platform::CloudEvent& event);
 
  private:
   CartService& service_;

@@ -55,6 +55,29 @@ platform::Result<std::vector<Warranty>> warranties_from(const json::object& line
   return warranties;
 }
 
+// A line's promotions (the Promotion's parts, read-only). Documents written before promotions
+// were shown have none.
+platform::Result<std::vector<LinePromotion>> promotions_from(const json::object& line) {
+  std::vector<LinePromotion> promotions;
+  const auto* list = line.if_contains("promotions");
+  if (list == nullptr) return promotions;
+  for (const auto& value : list->as_array()) {
+    const auto& o = value.as_object();
+    LinePromotion promotion;
+    promotion.promotion_id = json::value_to<std::string>(o.at("promotion_id"));
+    promotion.name = json::value_to<std::string>(o.at("name"));
+    if (const auto& code = o.at("code"); code.is_string()) {
+      promotion.code = std::string(code.as_string());
+    }
+    PLATFORM_TRY(promotion.discount, money_from(o.if_contains("discount")));
+    if (const auto& lowest = o.at("lowest_price_30d"); !lowest.is_null()) {
+      PLATFORM_TRY(promotion.lowest_price_30d, money_from(&lowest));
+    }
+    promotions.push_back(std::move(promotion));
+  }
+  return promotions;
+}
+
 platform::Result<CartLine> line_from(const json::value& value) {
   // The view is our own document: a malformed one is a bug or corruption, hence Errc::internal.
   const auto bad = [](std::string_view what) {
@@ -96,6 +119,7 @@ platform::Result<CartLine> line_from(const json::value& value) {
       line.price_change = PriceChange{old_price, new_price};
     }
     PLATFORM_TRY(line.warranties, warranties_from(o));
+    PLATFORM_TRY(line.promotions, promotions_from(o));
     return line;
   } catch (const std::exception& e) {
     return bad(e.what());
@@ -142,6 +166,19 @@ void write_line_state_fields(platform::JsonWriter& out, const CartLine& line) {
     write_money(out, warranty.unit_price);
     out.key("quantity").value(warranty.quantity).key("price");
     write_money(out, warranty.price);
+    out.end_object();
+  }
+  out.end_array().key("promotions").begin_array();
+  for (const auto& promotion : line.promotions) {
+    out.begin_object().key("promotion_id").value(promotion.promotion_id);
+    out.key("name").value(promotion.name).key("code").value_or_null(promotion.code);
+    write_money(out.key("discount"), promotion.discount);
+    out.key("lowest_price_30d");
+    if (promotion.lowest_price_30d) {
+      write_money(out, *promotion.lowest_price_30d);
+    } else {
+      out.null();
+    }
     out.end_object();
   }
   out.end_array();
@@ -260,6 +297,7 @@ std::string view_to_json(const Cart& cart, std::int64_t revision) {
   out.end_array();
   write_services_knowledge(out, cart);
   out.key("warranty_version").value(cart.warranty_version);
+  out.key("promotion_version").value(cart.promotion_version);
   out.end_object();
   return std::move(out).take();
 }
@@ -292,6 +330,10 @@ platform::Result<StoredView> view_from_json(std::string_view text) {
     // Views written before warranties were shown have no warranty_version.
     if (const auto* version = o.if_contains("warranty_version")) {
       stored.cart.warranty_version = version->as_int64();
+    }
+    // Nor promotion_version, before promotions were.
+    if (const auto* version = o.if_contains("promotion_version")) {
+      stored.cart.promotion_version = version->as_int64();
     }
   } catch (const std::exception& e) {
     return make_error(Errc::internal, std::string("corrupt cart view: ") + e.what());

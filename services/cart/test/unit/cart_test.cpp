@@ -25,7 +25,7 @@ Product product(std::string sku, std::int64_t price, std::string category = "tv"
 }
 
 struct CartFixture : ::testing::Test {
-  Cart cart{"user-1", "session-1", 0, {}, 0, {}, {}, 0};
+  Cart cart{"user-1", "session-1", 0, {}, 0, {}, {}, 0, 0};
   Limits limits;
   int next_id = 0;
   IdGenerator ids = [this] {
@@ -299,7 +299,7 @@ TEST_F(CartFixture, AnOrderForTheCurrentSessionEndsItAndEmptiesTheCart) {
   add(product("SRV-CARRY-IN", 9900, "service"), 1, LineType::service, "item-1");
   add(product("TV-1", 1000), 2);
   const auto ended = end_session(cart, "session-1");
-  EXPECT_EQ(ended, (Cart{"user-1", "", 0, {}, 0, {}, {}, 0}));
+  EXPECT_EQ(ended, (Cart{"user-1", "", 0, {}, 0, {}, {}, 0, 0}));
   EXPECT_EQ(ended.item_count(), 0);
   EXPECT_EQ(cart.lines.size(), 3U) << "pure: the given cart is untouched";
 
@@ -316,7 +316,7 @@ TEST_F(CartFixture, AnOrderForTheCurrentSessionEndsItAndEmptiesTheCart) {
 TEST_F(CartFixture, AnEmptyCartWithAnOpenSessionStillEndsIt) {
   add(product("TV-1", 1000), 1);
   cart = remove_line(cart, "item-1")->cart;
-  EXPECT_EQ(end_session(cart, "session-1"), (Cart{"user-1", "", 0, {}, 0, {}, {}, 0}));
+  EXPECT_EQ(end_session(cart, "session-1"), (Cart{"user-1", "", 0, {}, 0, {}, {}, 0, 0}));
 }
 
 TEST_F(CartFixture, AnOrderOfAnotherOrOldSessionChangesNothing) {

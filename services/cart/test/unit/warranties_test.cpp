@@ -43,7 +43,7 @@ Warranty plan(std::string plan_id, WarrantyKind kind, std::int64_t unit_price,
 }
 
 struct WarrantyFixture : ::testing::Test {
-  Cart cart{"user-1", "session-1", 0, {}, 0, {}, {}, 0};
+  Cart cart{"user-1", "session-1", 0, {}, 0, {}, {}, 0, 0};
   Limits limits;
   int next_id = 0;
   IdGenerator ids = [this] {
