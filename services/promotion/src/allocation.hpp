@@ -17,10 +17,11 @@ namespace promotion {
 [[nodiscard]] std::vector<platform::Money> allocate(const platform::Money& discount,
                                                     const std::vector<platform::Money>& values);
 
-// The same on plain grosze, writing into `parts` (values.size() of them) without allocating
-// when `order` already has room for values.size() indices: the engine's hot path. Returns the
-// discount as capped (the sum of `parts`).
+// The same on plain grosze, writing into `parts` (values.size() of them); `order` and
+// `remainders` are buffers, so that a warm caller does not allocate: the engine's hot path.
+// Returns the discount as capped (the sum of `parts`).
 std::int64_t allocate_into(std::int64_t discount, std::span<const std::int64_t> values,
-                           std::span<std::int64_t> parts, std::vector<std::uint32_t>& order);
+                           std::span<std::int64_t> parts, std::vector<std::uint32_t>& order,
+                           std::vector<std::int64_t>& remainders);
 
 }  // namespace promotion

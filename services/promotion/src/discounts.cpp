@@ -61,8 +61,9 @@ Outcome amount_over_lines(std::int64_t amount, std::span<const std::uint8_t> mat
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (match[i] == 0) scratch.values[i] = 0;
   }
-  return Outcome{.discount = allocate_into(amount, scratch.values, parts, scratch.order),
-                 .free_delivery = false};
+  return Outcome{
+      .discount = allocate_into(amount, scratch.values, parts, scratch.order, scratch.remainders),
+      .free_delivery = false};
 }
 
 Outcome amount_per_unit(std::int64_t amount, std::span<const LineView> lines,
@@ -128,6 +129,7 @@ Outcome buy_n_free(std::int64_t buy, std::span<const LineView> lines,
 // that "a TV" does not take the TV a sku component needed). Leaves the units taken in
 // scratch.taken.
 bool fill_bundles(const Promotion& promotion, std::int64_t sets, std::span<const LineView> lines,
+                  std::span<const std::uint8_t> component_match,
                   std::span<const std::int64_t> remaining, std::span<const std::uint32_t> by_value,
                   Scratch& scratch) {
   const std::size_t n = lines.size();
@@ -140,7 +142,7 @@ bool fill_bundles(const Promotion& promotion, std::int64_t sets, std::span<const
       std::int64_t need = sets * promotion.components[c].count;
       for (const auto i : by_value) {
         if (need == 0) break;
-        if (scratch.component_match[c * n + i] == 0) continue;
+        if (component_match[c * n + i] == 0) continue;
         const std::int64_t take =
             std::min(need, live_units(lines[i], remaining[i]) - scratch.taken[i]);
         scratch.taken[i] += take;
@@ -153,18 +155,16 @@ bool fill_bundles(const Promotion& promotion, std::int64_t sets, std::span<const
 }
 
 Outcome bundle(const Promotion& promotion, std::span<const LineView> lines,
+               std::span<const std::uint8_t> component_match,
                std::span<const std::int64_t> remaining, std::span<std::int64_t> parts,
                Scratch& scratch) {
   const std::size_t n = lines.size();
   const std::size_t components = promotion.components.size();
-  scratch.component_match.assign(components * n, 0);
   std::int64_t most = -1;
   for (std::size_t c = 0; c < components; ++c) {
     std::int64_t units = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!matches(promotion.components[c].target, lines[i])) continue;
-      scratch.component_match[c * n + i] = 1;
-      units += live_units(lines[i], remaining[i]);
+      if (component_match[c * n + i] != 0) units += live_units(lines[i], remaining[i]);
     }
     const std::int64_t sets = units / promotion.components[c].count;
     most = most < 0 ? sets : std::min(most, sets);
@@ -177,22 +177,23 @@ Outcome bundle(const Promotion& promotion, std::span<const LineView> lines,
   const auto unit_value = [&](std::uint32_t i) {
     return lines[i].quantity > 0 ? remaining[i] / lines[i].quantity : 0;
   };
-  std::stable_sort(by_value.begin(), by_value.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return unit_value(a) > unit_value(b); });
+  std::sort(by_value.begin(), by_value.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return unit_value(a) != unit_value(b) ? unit_value(a) > unit_value(b) : a < b;
+  });
   scratch.taken.resize(n);
   // Components may overlap (a category and a sku of it): find the most sets that fit.
   std::int64_t low = 0;
   std::int64_t high = most;
   while (low < high) {
     const std::int64_t mid = low + (high - low + 1) / 2;
-    if (fill_bundles(promotion, mid, lines, remaining, by_value, scratch)) {
+    if (fill_bundles(promotion, mid, lines, component_match, remaining, by_value, scratch)) {
       low = mid;
     } else {
       high = mid - 1;
     }
   }
   if (low == 0) return {};
-  fill_bundles(promotion, low, lines, remaining, by_value, scratch);
+  fill_bundles(promotion, low, lines, component_match, remaining, by_value, scratch);
   scratch.values.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if (scratch.taken[i] > 0) {
@@ -209,7 +210,8 @@ Outcome bundle(const Promotion& promotion, std::span<const LineView> lines,
   }
   const std::int64_t amount =
       *promotion.amount > kMaxDiscount / low ? kMaxDiscount : *promotion.amount * low;
-  outcome.discount = allocate_into(amount, scratch.values, parts, scratch.order);
+  outcome.discount =
+      allocate_into(amount, scratch.values, parts, scratch.order, scratch.remainders);
   return outcome;
 }
 
@@ -248,9 +250,20 @@ std::int64_t units_of(std::span<const LineView> lines, std::span<const std::uint
   return units;
 }
 
+void component_rows(const Promotion& promotion, std::span<const LineView> lines,
+                    std::span<std::uint8_t> rows) {
+  const std::size_t n = lines.size();
+  for (std::size_t c = 0; c < promotion.components.size(); ++c) {
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[c * n + i] = matches(promotion.components[c].target, lines[i]) ? 1 : 0;
+    }
+  }
+}
+
 Outcome compute(const Promotion& promotion, std::span<const LineView> lines,
-                std::span<const std::uint8_t> match, std::span<const std::int64_t> remaining,
-                std::span<std::int64_t> parts, Scratch& scratch) {
+                std::span<const std::uint8_t> match, std::span<const std::uint8_t> component_match,
+                std::span<const std::int64_t> remaining, std::span<std::int64_t> parts,
+                Scratch& scratch) {
   std::fill(parts.begin(), parts.end(), 0);
   switch (promotion.rule_kind) {
     case RuleKind::percent_off:
@@ -272,7 +285,7 @@ Outcome compute(const Promotion& promotion, std::span<const LineView> lines,
     case RuleKind::free_delivery:
       return Outcome{.discount = 0, .free_delivery = true};
     case RuleKind::bundle:
-      return bundle(promotion, lines, remaining, parts, scratch);
+      return bundle(promotion, lines, component_match, remaining, parts, scratch);
   }
   return {};
 }

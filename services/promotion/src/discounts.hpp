@@ -41,7 +41,7 @@ struct Scratch {
   std::vector<std::uint32_t> order;
   std::vector<std::int64_t> values;
   std::vector<std::int64_t> taken;
-  std::vector<std::uint8_t> component_match;
+  std::vector<std::int64_t> remainders;
 };
 
 struct Outcome {
@@ -50,12 +50,20 @@ struct Outcome {
   [[nodiscard]] bool applies() const { return discount > 0 || free_delivery; }
 };
 
+// A bundle's components' lines: rows[c × lines + i] flags line i for component c
+// (components × lines flags).
+void component_rows(const Promotion& promotion, std::span<const LineView> lines,
+                    std::span<std::uint8_t> rows);
+
 // What `promotion` gives: its part of each line written into `parts` (one per line, each at most
-// the line's `remaining` value). `match` flags the lines of the promotion's target. The caller
-// has checked what does not depend on earlier discounts: the window, the choice, min_value.
+// the line's `remaining` value). `match` flags the lines of the promotion's target;
+// `component_match` is component_rows() for a bundle (empty otherwise). The caller has checked
+// what does not depend on earlier discounts: the window, the choice, min_value. A promotion that
+// gives nothing on some values gives nothing on smaller ones either.
 Outcome compute(const Promotion& promotion, std::span<const LineView> lines,
-                std::span<const std::uint8_t> match, std::span<const std::int64_t> remaining,
-                std::span<std::int64_t> parts, Scratch& scratch);
+                std::span<const std::uint8_t> match, std::span<const std::uint8_t> component_match,
+                std::span<const std::int64_t> remaining, std::span<std::int64_t> parts,
+                Scratch& scratch);
 
 // Units of the lines matching `match` (and of value left above 0 in `remaining`).
 [[nodiscard]] std::int64_t units_of(std::span<const LineView> lines,

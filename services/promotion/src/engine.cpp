@@ -113,8 +113,19 @@ class Evaluator {
     remaining_.resize(lines_.size());
     parts_.resize(lines_.size());
     match_.resize(rules.promotions.size() * lines_.size());
+    components_at_.resize(rules.promotions.size() + 1);
+    std::size_t flags = 0;
     for (std::size_t p = 0; p < rules.promotions.size(); ++p) {
       match_row(rules.promotions[p], lines_, row(p));
+      components_at_[p] = flags;
+      flags += rules.promotions[p].components.size() * lines_.size();
+    }
+    components_at_.back() = flags;
+    component_match_.resize(flags);
+    for (std::size_t p = 0; p < rules.promotions.size(); ++p) {
+      if (!rules.promotions[p].components.empty()) {
+        detail::component_rows(rules.promotions[p], lines_, components(p));
+      }
     }
   }
 
@@ -124,9 +135,15 @@ class Evaluator {
     return std::span(match_).subspan(p * lines_.size(), lines_.size());
   }
 
+  std::span<std::uint8_t> components(std::size_t p) {
+    return std::span(component_match_)
+        .subspan(components_at_[p], components_at_[p + 1] - components_at_[p]);
+  }
+
   // What promotion `p` gives on `remaining`; its parts in parts().
   Outcome compute(std::size_t p, std::span<const std::int64_t> remaining) {
-    return detail::compute(rules_.promotions[p], lines_, row(p), remaining, parts_, scratch_);
+    return detail::compute(rules_.promotions[p], lines_, row(p), components(p), remaining, parts_,
+                           scratch_);
   }
   std::span<const std::int64_t> parts() const { return parts_; }
 
@@ -167,6 +184,8 @@ class Evaluator {
   std::vector<std::int64_t> remaining_;
   std::vector<std::int64_t> parts_;
   std::vector<std::uint8_t> match_;
+  std::vector<std::size_t> components_at_;  // where each promotion's component rows start
+  std::vector<std::uint8_t> component_match_;
   detail::Scratch scratch_;
 };
 
@@ -187,32 +206,30 @@ Score plus(Score score, const Outcome& outcome) {
                .free_delivery = score.free_delivery || outcome.free_delivery};
 }
 
-// The best plan (promotion indices in the order to apply them) among `order`, the promotions
-// that may apply in priority order: the algorithm of engine.hpp.
-std::vector<std::uint32_t> best_plan(const PromotionRules& rules, Evaluator& evaluator,
-                                     const std::vector<std::uint32_t>& order) {
-  constexpr std::int32_t kUndecided = -2;
-  constexpr std::int32_t kNone = -1;
-  std::vector<std::int32_t> group_choice(rules.exclusive_groups.size(), kUndecided);
+constexpr std::int32_t kUndecided = -2;
+constexpr std::int32_t kNone = -1;
+
+struct Candidate {
+  std::vector<std::uint32_t> plan;  // promotion indices in the order to apply them
+  Score score;
+};
+
+// One scan of `order` (the promotions that may apply, in priority order), as engine.hpp
+// describes it: its own plan or its best stop_further ending, whichever is better.
+// `group_choice` holds each group's chosen member, or kUndecided to choose at the group's first
+// member on the state there.
+Candidate scan(const PromotionRules& rules, Evaluator& evaluator,
+               const std::vector<std::uint32_t>& order, std::vector<std::int32_t> group_choice) {
   std::vector<std::uint8_t> group_applied(rules.exclusive_groups.size(), 0);
   const auto values = evaluator.values();
   std::vector<std::int64_t> state(values.begin(), values.end());
-
-  std::vector<std::uint32_t> scan;  // what the scan applied, in order
-  Score scan_score;
+  Candidate out;
   struct Ending {
-    std::size_t prefix = 0;  // how many of `scan` come before it
+    std::size_t prefix = 0;  // how many of the scan's plan come before it
     std::uint32_t promotion = 0;
     Score score;
   };
   std::optional<Ending> best_ending;
-
-  const auto apply = [&](std::uint32_t p, const Outcome& outcome) {
-    const auto parts = evaluator.parts();
-    for (std::size_t i = 0; i < state.size(); ++i) state[i] -= parts[i];
-    scan.push_back(p);
-    scan_score = plus(scan_score, outcome);
-  };
 
   for (std::size_t at = 0; at < order.size(); ++at) {
     const auto p = order[at];
@@ -222,7 +239,7 @@ std::vector<std::uint32_t> best_plan(const PromotionRules& rules, Evaluator& eva
     if (promotion.stop_further) {
       const auto outcome = evaluator.compute(p, state);
       const Ending ending{
-          .prefix = scan.size(), .promotion = p, .score = plus(scan_score, outcome)};
+          .prefix = out.plan.size(), .promotion = p, .score = plus(out.score, outcome)};
       if (outcome.applies() && (!best_ending || ending.score.beats(best_ending->score))) {
         best_ending = ending;
       }
@@ -246,25 +263,65 @@ std::vector<std::uint32_t> best_plan(const PromotionRules& rules, Evaluator& eva
     }
     const auto outcome = evaluator.compute(p, state);
     if (!outcome.applies()) continue;
-    apply(p, outcome);
+    const auto parts = evaluator.parts();
+    for (std::size_t i = 0; i < state.size(); ++i) state[i] -= parts[i];
+    out.plan.push_back(p);
+    out.score = plus(out.score, outcome);
     if (group >= 0) group_applied[group] = 1;
   }
+  if (best_ending && best_ending->score.beats(out.score)) {
+    out.plan.resize(best_ending->prefix);
+    out.plan.push_back(best_ending->promotion);
+    out.score = best_ending->score;
+  }
+  return out;
+}
 
-  std::vector<std::uint32_t> plan = scan;
-  Score best = scan_score;
-  if (best_ending && best_ending->score.beats(best)) {
-    best = best_ending->score;
-    plan.assign(scan.begin(), scan.begin() + static_cast<std::ptrdiff_t>(best_ending->prefix));
-    plan.push_back(best_ending->promotion);
+// Each group's member that gives the most at its own place in the order, given what the
+// promotions of no group before it took (a pass that applies only those): the group choices of
+// the second scan.
+std::vector<std::int32_t> choices_in_place(const PromotionRules& rules, Evaluator& evaluator,
+                                           const std::vector<std::uint32_t>& order) {
+  std::vector<std::int32_t> choice(rules.exclusive_groups.size(), kNone);
+  std::vector<Score> best(rules.exclusive_groups.size());
+  const auto values = evaluator.values();
+  std::vector<std::int64_t> state(values.begin(), values.end());
+  for (const auto p : order) {
+    const auto& promotion = rules.promotions[p];
+    if (promotion.stop_further) continue;
+    const auto outcome = evaluator.compute(p, state);
+    if (promotion.group_index >= 0) {
+      const auto group = static_cast<std::size_t>(promotion.group_index);
+      if (score_of(outcome).beats(best[group])) {
+        best[group] = score_of(outcome);
+        choice[group] = static_cast<std::int32_t>(p);
+      }
+      continue;
+    }
+    const auto parts = evaluator.parts();
+    for (std::size_t i = 0; i < state.size(); ++i) state[i] -= parts[i];
+  }
+  return choice;
+}
+
+// The best plan among `order`, the promotions that may apply in priority order: the algorithm
+// of engine.hpp. `alone` holds what each of them gives on its own.
+std::vector<std::uint32_t> best_plan(const PromotionRules& rules, Evaluator& evaluator,
+                                     const std::vector<std::uint32_t>& order,
+                                     const std::vector<Score>& alone) {
+  Candidate best = scan(rules, evaluator, order,
+                        std::vector<std::int32_t>(rules.exclusive_groups.size(), kUndecided));
+  if (!rules.exclusive_groups.empty()) {
+    auto second = scan(rules, evaluator, order, choices_in_place(rules, evaluator, order));
+    if (second.score.beats(best.score)) best = std::move(second);
   }
   for (const auto p : order) {
-    const auto score = score_of(evaluator.compute(p, values));
-    if (score.beats(best)) {
-      best = score;
-      plan.assign(1, p);
+    if (alone[p].beats(best.score)) {
+      best.score = alone[p];
+      best.plan.assign(1, p);
     }
   }
-  return plan;
+  return std::move(best.plan);
 }
 
 std::optional<NearMiss> near_miss(const PromotionRules& rules, const Promotion& promotion,
@@ -328,33 +385,33 @@ Evaluation evaluate(const PromotionRules& rules, const contracts::CartCopy& cart
   Evaluator evaluator(rules, cart);
   const std::size_t count = rules.promotions.size();
   std::vector<Facts> facts(count);
+  std::vector<Score> alone(count);
   std::vector<std::uint32_t> order;
   order.reserve(count);
   for (std::uint32_t p = 0; p < count; ++p) {
     facts[p] = facts_of(rules.promotions[p], evaluator.lines(), evaluator.row(p), &choices, now);
-    if (facts[p].possible() && facts[p].chosen) order.push_back(p);
+    if (!facts[p].possible()) continue;
+    alone[p] = score_of(evaluator.compute(p, evaluator.values()));
+    // What gives nothing on the cart's prices gives nothing after other discounts either.
+    if (facts[p].chosen && alone[p].total + (alone[p].free_delivery ? 1 : 0) > 0) {
+      order.push_back(p);
+    }
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return rules.promotions[a].priority > rules.promotions[b].priority;
   });
 
-  Evaluation out = evaluator.run(best_plan(rules, evaluator, order));
+  Evaluation out = evaluator.run(best_plan(rules, evaluator, order, alone));
 
   for (std::uint32_t p = 0; p < count; ++p) {
     const auto& promotion = rules.promotions[p];
     if (!facts[p].active) continue;
+    const bool gives = alone[p].total > 0 || alone[p].free_delivery;
     if (!facts[p].chosen) {
-      if (promotion.opt_in && facts[p].possible() &&
-          evaluator.compute(p, evaluator.values()).applies()) {
-        out.opt_ins_available.push_back(promotion.id);
-      }
+      if (promotion.opt_in && gives) out.opt_ins_available.push_back(promotion.id);
       continue;
     }
-    if (std::any_of(out.applied.begin(), out.applied.end(),
-                    [&](const Applied& a) { return a.promotion_id == promotion.id; })) {
-      continue;
-    }
-    if (facts[p].possible() && evaluator.compute(p, evaluator.values()).applies()) continue;
+    if (gives) continue;  // applied, or lost to a better combination: not "almost"
     if (auto miss = near_miss(rules, promotion, facts[p], evaluator.lines(), evaluator.row(p))) {
       out.near_misses.push_back(std::move(*miss));
     }
@@ -400,8 +457,10 @@ std::variant<const Promotion*, CodeRefusal> check_code(const PromotionRules& rul
   std::vector<std::int64_t> values(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) values[i] = lines[i].value;
   std::vector<std::int64_t> parts(lines.size());
+  std::vector<std::uint8_t> components(promotion->components.size() * lines.size());
+  detail::component_rows(*promotion, lines, components);
   detail::Scratch scratch;
-  if (!detail::compute(*promotion, lines, row, values, parts, scratch).applies()) {
+  if (!detail::compute(*promotion, lines, row, components, values, parts, scratch).applies()) {
     std::string message = named + " nie daje rabatu na produkty w koszyku.";
     if (auto miss = near_miss(rules, *promotion, facts, lines, row)) message += " " + miss->message;
     return CodeRefusal{"not_applicable", std::move(message)};

@@ -11,27 +11,29 @@
 // At most one promotion of an exclusive group applies; a stop_further promotion that applies is
 // the last one.
 //
-// The best combination, without trying every subset: one scan in that order, keeping the
-// values left after what it applied so far ("the state").
+// The best combination, without trying every subset: a scan in that order keeps the values
+// left after what it applied so far ("the state"):
 //   - A promotion of no group and without stop_further is applied when it gives anything.
-//   - At the first member of an exclusive group the scan meets, it computes every member of the
-//     group (without stop_further) on the current state and chooses the one that gives the most
-//     (free delivery breaks a tie); that member is applied when the scan reaches it, the others
-//     are skipped.
-//   - A stop_further promotion is both skipped by the scan and recorded as a candidate ending:
-//     "what the scan applied so far, then this one" (if its group has no member applied yet).
-// The result is the best of: the scan's (every stop_further skipped), each candidate ending, and
-// each promotion that may apply alone; best = the largest total discount, then free delivery,
-// then the earlier in that list. Every one of them respects the priority order, the groups and
-// stop_further, so the result does too.
+//   - A group's chosen member is applied when the scan reaches it, its other members skipped.
+//   - A stop_further promotion is skipped by the scan and recorded as a candidate ending: "what
+//     the scan applied so far, then this one" (if no member of its group was applied yet).
+//   A scan's result is the better of its own plan (every stop_further skipped) and its best
+//   ending. Two scans differ in how they choose a group's member (stop_further members are
+//   never the choice, only endings):
+//   1. at the first member the scan meets, every member computed on the state there;
+//   2. each member computed at its own place in the order, on the state that the promotions of
+//      no group before it leave (one extra pass that applies only those).
+// The result is the best of the two scans and of each promotion that may apply, alone; best =
+// the largest total discount, then free delivery, then the earlier in that list. Each of them
+// respects the priority order, the groups and stop_further, so the result does too.
 //
 // Guarantee: never worse for the customer than any single promotion that may apply, alone (each
 // is a candidate), nor than applying greedily in priority order while skipping the stop_further
-// ones. Not guaranteed optimal: a group's member is chosen on the state at its first member, and
-// a candidate ending keeps the scan's group choices. Cost: at most about 4n computations of one
-// promotion (n promotions that may apply; each O(lines), O(lines log lines) for the kinds that
-// sort units), plus one last run that records the allocations: well under a millisecond for 200
-// rules and a 20-line cart.
+// ones (scan 1 with groups of one member). Not guaranteed optimal in general (a group's choice is
+// made on one state; an ending keeps the scan's choices before it). Cost: at most about 6n
+// computations of one promotion (n promotions that may apply; each O(lines), O(lines log lines)
+// for the kinds that sort units; a bundle O(lines × components × log units)), plus one last run
+// that records the allocations: well under a millisecond for 200 rules and a 20-line cart.
 //
 // Near misses: promotions that may apply except that min_value is not reached but the value is
 // within near_miss_within of it ("Brakuje 120,00 zł do ..."), or that apply alone to nothing for
