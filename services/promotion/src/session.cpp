@@ -1,31 +1,10 @@
 #include "session.hpp"
 
-#include <array>
-#include <cstdio>
+#include "platform/fingerprint.hpp"
 
 namespace promotion {
 namespace {
-// FNV-1a, 64 bits: stable across builds and processes (std::hash is not).
-class Digest {
- public:
-  void feed(std::string_view text) {
-    for (const unsigned char c : text) {
-      hash_ ^= c;
-      hash_ *= 1099511628211ULL;
-    }
-    hash_ ^= 0xff;  // a separator no text byte sequence can fake at a field's end
-    hash_ *= 1099511628211ULL;
-  }
-  void feed(std::int64_t number) { feed(std::to_string(number)); }
-  [[nodiscard]] std::string hex() const {
-    std::array<char, 17> text{};
-    std::snprintf(text.data(), text.size(), "%016llx", static_cast<unsigned long long>(hash_));
-    return {text.data(), 16};
-  }
-
- private:
-  std::uint64_t hash_ = 14695981039346656037ULL;
-};
+using Digest = platform::Fingerprint;
 
 // A code's promotion past its validity (the code expired, rather than the cart changing).
 bool code_expired(const Promotion* promotion, platform::TimePoint now) {

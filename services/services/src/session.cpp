@@ -1,42 +1,22 @@
 #include "session.hpp"
 
-#include <array>
-#include <cstdio>
+#include "platform/fingerprint.hpp"
 
 namespace extra_services {
 namespace {
-// FNV-1a, 64 bits: stable across builds and processes (std::hash is not).
-class Digest {
- public:
-  void feed(std::string_view text) {
-    for (const unsigned char c : text) {
-      hash_ ^= c;
-      hash_ *= 1099511628211ULL;
-    }
-    hash_ ^= 0xff;  // a separator no text byte sequence can fake at a field's end
-    hash_ *= 1099511628211ULL;
-  }
-  void feed(std::int64_t number) { feed(std::to_string(number)); }
-  void feed(const std::optional<Reason>& reason) {
-    feed(reason ? reason->code : std::string_view("-"));
-    feed(reason ? reason->message : std::string_view("-"));
-  }
-  void feed(const ServiceOffer& offer) {
-    feed(offer.sku);
-    feed(offer.price.amount);
-    feed(offer.available ? 1 : 0);
-    feed(offer.max_quantity);
-    feed(offer.reason);
-  }
-  [[nodiscard]] std::string hex() const {
-    std::array<char, 17> text{};
-    std::snprintf(text.data(), text.size(), "%016llx", static_cast<unsigned long long>(hash_));
-    return {text.data(), 16};
-  }
+using Digest = platform::Fingerprint;
 
- private:
-  std::uint64_t hash_ = 14695981039346656037ULL;
-};
+void feed(Digest& digest, const std::optional<Reason>& reason) {
+  digest.feed(reason ? reason->code : std::string_view("-"));
+  digest.feed(reason ? reason->message : std::string_view("-"));
+}
+void feed(Digest& digest, const ServiceOffer& offer) {
+  digest.feed(offer.sku);
+  digest.feed(offer.price.amount);
+  digest.feed(offer.available ? 1 : 0);
+  digest.feed(offer.max_quantity);
+  feed(digest, offer.reason);
+}
 }  // namespace
 
 platform::Result<std::optional<ServicesSession>> follow_cart(const ServicesSession& session,
@@ -71,10 +51,10 @@ std::string fingerprint(const ServicesAvailability& availability) {
   for (const auto& line : availability.items) {
     digest.feed(line.item_id);
     digest.feed(line.sku);
-    for (const auto& offer : line.services) digest.feed(offer);
+    for (const auto& offer : line.services) feed(digest, offer);
   }
   digest.feed("standalone");
-  for (const auto& offer : availability.standalone) digest.feed(offer);
+  for (const auto& offer : availability.standalone) feed(digest, offer);
   digest.feed("lines");
   for (const auto& verdict : availability.verdicts) {
     digest.feed(verdict.item_id);
@@ -82,7 +62,7 @@ std::string fingerprint(const ServicesAvailability& availability) {
     digest.feed(verdict.allowed ? 1 : 0);
     digest.feed(verdict.unit_price.amount);
     digest.feed(verdict.quantity);
-    digest.feed(verdict.reason);
+    feed(digest, verdict.reason);
   }
   return digest.hex();
 }

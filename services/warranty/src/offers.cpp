@@ -3,10 +3,11 @@
 #include <algorithm>
 
 #include "platform/polish_format.hpp"
+#include "platform/rules/percentage.hpp"
 
 namespace warranty {
 namespace {
-constexpr std::int64_t kWholeBp = 10'000;
+constexpr std::int64_t kWholeBp = platform::rules::kWholeBasisPoints;
 
 // unit_price × bp / 10000, rounded half up. unit prices stay below 10^10 grosze and bp at most
 // 10^4 (warranty_rules.cpp), so the product fits an int64.

@@ -5,6 +5,7 @@
 
 #include "contracts/catalog_product.hpp"
 #include "contracts/sku.hpp"
+#include "platform/rules/percentage.hpp"
 
 namespace warranty {
 namespace {
@@ -13,30 +14,6 @@ using platform::rules::quote;
 
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::int64_t kMaxGrosze = 100'000'000'00;  // 100 million zł: far above any product
-constexpr std::int64_t kWholeBp = 10'000;            // 100%
-
-// "10%", "7.5%", "7,25%" → basis points; nullopt when the text is not such a percentage.
-std::optional<std::int64_t> basis_points(std::string_view text) {
-  if (!text.ends_with('%')) return std::nullopt;
-  text.remove_suffix(1);
-  const auto point = text.find_first_of(".,");
-  const auto whole = text.substr(0, point);
-  const auto fraction =
-      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
-  const auto digits = [](std::string_view part) {
-    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (whole.empty() || whole.size() > 3 || !digits(whole) || fraction.size() > 2 ||
-      !digits(fraction) || (point != std::string_view::npos && fraction.empty())) {
-    return std::nullopt;
-  }
-  std::int64_t bp = 0;
-  for (const char c : whole) bp = bp * 10 + (c - '0');
-  bp *= 100;
-  if (!fraction.empty()) bp += (fraction[0] - '0') * 10;
-  if (fraction.size() == 2) bp += fraction[1] - '0';
-  return bp;
-}
 
 PriceBand read_band(const Node& node) {
   node.only_keys({"from", "to", "share", "min", "max", "fixed"});
@@ -59,8 +36,8 @@ PriceBand read_band(const Node& node) {
     }
     return band;
   }
-  const auto bp = basis_points(share.string());
-  if (!bp || *bp <= 0 || *bp > kWholeBp) {
+  const auto bp = platform::rules::basis_points(share.string());
+  if (!bp || *bp <= 0 || *bp > platform::rules::kWholeBasisPoints) {
     share.fail(
         "'share' must be a percentage above 0 and at most 100, with at most two "
         "decimals (like \"8%\" or \"7.5%\"), got " +
@@ -88,7 +65,7 @@ std::vector<PriceBand> read_prices(const Node& node) {
                           std::to_string(*last.to + 1) + " (one grosz above the last 'to')");
       }
     }
-    bands.push_back(std::move(band));
+    bands.push_back(band);
   }
   if (bands.empty()) node.fail("'prices' must list at least one price band");
   return bands;
