@@ -217,28 +217,47 @@ Outcome bundle(const Promotion& promotion, std::span<const LineView> lines,
 
 }  // namespace
 
-LineView view_of(const contracts::CartLine& line) {
-  LineView view{.sku = line.sku,
-                .unit = std::max<std::int64_t>(line.unit_price.amount, 0),
-                .quantity = std::max<std::int64_t>(line.quantity, 0),
-                .value = 0,
-                .category_bit = 0,
-                .goods = !line.is_service()};
-  view.value = view.unit * view.quantity;
-  for (std::size_t c = 0; c < contracts::kGoodsCategories.size(); ++c) {
-    if (contracts::kGoodsCategories[c] == line.category) view.category_bit = 1U << c;
+std::vector<LineView> views_of(const PromotionRules& rules, const contracts::CartCopy& cart,
+                               std::vector<std::uint64_t>& terms) {
+  constexpr std::size_t kBits = 64;
+  const std::size_t words = (rules.term_count() + kBits - 1) / kBits;
+  terms.assign(words * cart.lines.size(), 0);
+  std::vector<LineView> views;
+  views.reserve(cart.lines.size());
+  for (std::size_t i = 0; i < cart.lines.size(); ++i) {
+    const auto& line = cart.lines[i];
+    LineView view{.sku = line.sku,
+                  .unit = std::max<std::int64_t>(line.unit_price.amount, 0),
+                  .quantity = std::max<std::int64_t>(line.quantity, 0),
+                  .value = 0,
+                  .category_bit = 0,
+                  .goods = !line.is_service(),
+                  .terms = std::span(terms).subspan(i * words, words)};
+    view.value = view.unit * view.quantity;
+    for (std::size_t c = 0; c < contracts::kGoodsCategories.size(); ++c) {
+      if (contracts::kGoodsCategories[c] == line.category) view.category_bit = 1U << c;
+    }
+    const auto set = [&](std::size_t term) {
+      terms[i * words + term / kBits] |= std::uint64_t{1} << (term % kBits);
+    };
+    const auto& skus = rules.sku_terms;
+    const auto sku = std::lower_bound(skus.begin(), skus.end(), view.sku);
+    if (sku != skus.end() && *sku == view.sku) set(static_cast<std::size_t>(sku - skus.begin()));
+    for (std::size_t p = 0; p < rules.prefix_terms.size(); ++p) {
+      if (view.sku.starts_with(rules.prefix_terms[p])) set(skus.size() + p);
+    }
+    views.push_back(view);
   }
-  return view;
+  return views;
 }
 
 bool matches(const Target& target, const LineView& line) {
   if (!line.goods) return false;
   if (target.whole_cart() || (target.category_bits & line.category_bit) != 0) return true;
-  if (std::find(target.skus.begin(), target.skus.end(), line.sku) != target.skus.end()) {
-    return true;
-  }
-  return std::any_of(target.sku_prefixes.begin(), target.sku_prefixes.end(),
-                     [&](const std::string& prefix) { return line.sku.starts_with(prefix); });
+  constexpr std::uint32_t kBits = 64;
+  return std::any_of(target.term_ids.begin(), target.term_ids.end(), [&](std::uint32_t term) {
+    return ((line.terms[term / kBits] >> (term % kBits)) & 1U) != 0;
+  });
 }
 
 std::int64_t units_of(std::span<const LineView> lines, std::span<const std::uint8_t> match,

@@ -19,10 +19,14 @@ struct LineView {
   std::int64_t quantity = 0;  // 0 when the cart says less than 1
   std::int64_t value = 0;     // unit × quantity: the line's value at cart prices
   std::uint32_t category_bit = 0;
-  bool goods = false;  // false for service lines: they never get a discount
+  bool goods = false;                    // false for service lines: they never get a discount
+  std::span<const std::uint64_t> terms;  // bit t: the sku is or starts with rules' term t
 };
 
-[[nodiscard]] LineView view_of(const contracts::CartLine& line);
+// The cart's lines as the engine reads them; `terms` holds the bits the views point into.
+[[nodiscard]] std::vector<LineView> views_of(const PromotionRules& rules,
+                                             const contracts::CartCopy& cart,
+                                             std::vector<std::uint64_t>& terms);
 
 // Whether a product line is one of `target`'s (never a service line).
 [[nodiscard]] bool matches(const Target& target, const LineView& line);

@@ -106,8 +106,7 @@ class Evaluator {
  public:
   Evaluator(const PromotionRules& rules, const contracts::CartCopy& cart)
       : rules_(rules), cart_(cart) {
-    lines_.reserve(cart.lines.size());
-    for (const auto& line : cart.lines) lines_.push_back(detail::view_of(line));
+    lines_ = detail::views_of(rules, cart, terms_);
     values_.resize(lines_.size());
     for (std::size_t i = 0; i < lines_.size(); ++i) values_[i] = lines_[i].value;
     remaining_.resize(lines_.size());
@@ -179,6 +178,7 @@ class Evaluator {
  private:
   const PromotionRules& rules_;
   const contracts::CartCopy& cart_;
+  std::vector<std::uint64_t> terms_;
   std::vector<LineView> lines_;
   std::vector<std::int64_t> values_;
   std::vector<std::int64_t> remaining_;
@@ -436,9 +436,8 @@ std::variant<const Promotion*, CodeRefusal> check_code(const PromotionRules& rul
     return CodeRefusal{"expired",
                        named + " był ważny do " + polish_minute(*promotion->valid_to_text) + "."};
   }
-  std::vector<LineView> lines;
-  lines.reserve(cart.lines.size());
-  for (const auto& line : cart.lines) lines.push_back(detail::view_of(line));
+  std::vector<std::uint64_t> terms;
+  const auto lines = detail::views_of(rules, cart, terms);
   std::vector<std::uint8_t> row(lines.size());
   match_row(*promotion, lines, row);
   const Facts facts = facts_of(*promotion, lines, row, nullptr, now);

@@ -345,6 +345,37 @@ Promotion read_promotion(const Node& node, const std::vector<Brand>& brands) {
   }
   return promotion;
 }
+template <class F>
+void for_each_target(PromotionRules& rules, F&& use) {
+  for (auto& promotion : rules.promotions) {
+    use(promotion.target);
+    for (auto& component : promotion.components) use(component.target);
+  }
+}
+
+// The terms of PromotionRules and each target's ids among them.
+void index_terms(PromotionRules& rules) {
+  for_each_target(rules, [&](const Target& target) {
+    rules.sku_terms.insert(rules.sku_terms.end(), target.skus.begin(), target.skus.end());
+    rules.prefix_terms.insert(rules.prefix_terms.end(), target.sku_prefixes.begin(),
+                              target.sku_prefixes.end());
+  });
+  for (auto* terms : {&rules.sku_terms, &rules.prefix_terms}) {
+    std::sort(terms->begin(), terms->end());
+    terms->erase(std::unique(terms->begin(), terms->end()), terms->end());
+  }
+  const auto id_in = [](const std::vector<std::string>& terms, const std::string& term) {
+    return static_cast<std::uint32_t>(std::lower_bound(terms.begin(), terms.end(), term) -
+                                      terms.begin());
+  };
+  const auto skus = static_cast<std::uint32_t>(rules.sku_terms.size());
+  for_each_target(rules, [&](Target& target) {
+    for (const auto& sku : target.skus) target.term_ids.push_back(id_in(rules.sku_terms, sku));
+    for (const auto& prefix : target.sku_prefixes) {
+      target.term_ids.push_back(skus + id_in(rules.prefix_terms, prefix));
+    }
+  });
+}
 }  // namespace
 
 std::string_view to_string(RuleKind kind) {
@@ -429,6 +460,7 @@ PromotionRules parse_promotion_rules(const Node& root) {
     }
     rules.promotions.push_back(std::move(promotion));
   }
+  index_terms(rules);
   return rules;
 }
 

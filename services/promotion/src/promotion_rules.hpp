@@ -81,10 +81,11 @@ struct Target {
   std::vector<std::string> skus;
   std::vector<std::string> categories;  // the catalog's categories of goods
   std::vector<std::string> brands;      // names under `brands`
-  // Precomputed at parse time: one bit per category of contracts::kGoodsCategories, and the sku
-  // prefixes of all the brands listed.
+  // Precomputed at parse time: one bit per category of contracts::kGoodsCategories, the sku
+  // prefixes of all the brands listed, and the skus and prefixes as PromotionRules::terms ids.
   std::uint32_t category_bits = 0;
   std::vector<std::string> sku_prefixes;
+  std::vector<std::uint32_t> term_ids;
 
   [[nodiscard]] bool whole_cart() const {
     return skus.empty() && categories.empty() && brands.empty();
@@ -145,6 +146,11 @@ struct PromotionRules {
   std::int64_t near_miss_within_bp = 3000;    // 30%
   std::vector<Promotion> promotions;          // in file order
   std::vector<std::string> exclusive_groups;  // every group named, in order of first mention
+  // Every sku (sorted, ids 0..) and then every brand prefix (ids from sku_terms.size()) some
+  // target names: a line's skus are matched against each once per evaluation, not per rule.
+  std::vector<std::string> sku_terms;
+  std::vector<std::string> prefix_terms;
+  [[nodiscard]] std::size_t term_count() const { return sku_terms.size() + prefix_terms.size(); }
   friend bool operator==(const PromotionRules&, const PromotionRules&) = default;
 
   // nullptr when unknown. `code` as stored: upper case.
