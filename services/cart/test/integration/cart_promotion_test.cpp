@@ -126,12 +126,13 @@ class CartPromotionTest : public CartServiceTest {
   void SetUp() override {
     user_ = "user-" + platform::new_uuid();
     const auto tag = platform::random_hex(3);  // a sku of its own for each test
-    phone_ = unique("PPH-" + tag);
+    chair_ = unique("PCH-" + tag);
     cable_ = unique("PHDMI-" + tag);
-    // Carts under 300 zł of products no automatic promotion targets (the shipped rules' lowest
-    // threshold is free delivery from 300 zł; the Promotion's test rules are about TVs, codes and
-    // an opt-in): a Promotion instance running beside these tests publishes nothing for them.
-    put_product(product(phone_, 9999, "phone"));
+    // Carts under 300 zł of products no promotion applies to by itself (the shipped rules'
+    // lowest threshold, free delivery, is 300 zł; furniture and accessories are theirs only with
+    // a code or an opt-in, as in the Promotion's test rules): a Promotion instance running beside
+    // these tests publishes nothing for these carts.
+    put_product(product(chair_, 9999, "furniture"));
     put_product(product(cable_, 5999, "accessory"));
   }
 
@@ -220,41 +221,41 @@ class CartPromotionTest : public CartServiceTest {
 
   std::string key(const std::string& prefix) const { return prefix + "{" + user_ + "}"; }
 
-  std::string user_, phone_, cable_;
+  std::string user_, chair_, cable_;
 };
 
 TEST_F(CartPromotionTest, PromotionsAreShownOnTheirLinesWithTheLowestPriceAndNothingElseMoves) {
-  const auto phone = add(user_, phone_, 2);
-  const auto cable = add(user_, cable_, 1, "accessory", phone.item_id);
+  const auto chair = add(user_, chair_, 2);
+  const auto cable = add(user_, cable_, 1, "accessory", chair.item_id);
   wait_settled(user_);
   const auto session = session_of(user_);
   const auto before = view(user_);
   EXPECT_EQ(before.at("promotion_version").as_int64(), 0);
-  EXPECT_TRUE(line_in(before, phone.item_id)->at("promotions").as_array().empty());
+  EXPECT_TRUE(line_in(before, chair.item_id)->at("promotions").as_array().empty());
   // Its two CartItemAdded (enrichment finds both in stock at the catalog's price: no news).
   ASSERT_TRUE(eventually([&] { return cart_events_of(user_).size() == 2; }));
 
-  send(applied(session, 1, "promo_phone_half", "Drugi telefon 50% taniej",
-               {{phone, 5000, 8999}, {cable, 600, std::nullopt}}));
+  send(applied(session, 1, "promo_chair_half", "Drugie krzesło 50% taniej",
+               {{chair, 5000, 8999}, {cable, 600, std::nullopt}}));
   wait_applied(user_, 1);
   auto cart = view(user_);
-  EXPECT_EQ(json::serialize(line_in(cart, phone.item_id)->at("promotions")),
-            R"([{"promotion_id":"promo_phone_half","name":"Drugi telefon 50% taniej",)"
+  EXPECT_EQ(json::serialize(line_in(cart, chair.item_id)->at("promotions")),
+            R"([{"promotion_id":"promo_chair_half","name":"Drugie krzesło 50% taniej",)"
             R"("code":null,"discount":{"amount":5000,"currency":"PLN"},)"
             R"("lowest_price_30d":{"amount":8999,"currency":"PLN"}}])");
   EXPECT_EQ(json::serialize(line_in(cart, cable.item_id)->at("promotions")),
-            R"([{"promotion_id":"promo_phone_half","name":"Drugi telefon 50% taniej",)"
+            R"([{"promotion_id":"promo_chair_half","name":"Drugie krzesło 50% taniej",)"
             R"("code":null,"discount":{"amount":600,"currency":"PLN"},"lowest_price_30d":null}])");
   // A display only: no cart version, no totals, no hash, no line price, no cart event.
   for (const auto* field : {"version", "subtotal", "item_count", "cart_hash", "session_id"}) {
     EXPECT_EQ(cart.at(field), before.at(field)) << field;
   }
-  EXPECT_EQ(line_in(cart, phone.item_id)->at("line_total"),
-            line_in(before, phone.item_id)->at("line_total"));
+  EXPECT_EQ(line_in(cart, chair.item_id)->at("line_total"),
+            line_in(before, chair.item_id)->at("line_total"));
 
   // A code beside it: its code is its name.
   send(code_applied(session, 2, "promo_code_wiosna10", "WIOSNA10",
-                    {{phone, 1000, 8999}, {cable, 60, 5999}}));
+                    {{chair, 1000, 8999}, {cable, 60, 5999}}));
   wait_applied(user_, 2);
   cart = view(user_);
   const auto& code = line_in(cart, cable.item_id)->at("promotions").as_array().at(1);
@@ -262,28 +263,28 @@ TEST_F(CartPromotionTest, PromotionsAreShownOnTheirLinesWithTheLowestPriceAndNot
             R"({"promotion_id":"promo_code_wiosna10","name":"WIOSNA10","code":"WIOSNA10",)"
             R"("discount":{"amount":60,"currency":"PLN"},)"
             R"("lowest_price_30d":{"amount":5999,"currency":"PLN"}})");
-  EXPECT_EQ(promotions_of(user_, phone.item_id),
-            (std::vector<std::string>{"promo_phone_half:5000", "promo_code_wiosna10:1000"}));
+  EXPECT_EQ(promotions_of(user_, chair.item_id),
+            (std::vector<std::string>{"promo_chair_half:5000", "promo_code_wiosna10:1000"}));
 
   // Repriced: the promotion's parts replaced as a whole, now on the cable only; it keeps its
   // place there.
-  send(applied(session, 3, "promo_phone_half", "Drugi telefon 50% taniej", {{cable, 900, 5999}}));
+  send(applied(session, 3, "promo_chair_half", "Drugie krzesło 50% taniej", {{cable, 900, 5999}}));
   wait_applied(user_, 3);
-  EXPECT_EQ(promotions_of(user_, phone.item_id),
+  EXPECT_EQ(promotions_of(user_, chair.item_id),
             (std::vector<std::string>{"promo_code_wiosna10:1000"}));
   EXPECT_EQ(promotions_of(user_, cable.item_id),
-            (std::vector<std::string>{"promo_phone_half:900", "promo_code_wiosna10:60"}));
+            (std::vector<std::string>{"promo_chair_half:900", "promo_code_wiosna10:60"}));
 
   // A rejected code changes no line; a removed promotion leaves every line.
   send(code_invalid(session, 4));
   wait_applied(user_, 4);
   EXPECT_EQ(promotions_of(user_, cable.item_id),
-            (std::vector<std::string>{"promo_phone_half:900", "promo_code_wiosna10:60"}));
+            (std::vector<std::string>{"promo_chair_half:900", "promo_code_wiosna10:60"}));
   send(removed(session, 5, "promo_code_wiosna10", "WIOSNA10"));
   wait_applied(user_, 5);
-  EXPECT_TRUE(promotions_of(user_, phone.item_id).empty());
+  EXPECT_TRUE(promotions_of(user_, chair.item_id).empty());
   EXPECT_EQ(promotions_of(user_, cable.item_id),
-            (std::vector<std::string>{"promo_phone_half:900"}));
+            (std::vector<std::string>{"promo_chair_half:900"}));
 
   cart = view(user_);
   EXPECT_EQ(cart.at("version"), before.at("version"));
@@ -293,15 +294,15 @@ TEST_F(CartPromotionTest, PromotionsAreShownOnTheirLinesWithTheLowestPriceAndNot
 }
 
 TEST_F(CartPromotionTest, DuplicatesAndOlderEventsChangeNothing) {
-  const auto phone = add(user_, phone_, 1);
+  const auto chair = add(user_, chair_, 1);
   wait_settled(user_);
   const auto session = session_of(user_);
-  const auto first = applied(session, 1, "promo_a", "Promocja A", {{phone, 1000, 8999}});
+  const auto first = applied(session, 1, "promo_a", "Promocja A", {{chair, 1000, 8999}});
   const auto second = removed(session, 2, "promo_a");
-  const auto third = code_applied(session, 3, "promo_b", "KOD-B", {{phone, 2000, std::nullopt}});
+  const auto third = code_applied(session, 3, "promo_b", "KOD-B", {{chair, 2000, std::nullopt}});
   for (const auto* event : {&first, &second, &third}) send(*event);
   wait_applied(user_, 3);
-  EXPECT_EQ(promotions_of(user_, phone.item_id), (std::vector<std::string>{"promo_b:2000"}));
+  EXPECT_EQ(promotions_of(user_, chair.item_id), (std::vector<std::string>{"promo_b:2000"}));
   const auto stored = redis({"GET", key("cart:view:")}).as_string();
   const auto stream = redis({"XLEN", key("cart:events:")}).as_integer();
 
@@ -316,36 +317,36 @@ TEST_F(CartPromotionTest, DuplicatesAndOlderEventsChangeNothing) {
 }
 
 TEST_F(CartPromotionTest, RemovingALineDropsItsPromotionsAndTheirLateEventsMoveNoLine) {
-  const auto phone = add(user_, phone_, 1);
-  const auto cable = add(user_, cable_, 1, "accessory", phone.item_id);
+  const auto chair = add(user_, chair_, 1);
+  const auto cable = add(user_, cable_, 1, "accessory", chair.item_id);
   wait_settled(user_);
   const auto session = session_of(user_);
-  send(applied(session, 1, "promo_set", "Zestaw taniej", {{phone, 500, 9999}, {cable, 100, 5999}}));
+  send(applied(session, 1, "promo_set", "Zestaw taniej", {{chair, 500, 9999}, {cable, 100, 5999}}));
   wait_applied(user_, 1);
   EXPECT_EQ(promotions_of(user_, cable.item_id), (std::vector<std::string>{"promo_set:100"}));
   const auto version = view(user_).at("version").as_int64();
 
-  ASSERT_EQ(call(user_, "DELETE", "/cart/items/" + phone.item_id).status, 200);
-  EXPECT_EQ(promotions_of(user_, phone.item_id), (std::vector<std::string>{"-"}));
+  ASSERT_EQ(call(user_, "DELETE", "/cart/items/" + chair.item_id).status, 200);
+  EXPECT_EQ(promotions_of(user_, chair.item_id), (std::vector<std::string>{"-"}));
   EXPECT_EQ(promotions_of(user_, cable.item_id), (std::vector<std::string>{"-"}));
   EXPECT_EQ(view(user_).at("version").as_int64(), version + 2) << "the two removals only";
 
   // A late reprice still naming the removed lines: the Cart only moves its version; the line
   // added again is a new line with none.
-  send(applied(session, 2, "promo_set", "Zestaw taniej", {{phone, 500, 9999}}));
+  send(applied(session, 2, "promo_set", "Zestaw taniej", {{chair, 500, 9999}}));
   wait_applied(user_, 2);
-  const auto again = add(user_, phone_, 1);
+  const auto again = add(user_, chair_, 1);
   EXPECT_TRUE(promotions_of(user_, again.item_id).empty());
 }
 
 TEST_F(CartPromotionTest, AnotherSessionsEventChangesNothing) {
-  const auto phone = add(user_, phone_, 1);
+  const auto chair = add(user_, chair_, 1);
   wait_settled(user_);
   const auto stored = redis({"GET", key("cart:view:")}).as_string();
   auto stranger = session_of(user_);
   const auto key_of_session = stranger.session_id;
   stranger.session_id = "cs-" + platform::new_uuid();
-  auto event = applied(stranger, 7, "promo_a", "Promocja A", {{phone, 1000, 8999}});
+  auto event = applied(stranger, 7, "promo_a", "Promocja A", {{chair, 1000, 8999}});
   event.key = key_of_session;
   send(event);
   handle_after(key_of_session);
@@ -353,11 +354,11 @@ TEST_F(CartPromotionTest, AnotherSessionsEventChangesNothing) {
 }
 
 TEST_F(CartPromotionTest, APromotionEventThatBreaksTheContractGoesToTheDeadLetterTopic) {
-  const auto phone = add(user_, phone_, 1);
+  const auto chair = add(user_, chair_, 1);
   wait_settled(user_);
   const auto stored = redis({"GET", key("cart:view:")}).as_string();
   platform::testing::EventProbe dead_letters({std::string(contracts::kPromotionTopic) + ".dlq"});
-  auto event = applied(session_of(user_), 1, "promo_a", "Promocja A", {{phone, 1000, 8999}});
+  auto event = applied(session_of(user_), 1, "promo_a", "Promocja A", {{chair, 1000, 8999}});
   auto data = json_of(event.data);
   data["allocations"].as_array().at(0).as_object()["sku"] = "pph-lower";
   event.data = json::serialize(data);
