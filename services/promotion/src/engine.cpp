@@ -82,7 +82,7 @@ std::string one_of(const Target& target) {
   if (target.categories.size() == 1 && target.skus.empty() && target.brands.empty()) {
     for (std::size_t c = 0; c < contracts::kGoodsCategories.size(); ++c) {
       if (contracts::kGoodsCategories[c] == target.categories.front()) {
-        return "produkt z kategorii " + std::string(kPolishCategories[c]);
+        return "produkt z kategorii " + std::string(kPolishCategories.at(c));
       }
     }
   }
@@ -128,8 +128,8 @@ class Evaluator {
     }
   }
 
-  std::span<const LineView> lines() const { return lines_; }
-  std::span<const std::int64_t> values() const { return values_; }
+  [[nodiscard]] std::span<const LineView> lines() const { return lines_; }
+  [[nodiscard]] std::span<const std::int64_t> values() const { return values_; }
   std::span<std::uint8_t> row(std::size_t p) {
     return std::span(match_).subspan(p * lines_.size(), lines_.size());
   }
@@ -144,7 +144,7 @@ class Evaluator {
     return detail::compute(rules_.promotions[p], lines_, row(p), components(p), remaining, parts_,
                            scratch_);
   }
-  std::span<const std::int64_t> parts() const { return parts_; }
+  [[nodiscard]] std::span<const std::int64_t> parts() const { return parts_; }
 
   // Promotions applied in the order of `plan`, their allocations recorded.
   Evaluation run(const std::vector<std::uint32_t>& plan) {

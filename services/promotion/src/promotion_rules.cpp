@@ -20,7 +20,7 @@ constexpr std::int64_t kMaxBuy = 100;
 constexpr std::int64_t kMaxComponentCount = 99;
 constexpr std::int64_t kMaxGlobalLimit = 1'000'000'000;
 constexpr std::int64_t kMaxPerCustomerLimit = 1'000'000;
-constexpr std::int64_t kMaxHoldMinutes = 24 * 60;
+constexpr std::int64_t kMaxHoldMinutes = std::int64_t{24} * 60;
 constexpr std::size_t kMaxCodeLength = 32;
 constexpr std::size_t kMinCodeLength = 3;
 constexpr std::size_t kMaxPrefixLength = 40;
@@ -48,8 +48,8 @@ std::optional<platform::TimePoint> warsaw_minute(std::string_view text) {
       !is_digit(text[15])) {
     return std::nullopt;
   }
-  const int hour = (text[11] - '0') * 10 + (text[12] - '0');
-  const int minute = (text[14] - '0') * 10 + (text[15] - '0');
+  const int hour = ((text[11] - '0') * 10) + (text[12] - '0');
+  const int minute = ((text[14] - '0') * 10) + (text[15] - '0');
   if (hour > 23 || minute > 59) return std::nullopt;
   return platform::from_warsaw(*date, std::chrono::minutes(hour * 60 + minute));
 }
@@ -409,7 +409,7 @@ std::optional<std::int64_t> basis_points(std::string_view text) {
   std::int64_t bp = 0;
   for (const char c : whole) bp = bp * 10 + (c - '0');
   bp *= 100;
-  if (!fraction.empty()) bp += (fraction[0] - '0') * 10;
+  if (!fraction.empty()) bp += std::int64_t{fraction[0] - '0'} * 10;
   if (fraction.size() == 2) bp += fraction[1] - '0';
   return bp;
 }
