@@ -307,6 +307,7 @@ int main(int argc, char** argv) {
   int serial = 0;
   for (const int lines : {1, 20, 100}) {
     std::vector<contracts::CartCopy> carts;
+    carts.reserve(64);
     for (int i = 0; i < 64; ++i) carts.push_back(generate.cart(lines, ++serial));
     double applied = 0;
     double near = 0;
