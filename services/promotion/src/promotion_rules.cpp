@@ -392,28 +392,6 @@ bool is_code(std::string_view code) {
          });
 }
 
-std::optional<std::int64_t> basis_points(std::string_view text) {
-  if (!text.ends_with('%')) return std::nullopt;
-  text.remove_suffix(1);
-  const auto point = text.find_first_of(".,");
-  const auto whole = text.substr(0, point);
-  const auto fraction =
-      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
-  const auto digits = [](std::string_view part) {
-    return std::all_of(part.begin(), part.end(), is_digit);
-  };
-  if (whole.empty() || whole.size() > 3 || !digits(whole) || fraction.size() > 2 ||
-      !digits(fraction) || (point != std::string_view::npos && fraction.empty())) {
-    return std::nullopt;
-  }
-  std::int64_t bp = 0;
-  for (const char c : whole) bp = bp * 10 + (c - '0');
-  bp *= 100;
-  if (!fraction.empty()) bp += std::int64_t{fraction[0] - '0'} * 10;
-  if (fraction.size() == 2) bp += fraction[1] - '0';
-  return bp;
-}
-
 bool Promotion::active_at(platform::TimePoint now) const {
   return (!valid_from || now >= *valid_from) && (!valid_to || now < *valid_to);
 }

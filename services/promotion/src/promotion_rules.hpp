@@ -61,6 +61,7 @@
 
 #include "platform/clock.hpp"
 #include "platform/rules/node.hpp"
+#include "platform/rules/percentage.hpp"
 
 namespace promotion {
 
@@ -165,8 +166,9 @@ inline constexpr std::int64_t kWholeBp = 10'000;  // 100%
 // Whether `code` has the shape of a discount code: ^[A-Z0-9_-]{3,32}$.
 [[nodiscard]] bool is_code(std::string_view code);
 
-// "10%", "7.5%", "7,25%" → basis points (1000, 750, 725); nullopt for any other text.
-[[nodiscard]] std::optional<std::int64_t> basis_points(std::string_view text);
+// "10%", "7.5%", "7,25%" → basis points (1000, 750, 725); nullopt for any other text: the kit's
+// reading of every rules file's percentages.
+using platform::rules::basis_points;
 
 // Reads the rules document (shape above); throws platform::rules::RulesError naming the line and
 // column of the first mistake: unknown keys, keys that do not go with the promotion's kind (or
