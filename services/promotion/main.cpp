@@ -8,10 +8,8 @@
 #include "contracts/topics.hpp"
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
+#include "platform/app/service_rules.hpp"
 #include "platform/app/task.hpp"
-#include "platform/rules/digest.hpp"
-#include "platform/rules/holder.hpp"
-#include "platform/rules/sighup.hpp"
 #include "promotion_service.hpp"
 
 namespace {
@@ -21,10 +19,6 @@ const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kPromotionTopic(contracts::kPromotionTopic);
-
-promotion::LoadedRules parse_rules(const platform::rules::Node& root) {
-  return {promotion::parse_promotion_rules(root), platform::rules::document_digest(root)};
-}
 
 // The store and use cases over one Redis connection.
 struct PromotionOnRedis {
@@ -51,25 +45,15 @@ asio::awaitable<platform::Status> on_event(promotion::PromotionService& service,
   co_return co_await service.apply_cart_event(std::move(event));
 }
 
-asio::awaitable<void> stop_watching(platform::rules::SighupWatch& watch) {
-  watch.cancel();
-  co_return;
-}
-
 int serve() {
   platform::app::Service app(
       {.name = "promotion",
        .port = 8105,
        .topics = {kCartTopic, kCatalogTopic, kCheckoutTopic, kPromotionTopic}});
   const auto config = promotion::PromotionConfig::from_env();
-  platform::rules::RulesHolder<promotion::LoadedRules> rules("promotion", config.rules_file,
-                                                             parse_rules);
-  promotion::RulesSource current_rules = [&rules] {
-    return rules.get();
-  };
-  auto sighup =
-      platform::rules::reload_on_sighup(app.background_io(), [&rules] { (void)rules.reload(); });
-  app.on_shutdown([&sighup] { return stop_watching(sighup); });
+  platform::app::ServiceRules<promotion::PromotionRules> rules(app, "promotion", config.rules_file,
+                                                               promotion::parse_promotion_rules);
+  const auto current_rules = rules.source();
 
   // Customers on the front half; events on the back half.
   PromotionOnRedis front(app.redis(), config, current_rules, app.clock());

@@ -7,10 +7,8 @@
 #include "contracts/topics.hpp"
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
+#include "platform/app/service_rules.hpp"
 #include "platform/app/task.hpp"
-#include "platform/rules/digest.hpp"
-#include "platform/rules/holder.hpp"
-#include "platform/rules/sighup.hpp"
 #include "services_service.hpp"
 
 namespace {
@@ -20,10 +18,6 @@ const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kShippingTopic(contracts::kShippingTopic);
 const std::string kServicesTopic(contracts::kServicesTopic);
-
-extra_services::LoadedRules parse_rules(const platform::rules::Node& root) {
-  return {extra_services::parse_services_rules(root), platform::rules::document_digest(root)};
-}
 
 // The store and use cases over one Redis connection.
 struct ServicesOnRedis {
@@ -48,25 +42,15 @@ asio::awaitable<platform::Status> on_event(extra_services::ServicesService& serv
   co_return co_await service.apply_cart_event(std::move(event));
 }
 
-asio::awaitable<void> stop_watching(platform::rules::SighupWatch& watch) {
-  watch.cancel();
-  co_return;
-}
-
 int serve() {
   platform::app::Service app(
       {.name = "services",
        .port = 8106,
        .topics = {kCartTopic, kCheckoutTopic, kShippingTopic, kServicesTopic}});
   const auto config = extra_services::ServicesConfig::from_env();
-  platform::rules::RulesHolder<extra_services::LoadedRules> rules("services", config.rules_file,
-                                                                  parse_rules);
-  extra_services::RulesSource current_rules = [&rules] {
-    return rules.get();
-  };
-  auto sighup =
-      platform::rules::reload_on_sighup(app.background_io(), [&rules] { (void)rules.reload(); });
-  app.on_shutdown([&sighup] { return stop_watching(sighup); });
+  platform::app::ServiceRules<extra_services::ServicesRules> rules(
+      app, "services", config.rules_file, extra_services::parse_services_rules);
+  const auto current_rules = rules.source();
 
   // Customers on the front half; events on the back half.
   ServicesOnRedis front(app.redis(), config, current_rules, app.clock());

@@ -7,11 +7,9 @@
 #include "contracts/topics.hpp"
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
+#include "platform/app/service_rules.hpp"
 #include "platform/app/task.hpp"
 #include "platform/httpclient/client.hpp"
-#include "platform/rules/digest.hpp"
-#include "platform/rules/holder.hpp"
-#include "platform/rules/sighup.hpp"
 #include "shipping_service.hpp"
 
 namespace {
@@ -20,10 +18,6 @@ namespace asio = boost::asio;
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kShippingTopic(contracts::kShippingTopic);
-
-shipping::ShippingRules parse_rules(const platform::rules::Node& root) {
-  return {shipping::parse_delivery_rules(root), platform::rules::document_digest(root)};
-}
 
 // The store and use cases over one Redis connection.
 struct ShippingOnRedis {
@@ -47,23 +41,13 @@ asio::awaitable<platform::Status> on_event(shipping::ShippingService& service,
   co_return co_await service.apply_cart_event(std::move(event));
 }
 
-asio::awaitable<void> stop_watching(platform::rules::SighupWatch& watch) {
-  watch.cancel();
-  co_return;
-}
-
 int serve() {
   platform::app::Service app(
       {.name = "shipping", .port = 8102, .topics = {kCartTopic, kCheckoutTopic, kShippingTopic}});
   const auto config = shipping::ShippingConfig::from_env();
-  platform::rules::RulesHolder<shipping::ShippingRules> rules("shipping", config.rules_file,
-                                                              parse_rules);
-  shipping::RulesSource current_rules = [&rules] {
-    return rules.get();
-  };
-  auto sighup =
-      platform::rules::reload_on_sighup(app.background_io(), [&rules] { (void)rules.reload(); });
-  app.on_shutdown([&sighup] { return stop_watching(sighup); });
+  platform::app::ServiceRules<shipping::DeliveryRules> rules(app, "shipping", config.rules_file,
+                                                             shipping::parse_delivery_rules);
+  const auto current_rules = rules.source();
 
   platform::httpclient::HttpClient carrier_http(
       app.io(),

@@ -7,10 +7,8 @@
 #include "contracts/topics.hpp"
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
+#include "platform/app/service_rules.hpp"
 #include "platform/app/task.hpp"
-#include "platform/rules/digest.hpp"
-#include "platform/rules/holder.hpp"
-#include "platform/rules/sighup.hpp"
 #include "warranty_service.hpp"
 
 namespace {
@@ -19,10 +17,6 @@ namespace asio = boost::asio;
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kWarrantyTopic(contracts::kWarrantyTopic);
-
-warranty::LoadedRules parse_rules(const platform::rules::Node& root) {
-  return {warranty::parse_warranty_rules(root), platform::rules::document_digest(root)};
-}
 
 // The store and use cases over one Redis connection.
 struct WarrantyOnRedis {
@@ -45,23 +39,13 @@ asio::awaitable<platform::Status> on_event(warranty::WarrantyService& service,
   co_return co_await service.apply_cart_event(std::move(event));
 }
 
-asio::awaitable<void> stop_watching(platform::rules::SighupWatch& watch) {
-  watch.cancel();
-  co_return;
-}
-
 int serve() {
   platform::app::Service app(
       {.name = "warranty", .port = 8107, .topics = {kCartTopic, kCheckoutTopic, kWarrantyTopic}});
   const auto config = warranty::WarrantyConfig::from_env();
-  platform::rules::RulesHolder<warranty::LoadedRules> rules("warranty", config.rules_file,
-                                                            parse_rules);
-  warranty::RulesSource current_rules = [&rules] {
-    return rules.get();
-  };
-  auto sighup =
-      platform::rules::reload_on_sighup(app.background_io(), [&rules] { (void)rules.reload(); });
-  app.on_shutdown([&sighup] { return stop_watching(sighup); });
+  platform::app::ServiceRules<warranty::WarrantyRules> rules(app, "warranty", config.rules_file,
+                                                             warranty::parse_warranty_rules);
+  const auto current_rules = rules.source();
 
   // Customers on the front half; events on the back half.
   WarrantyOnRedis front(app.redis(), config, current_rules, app.clock());

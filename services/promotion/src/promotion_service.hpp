@@ -19,6 +19,7 @@
 #include "platform/clock.hpp"
 #include "platform/cloud_event.hpp"
 #include "platform/ids.hpp"
+#include "platform/rules/digest.hpp"
 #include "promotion_rules.hpp"
 #include "session.hpp"
 #include "store.hpp"
@@ -26,10 +27,7 @@
 namespace promotion {
 
 // The rules in force and a digest of their text (answers written under other rules are not used).
-struct LoadedRules {
-  PromotionRules rules;
-  std::string digest;
-};
+using LoadedRules = platform::rules::Digested<PromotionRules>;
 using RulesSource = std::function<std::shared_ptr<const LoadedRules>()>;
 
 class PromotionService {

@@ -17,16 +17,14 @@
 #include "config.hpp"
 #include "platform/clock.hpp"
 #include "platform/cloud_event.hpp"
+#include "platform/rules/digest.hpp"
 #include "services_rules.hpp"
 #include "store.hpp"
 
 namespace extra_services {
 
 // The rules in force and a digest of their text (answers cached under other rules are not used).
-struct LoadedRules {
-  ServicesRules rules;
-  std::string digest;
-};
+using LoadedRules = platform::rules::Digested<ServicesRules>;
 using RulesSource = std::function<std::shared_ptr<const LoadedRules>()>;
 
 class ServicesService {

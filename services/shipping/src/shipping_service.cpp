@@ -103,7 +103,7 @@ ShippingService::ShippingService(ShippingStore& store, RulesSource rules,
 
 ShippingStore::Answers ShippingService::answers_for(const ShippingSession& session,
                                                     const ShippingRules& rules) const {
-  auto methods = methods_json(evaluate_methods(rules.delivery, session.cart));
+  auto methods = methods_json(evaluate_methods(rules.rules, session.cart));
   auto available = rules.digest + "\n" +
                    available_document(session.session_id, session.cart.cart_hash,
                                       session.method ? session.method->id : "", methods);
@@ -123,8 +123,7 @@ boost::asio::awaitable<platform::Result<std::string>> ShippingService::available
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
   if (!stored.exists) {
     const contracts::CartCopy empty;
-    co_return available_document({}, "", "",
-                                 methods_json(evaluate_methods(rules->delivery, empty)));
+    co_return available_document({}, "", "", methods_json(evaluate_methods(rules->rules, empty)));
   }
   const auto& session = stored.session;
   std::string methods;
@@ -132,7 +131,7 @@ boost::asio::awaitable<platform::Result<std::string>> ShippingService::available
   if (cached) {
     if (auto held = cached_methods(*cached, rules->digest)) methods = std::string(*held);
   }
-  if (methods.empty()) methods = methods_json(evaluate_methods(rules->delivery, session.cart));
+  if (methods.empty()) methods = methods_json(evaluate_methods(rules->rules, session.cart));
   auto document = available_document(session.session_id, session.cart.cart_hash,
                                      session.method ? session.method->id : "", methods);
   // A failed refresh only costs the next request the same work.
@@ -173,7 +172,7 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::selec
   const auto rules = rules_();
   co_return co_await change(std::move(user_id), std::move(trace),
                             [&](const ShippingSession& session) {
-                              return shipping::select_method(session, rules->delivery, method_id);
+                              return shipping::select_method(session, rules->rules, method_id);
                             });
 }
 
@@ -203,7 +202,7 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::selec
   }
   std::vector<CalendarDay> days;
   const auto& session = stored.session;
-  const auto* method = session.method ? rules->delivery.method(session.method->id) : nullptr;
+  const auto* method = session.method ? rules->rules.method(session.method->id) : nullptr;
   if (method != nullptr && method->calendar_service && session.address) {
     PLATFORM_CO_TRY(auto view, co_await calendar(method->id, session.address->postal_code));
     for (const auto& day : view.held->calendar.days) days.push_back({day.date, day.available});
@@ -211,14 +210,14 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::selec
   const auto now = clock_.now();
   co_return co_await change(
       std::move(user_id), std::move(trace), [&](const ShippingSession& current) {
-        return shipping::select_day(current, rules->delivery, days, date, addon_ids, now);
+        return shipping::select_day(current, rules->rules, days, date, addon_ids, now);
       });
 }
 
 boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar(
     std::string method_id, std::string postal_code) {
   const auto rules = rules_();
-  const auto* method = rules->delivery.method(method_id);
+  const auto* method = rules->rules.method(method_id);
   if (method == nullptr) {
     co_return make_error(Errc::not_found, "no delivery method '" + method_id + "'",
                          "unknown_method");
@@ -281,7 +280,7 @@ SharedCalendar ShippingService::rendered(const std::string& key, SharedCalendar 
                                          const ShippingRules& rules, std::string_view method_id) {
   if (held->rules_digest == rules.digest) return held;
   auto copy = std::make_shared<HeldCalendar>(*held);
-  copy->days_json = calendar_days_json(copy->calendar, method_id, rules.delivery);
+  copy->days_json = calendar_days_json(copy->calendar, method_id, rules.rules);
   copy->rules_digest = rules.digest;
   SharedCalendar done = std::move(copy);
   calendars_.put(key, done);
@@ -306,7 +305,7 @@ boost::asio::awaitable<platform::Status> ShippingService::apply_cart_event(
     stored.session.user_id = header.user_id;
     PLATFORM_CO_TRY(auto cart, contracts::apply_cart_event(stored.session.cart, event.type, data));
     if (!cart) co_return platform::Status{};  // already applied
-    auto outcome = follow_cart(stored.session, std::move(*cart), rules->delivery);
+    auto outcome = follow_cart(stored.session, std::move(*cart), rules->rules);
     const auto before_version = stored.session.version;
     outcome.session.version = before_version + static_cast<std::int64_t>(outcome.changes.size());
     auto events =

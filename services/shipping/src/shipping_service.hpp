@@ -20,6 +20,7 @@
 #include "platform/clock.hpp"
 #include "platform/cloud_event.hpp"
 #include "platform/ids.hpp"
+#include "platform/rules/digest.hpp"
 #include "session.hpp"
 #include "store.hpp"
 
@@ -27,10 +28,7 @@ namespace shipping {
 
 // The rules in force and a digest of their text (cached evaluations made with other rules are
 // not used).
-struct ShippingRules {
-  DeliveryRules delivery;
-  std::string digest;
-};
+using ShippingRules = platform::rules::Digested<DeliveryRules>;
 using RulesSource = std::function<std::shared_ptr<const ShippingRules>()>;
 
 // A calendar as the customer sees it: the carrier's days, and how old the answer is. `stale`:

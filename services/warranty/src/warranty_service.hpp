@@ -17,6 +17,7 @@
 #include "platform/clock.hpp"
 #include "platform/cloud_event.hpp"
 #include "platform/ids.hpp"
+#include "platform/rules/digest.hpp"
 #include "session.hpp"
 #include "store.hpp"
 #include "warranty_rules.hpp"
@@ -24,10 +25,7 @@
 namespace warranty {
 
 // The rules in force and a digest of their text (answers written under other rules are not used).
-struct LoadedRules {
-  WarrantyRules rules;
-  std::string digest;
-};
+using LoadedRules = platform::rules::Digested<WarrantyRules>;
 using RulesSource = std::function<std::shared_ptr<const LoadedRules>()>;
 
 class WarrantyService {

@@ -12,4 +12,11 @@ namespace platform::rules {
 // 16 lowercase hex digits (the first 64 bits of SHA-256).
 std::string document_digest(const Node& root);
 
+// Rules with the digest of the document they were read from.
+template <class T>
+struct Digested {
+  T rules;
+  std::string digest;
+};
+
 }  // namespace platform::rules
