@@ -219,7 +219,9 @@ class CartPromotionTest : public CartServiceTest {
     EXPECT_EQ(promotions_of(other, line.item_id), (std::vector<std::string>{"promo_marker:100"}));
   }
 
-  std::string key(const std::string& prefix) const { return prefix + "{" + user_ + "}"; }
+  [[nodiscard]] std::string key(const std::string& prefix) const {
+    return prefix + "{" + user_ + "}";
+  }
 
   std::string user_, chair_, cable_;
 };

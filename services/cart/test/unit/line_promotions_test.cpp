@@ -59,12 +59,12 @@ struct PromotionFixture : ::testing::Test {
     cart = result->cart;
   }
 
-  std::string sku_of(const std::string& item_id) const {
+  [[nodiscard]] std::string sku_of(const std::string& item_id) const {
     const auto* line = cart.find(item_id);
     return line != nullptr ? line->sku : "GONE-1";
   }
-  PromotionPart part(const std::string& item_id, std::int64_t amount,
-                     std::optional<platform::Money> lowest_30d = std::nullopt) const {
+  [[nodiscard]] PromotionPart part(const std::string& item_id, std::int64_t amount,
+                                   std::optional<platform::Money> lowest_30d = std::nullopt) const {
     return PromotionPart{item_id, sku_of(item_id), platform::pln(amount), std::move(lowest_30d)};
   }
 
@@ -98,10 +98,10 @@ struct PromotionFixture : ::testing::Test {
         PromotionEvent::Action::other, "session-1", ++promotion_version, {}, {}, std::nullopt, {}};
   }
   void apply(const PromotionEvent& event) { cart = apply_promotion_event(cart, event); }
-  const std::vector<LinePromotion>& promotions_of(const std::string& item_id) const {
+  [[nodiscard]] const std::vector<LinePromotion>& promotions_of(const std::string& item_id) const {
     return cart.find(item_id)->promotions;
   }
-  std::vector<std::string> ids_on(const std::string& item_id) const {
+  [[nodiscard]] std::vector<std::string> ids_on(const std::string& item_id) const {
     std::vector<std::string> shown;
     for (const auto& promotion : promotions_of(item_id)) shown.push_back(promotion.promotion_id);
     return shown;
