@@ -64,7 +64,8 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
   });
   for (const auto& route : routes_) {
     if (route.method == method && route.pattern == pattern) {
-      throw std::invalid_argument("duplicate route: " + method + " " + pattern);
+      throw std::invalid_argument(
+          std::string("duplicate route: ").append(method).append(" ").append(pattern));
     }
   }
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), options});
