@@ -20,5 +20,7 @@ target_compile_definitions(promotion_integration_test PRIVATE
   CHECKOUT_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 add_dependencies(promotion_integration_test promotion_service)
 # Every promotion_service instance on the test Redis shares the stream outbox:promotion and its
-# relay lease: never beside the Promotion's contract test.
-set_tests_properties(promotion_integration_test PROPERTIES RESOURCE_LOCK outbox_promotion)
+# relay lease: never beside the Promotion's contract test. It also publishes promotions for every
+# cart it follows, which the Cart shows (promotion_events: never beside the Cart's tests).
+set_tests_properties(promotion_integration_test PROPERTIES
+  RESOURCE_LOCK "outbox_promotion;promotion_events")
