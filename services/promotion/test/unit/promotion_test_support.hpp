@@ -17,8 +17,9 @@
 
 namespace promotion {
 
-inline void PrintTo(const Allocation& a,
-                    std::ostream* out) {  // NOLINT(readability-identifier-naming)
+// Readable failures (GoogleTest finds PrintTo by this name).
+// NOLINTNEXTLINE(readability-identifier-naming)
+inline void PrintTo(const Allocation& a, std::ostream* out) {
   *out << a.item_id << ": " << platform::to_string(a.amount);
 }
 
