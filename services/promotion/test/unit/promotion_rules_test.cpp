@@ -100,7 +100,10 @@ TEST(PromotionRules, TheShippedFileLoadsWithEveryKind) {
   EXPECT_EQ(set->components[1].target.skus, std::vector<std::string>{"ACC-SB-SAM-HWQ600C"});
   EXPECT_TRUE(rules->by_id("laptop_newsletter_5")->opt_in);
   EXPECT_TRUE(rules->by_id("code_acc_50")->stop_further);
-  EXPECT_EQ(rules->by_id("samsung_phone_200")->target.sku_prefixes.size(), 8U);
+  const auto& galaxy = rules->by_id("samsung_phone_200")->target;
+  EXPECT_EQ(galaxy.sku_prefixes, std::vector<std::string>{"PH-SAM-GALAXY"})
+      << "Samsung phones only, not every Samsung product and every phone";
+  EXPECT_TRUE(galaxy.categories.empty());
   EXPECT_EQ(rules->by_code("NOPE"), nullptr);
 }
 
