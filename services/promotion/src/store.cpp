@@ -5,6 +5,7 @@
 #include "platform/json_writer.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/session_pointer.hpp"
 
 namespace promotion {
 namespace {
@@ -13,13 +14,6 @@ using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
-
-// KEYS 1 the user's pointer. Replies {} or {session_id, HGETALL of the session}.
-constexpr std::string_view kLoadCurrentLua = R"lua(
-local sid = redis.call('HGET', KEYS[1], 'session_id')
-if not sid then return {} end
-return {sid, redis.call('HGETALL', 'promotions:session:{' .. sid .. '}')}
-)lua";
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer, 4 applied, 5 available (by cart hash), 6 the
 // user's answer.
@@ -38,16 +32,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('SET', KEYS[4], ARGV[12], 'PX', ARGV[8])
 redis.call('HSET', KEYS[5], ARGV[13], ARGV[14])
 redis.call('PEXPIRE', KEYS[5], ARGV[15])
-if ARGV[9] ~= '' then
-  local pointer = redis.call('HMGET', KEYS[3], 'session_id', 'occurred_at')
-  if not pointer[1] or pointer[1] == ARGV[10] or (pointer[2] or '') <= ARGV[9] then
-    redis.call('HSET', KEYS[3], 'session_id', ARGV[10], 'occurred_at', ARGV[9])
-  end
-end
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
-if redis.call('HGET', KEYS[3], 'session_id') == ARGV[10] then
-  redis.call('SET', KEYS[6], ARGV[14], 'PX', ARGV[8])
-end
+local current = follow_pointer(KEYS[3], ARGV[10], ARGV[9], ARGV[8])
+if current then redis.call('SET', KEYS[6], ARGV[14], 'PX', ARGV[8]) end
 local i = 16
 for _ = 1, tonumber(ARGV[11]) do
   outbox_append_argv(KEYS[2], i)
@@ -203,11 +189,13 @@ PromotionStore::PromotionStore(platform::redis::RedisClient& redis, std::string 
       session_ttl_ms_(ms(session_ttl)),
       cache_ttl_ms_(ms(cache_ttl)),
       commit_script_(platform::redis::Script::from_source(
-          "promotion_commit",
-          std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))),
+          "promotion_commit", std::string(platform::outbox::outbox_lua_append()) +
+                                  std::string(platform::redis::session_pointer_lua()) +
+                                  std::string(kCommitLua))),
       end_script_(platform::redis::Script::from_source("promotion_end", std::string(kEndLua))),
-      load_current_script_(platform::redis::Script::from_source("promotion_load_current",
-                                                                std::string(kLoadCurrentLua))) {}
+      load_current_script_(platform::redis::Script::from_source(
+          "promotion_load_current",
+          platform::redis::load_current_session_lua("promotions:session:"))) {}
 
 boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> PromotionStore::load_current(
     std::string user_id) {

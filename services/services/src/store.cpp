@@ -2,6 +2,7 @@
 
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/session_pointer.hpp"
 
 namespace extra_services {
 namespace {
@@ -9,13 +10,6 @@ using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
-
-// KEYS 1 the user's pointer. Replies {} or {session_id, HGETALL of the session}.
-constexpr std::string_view kLoadCurrentLua = R"lua(
-local sid = redis.call('HGET', KEYS[1], 'session_id')
-if not sid then return {} end
-return {sid, redis.call('HGETALL', 'services:session:{' .. sid .. '}')}
-)lua";
 
 // KEYS 1 the user's pointer. Replies {} (no session, or ended) or {session_id, cached answer or
 // nil}.
@@ -45,19 +39,11 @@ redis.call('HSET', KEYS[1], 'revision', tonumber(ARGV[1]) + 1, 'user_id', ARGV[2
            'version', ARGV[3], 'cart', ARGV[4], 'delivery_method', ARGV[5],
            'shipping_version', ARGV[6], 'published', ARGV[7], 'cart_hash', ARGV[12])
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
-if ARGV[9] ~= '' then
-  local pointer = redis.call('HMGET', KEYS[3], 'session_id', 'occurred_at')
-  if not pointer[1] or pointer[1] == ARGV[10] or (pointer[2] or '') <= ARGV[9] then
-    redis.call('HSET', KEYS[3], 'session_id', ARGV[10], 'occurred_at', ARGV[9])
-  end
-end
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
+local current = follow_pointer(KEYS[3], ARGV[10], ARGV[9], ARGV[8])
 if ARGV[13] ~= '' then
   redis.call('HSET', KEYS[4], ARGV[13], ARGV[14])
   redis.call('PEXPIRE', KEYS[4], ARGV[15])
-  if redis.call('HGET', KEYS[3], 'session_id') == ARGV[10] then
-    redis.call('SET', KEYS[5], ARGV[14], 'PX', ARGV[8])
-  end
+  if current then redis.call('SET', KEYS[5], ARGV[14], 'PX', ARGV[8]) end
 end
 local i = 16
 for _ = 1, tonumber(ARGV[11]) do
@@ -133,11 +119,12 @@ ServicesStore::ServicesStore(platform::redis::RedisClient& redis, std::string ou
       session_ttl_ms_(ms(session_ttl)),
       cache_ttl_ms_(ms(cache_ttl)),
       commit_script_(platform::redis::Script::from_source(
-          "services_commit",
-          std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))),
+          "services_commit", std::string(platform::outbox::outbox_lua_append()) +
+                                 std::string(platform::redis::session_pointer_lua()) +
+                                 std::string(kCommitLua))),
       end_script_(platform::redis::Script::from_source("services_end", std::string(kEndLua))),
-      load_current_script_(platform::redis::Script::from_source("services_load_current",
-                                                                std::string(kLoadCurrentLua))),
+      load_current_script_(platform::redis::Script::from_source(
+          "services_load_current", platform::redis::load_current_session_lua("services:session:"))),
       current_answer_script_(platform::redis::Script::from_source(
           "services_current_answer", std::string(kCurrentAnswerLua))) {}
 

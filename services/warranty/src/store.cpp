@@ -6,6 +6,7 @@
 #include "platform/json_writer.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/session_pointer.hpp"
 
 namespace warranty {
 namespace {
@@ -14,13 +15,6 @@ using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
-
-// KEYS 1 the user's pointer. Replies {} or {session_id, HGETALL of the session}.
-constexpr std::string_view kLoadCurrentLua = R"lua(
-local sid = redis.call('HGET', KEYS[1], 'session_id')
-if not sid then return {} end
-return {sid, redis.call('HGETALL', 'warranty:session:{' .. sid .. '}')}
-)lua";
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the user's answers.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 selections, 6 ttl ms, 7 the cart
@@ -34,14 +28,7 @@ if (tonumber(held[1]) or 0) ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'revision', tonumber(ARGV[1]) + 1, 'user_id', ARGV[2],
            'version', ARGV[3], 'cart', ARGV[4], 'selections', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-if ARGV[7] ~= '' then
-  local pointer = redis.call('HMGET', KEYS[3], 'session_id', 'occurred_at')
-  if not pointer[1] or pointer[1] == ARGV[8] or (pointer[2] or '') <= ARGV[7] then
-    redis.call('HSET', KEYS[3], 'session_id', ARGV[8], 'occurred_at', ARGV[7])
-  end
-end
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[6]) end
-local current = redis.call('HGET', KEYS[3], 'session_id') == ARGV[8]
+local current = follow_pointer(KEYS[3], ARGV[8], ARGV[7], ARGV[6])
 if current then redis.call('DEL', KEYS[4]) end
 local i = 11
 for _ = 1, tonumber(ARGV[10]) do
@@ -177,11 +164,13 @@ WarrantyStore::WarrantyStore(platform::redis::RedisClient& redis, std::string ou
       outbox_stream_(std::move(outbox_stream)),
       session_ttl_ms_(ms(session_ttl)),
       commit_script_(platform::redis::Script::from_source(
-          "warranty_commit",
-          std::string(platform::outbox::outbox_lua_append()) + std::string(kCommitLua))),
+          "warranty_commit", std::string(platform::outbox::outbox_lua_append()) +
+                                 std::string(platform::redis::session_pointer_lua()) +
+                                 std::string(kCommitLua))),
       end_script_(platform::redis::Script::from_source("warranty_end", std::string(kEndLua))),
-      load_current_script_(platform::redis::Script::from_source("warranty_load_current",
-                                                                std::string(kLoadCurrentLua))) {}
+      load_current_script_(platform::redis::Script::from_source(
+          "warranty_load_current",
+          platform::redis::load_current_session_lua("warranty:session:"))) {}
 
 boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> WarrantyStore::load_current(
     std::string user_id) {
