@@ -13,7 +13,7 @@ target_link_libraries(promotion_service PRIVATE promotion_app platform_app platf
 
 checkout_test(promotion_integration_test
   SOURCES test/integration/promotion_service_test.cpp
-  DEPS promotion_app platform_testing_infra platform_app platform_kafka
+  DEPS promotion_app contracts_test_support platform_testing_infra platform_app platform_kafka
   LABELS integration)
 target_compile_definitions(promotion_integration_test PRIVATE
   PROMOTION_SERVICE_BINARY="$<TARGET_FILE:promotion_service>"

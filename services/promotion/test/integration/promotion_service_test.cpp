@@ -12,6 +12,7 @@
 #include <future>
 #include <thread>
 
+#include "contracts/cart_feed.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/topics.hpp"
 #include "platform/app/service.hpp"
@@ -32,6 +33,17 @@ const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCatalogTopic(contracts::kCatalogTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kPromotionTopic(contracts::kPromotionTopic);
+using contracts::testing::FeedLine;
+using TestCart = contracts::testing::CartFeed;
+
+// A line of `quantity` TVs at 3 299,00 zł.
+FeedLine tv_line(std::string item_id, std::int64_t quantity = 1) {
+  return FeedLine{.item_id = std::move(item_id),
+                  .sku = "TV-PROMO-1",
+                  .category = "tv",
+                  .unit_price = 329900,
+                  .quantity = quantity};
+}
 
 // Codes unique to this run: their uses live in the test Redis across runs.
 const std::string kRun = [] {
@@ -82,50 +94,6 @@ std::string rules_text() {
     valid_to: "2020-01-01 00:00"
 )";
 }
-
-struct Line {
-  std::string item_id;
-  std::string sku = "TV-PROMO-1";
-  std::string category = "tv";
-  std::int64_t unit_price = 329900;
-  std::int64_t quantity = 1;
-};
-
-// One customer's session as the Cart would publish it: each change is the next version.
-class TestCart {
- public:
-  explicit TestCart(std::string user) : user_(std::move(user)) {}
-  const std::string& user() const { return user_; }
-  const std::string& session() const { return session_; }
-
-  platform::CloudEvent put(const Line& line,
-                           const std::string& type = std::string(et::kCartItemAdded)) {
-    auto data = contract_example(type);
-    data["session_id"] = session_;
-    data["user_id"] = user_;
-    data["version"] = ++version_;
-    data["occurred_at"] = platform::testing::now_rfc3339();
-    data["cart_hash"] = "h-" + session_ + "-" + std::to_string(version_);
-    auto& l = data["line"].as_object();
-    l["item_id"] = line.item_id;
-    l["type"] = line.category == "accessory" ? "accessory" : "offer";
-    l["sku"] = line.sku;
-    l["name"] = "Produkt " + line.sku;
-    l["category"] = line.category;
-    l["unit_price"] = json::object{{"amount", line.unit_price}, {"currency", "PLN"}};
-    l["quantity"] = line.quantity;
-    l["parent_item_id"] = nullptr;
-    l["flags"] = json::array();
-    l["validation"] = "validated";
-    return platform::testing::test_event(
-        kCartTopic, session_, type, std::string(contracts::kCartSource), json::serialize(data));
-  }
-
- private:
-  std::string user_;
-  std::string session_ = "cs-" + platform::new_uuid();
-  std::int64_t version_ = 0;
-};
 
 class PromotionServiceTest : public ::testing::Test {
  protected:
@@ -228,7 +196,7 @@ class PromotionServiceTest : public ::testing::Test {
   // GET /promotions/available once the service has followed the cart to `cart_hash_version`.
   static json::object available(const TestCart& cart, std::int64_t version) {
     json::object doc;
-    const auto hash = "h-" + cart.session() + "-" + std::to_string(version);
+    const auto hash = cart.hash(version);
     EXPECT_TRUE(eventually([&] {
       doc = expect(call(cart.user(), "GET", "/promotions/available"), 200);
       return doc.at("cart_hash") == json::value(hash);
@@ -258,7 +226,7 @@ class PromotionServiceTest : public ::testing::Test {
 
 TEST_F(PromotionServiceTest, DiscountsFollowTheCartAndAddUpToTheGrosz) {
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv", .quantity = 2}));
+  publish(cart.put(tv_line("it-tv", 2)));
   const auto doc = available(cart, 1);
   const auto* half = applied(doc, "tv_second_half");
   ASSERT_NE(half, nullptr) << json::serialize(doc);
@@ -271,7 +239,7 @@ TEST_F(PromotionServiceTest, DiscountsFollowTheCartAndAddUpToTheGrosz) {
   EXPECT_EQ(event.at("allocations").at(0).at("sku").as_string(), "TV-PROMO-1");
 
   // One TV: no pair any more.
-  publish(cart.put({.item_id = "it-tv", .quantity = 1}, std::string(et::kCartItemQuantityChanged)));
+  publish(cart.put(tv_line("it-tv", 1), et::kCartItemQuantityChanged));
   const auto removed = event_where(cart, [](const std::string& type, const json::object& data) {
     return type == et::kPromotionRemoved && data.at("promotion_id") == "tv_second_half";
   });
@@ -281,7 +249,7 @@ TEST_F(PromotionServiceTest, DiscountsFollowTheCartAndAddUpToTheGrosz) {
 
 TEST_F(PromotionServiceTest, CodesAreAppliedOrRefusedWithTheReasonAndAnEvent) {
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv"}));
+  publish(cart.put(tv_line("it-tv")));
   available(cart, 1);
   const auto unknown = expect(apply_code(cart, "NO-SUCH-CODE"), 422);
   EXPECT_NE(unknown.at("type").as_string().find("code_unknown"), std::string::npos);
@@ -313,8 +281,11 @@ TEST_F(PromotionServiceTest, CodesAreAppliedOrRefusedWithTheReasonAndAnEvent) {
 
 TEST_F(PromotionServiceTest, OptInPromotionsApplyWhenChosen) {
   TestCart cart(unique("u"));
-  publish(cart.put(
-      {.item_id = "it-cable", .sku = "ACC-PROMO-1", .category = "accessory", .unit_price = 4999}));
+  publish(cart.put({.item_id = "it-cable",
+                    .sku = "ACC-PROMO-1",
+                    .category = "accessory",
+                    .unit_price = 4999,
+                    .type = "accessory"}));
   const auto before = available(cart, 1);
   EXPECT_EQ(applied(before, "accessories_opt_in"), nullptr);
   const auto chosen = expect(
@@ -332,7 +303,7 @@ TEST_F(PromotionServiceTest, OptInPromotionsApplyWhenChosen) {
 
 TEST_F(PromotionServiceTest, OtherUsersAndBadBodiesChangeNothing) {
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv"}));
+  publish(cart.put(tv_line("it-tv")));
   available(cart, 1);
   TestCart stranger(unique("stranger"));
   expect(apply_code(stranger, kWinter), 404);
@@ -351,7 +322,7 @@ TEST_F(PromotionServiceTest, OtherUsersAndBadBodiesChangeNothing) {
 TEST_F(PromotionServiceTest, ACodeLimitedToTenIsUsedExactlyTenTimesUnderConcurrency) {
   std::vector<TestCart> carts;
   for (int i = 0; i < 100; ++i) carts.emplace_back(unique("rush"));
-  for (auto& cart : carts) publish(cart.put({.item_id = "it-tv"}));
+  for (auto& cart : carts) publish(cart.put(tv_line("it-tv")));
   for (auto& cart : carts) available(cart, 1);
 
   std::vector<std::future<int>> answers;
@@ -400,7 +371,9 @@ TEST_F(PromotionServiceTest, TheLowestPriceOfThe30DaysBeforeIsShownWithTheReduct
     return !history.is_nil() && history.str.find("329900") != std::string::npos;
   })) << suite().service->log_tail();
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv", .sku = sku, .quantity = 2}));
+  auto line = tv_line("it-tv", 2);
+  line.sku = sku;
+  publish(cart.put(line));
   const auto doc = available(cart, 1);
   const auto* half = applied(doc, "tv_second_half");
   ASSERT_NE(half, nullptr);
@@ -410,7 +383,7 @@ TEST_F(PromotionServiceTest, TheLowestPriceOfThe30DaysBeforeIsShownWithTheReduct
 
 TEST_F(PromotionServiceTest, OrderCreatedConfirmsTheCodeAndEndsTheSession) {
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv"}));
+  publish(cart.put(tv_line("it-tv")));
   available(cart, 1);
   expect(apply_code(cart, kWinter), 200);
   publish(order_created(cart));
@@ -432,7 +405,7 @@ TEST_F(PromotionServiceTest, OrderCreatedConfirmsTheCodeAndEndsTheSession) {
 
 TEST_F(PromotionServiceTest, RulesReloadOnSighupAndABadFileKeepsTheOldOnes) {
   TestCart cart(unique("u"));
-  publish(cart.put({.item_id = "it-tv", .quantity = 2}));
+  publish(cart.put(tv_line("it-tv", 2)));
   available(cart, 1);
   auto half_discount = [&] {
     const auto doc = expect(call(cart.user(), "GET", "/promotions/available"), 200);

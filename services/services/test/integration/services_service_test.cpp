@@ -9,18 +9,16 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "contracts/cart_feed.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/topics.hpp"
 #include "platform/ids.hpp"
-#include "platform/kafka/producer.hpp"
-#include "platform/testing/configs.hpp"
+#include "platform/testing/contract_events.hpp"
 #include "platform/testing/event_probe.hpp"
 #include "platform/testing/events.hpp"
 #include "platform/testing/eventually.hpp"
-#include "platform/testing/run.hpp"
 #include "platform/testing/service_process.hpp"
 
 namespace {
@@ -33,87 +31,30 @@ const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kShippingTopic(contracts::kShippingTopic);
 const std::string kServicesTopic(contracts::kServicesTopic);
 
-json::object example(const std::string& type) {
-  std::ifstream file(std::string(CHECKOUT_SOURCE_DIR) + "/contracts/events/examples/" + type +
-                     ".json");
-  std::stringstream text;
-  text << file.rdbuf();
-  return json::parse(text.str()).as_object();
-}
+using platform::testing::contract_example;
+using platform::testing::now_rfc3339;
 
-std::string now_rfc3339() {
-  return platform::format_rfc3339(std::chrono::system_clock::now());
-}
-
-// A cart line as the Cart publishes it.
-struct Line {
-  std::string item_id;
-  std::string sku;
-  std::string category = "washing_machine";
-  std::vector<std::string> flags = {"large_appliance", "needs_installation"};
-  std::int64_t unit_price = 199900;
-  std::int64_t quantity = 1;
-  std::optional<std::string> parent;  // a service line's product line
-  bool validated = true;
-};
+using Line = contracts::testing::FeedLine;
+using TestCart = contracts::testing::CartFeed;
 
 Line washer() {
-  Line line;
-  line.item_id = "it-washer";
-  line.sku = "WASHER-1";
-  return line;
+  return Line{.item_id = "it-washer",
+              .sku = "WASHER-1",
+              .category = "washing_machine",
+              .unit_price = 199900,
+              .flags = {"large_appliance", "needs_installation"},
+              .weight_g = 70000};
 }
 
 Line service(std::string item_id, std::string sku, std::string parent, std::int64_t price) {
-  return Line{std::move(item_id), std::move(sku), "service", {}, price, 1,
-              std::move(parent),  false};
+  return Line{.item_id = std::move(item_id),
+              .sku = std::move(sku),
+              .category = "service",
+              .unit_price = price,
+              .type = "service",
+              .parent = std::move(parent),
+              .validated = false};
 }
-
-// One customer's session as the Cart would publish it: each change is the next version.
-class TestCart {
- public:
-  explicit TestCart(std::string user) : user_(std::move(user)) {}
-  const std::string& user() const { return user_; }
-  const std::string& session() const { return session_; }
-  std::int64_t version() const { return version_; }
-
-  platform::CloudEvent put(const Line& line,
-                           const std::string& type = std::string(et::kCartItemAdded)) {
-    auto data = example(type);
-    data["session_id"] = session_;
-    data["user_id"] = user_;
-    data["version"] = ++version_;
-    data["occurred_at"] = now_rfc3339();
-    data["cart_hash"] = "h-" + session_ + "-" + std::to_string(version_);
-    auto& l = data["line"].as_object();
-    l["item_id"] = line.item_id;
-    l["type"] = line.category == "service" ? "service" : "offer";
-    l["sku"] = line.sku;
-    l["name"] = "Produkt " + line.sku;
-    l["category"] = line.category;
-    l["unit_price"] = json::object{{"amount", line.unit_price}, {"currency", "PLN"}};
-    l["quantity"] = line.quantity;
-    l["parent_item_id"] = line.parent ? json::value(*line.parent) : json::value(nullptr);
-    const bool goods = line.category != "service";
-    l["weight_g"] = goods ? 70000 : 0;
-    l["dimensions_mm"] = json::object{
-        {"width", goods ? 600 : 0}, {"height", goods ? 850 : 0}, {"depth", goods ? 550 : 0}};
-    json::array flags;
-    for (const auto& flag : line.flags) flags.emplace_back(flag);
-    l["flags"] = std::move(flags);
-    l["validation"] = line.validated ? "validated" : "not_yet_validated";
-    return platform::testing::test_event(
-        kCartTopic, session_, type, std::string(contracts::kCartSource), json::serialize(data));
-  }
-  platform::CloudEvent remove(const Line& line) {
-    return put(line, std::string(et::kCartItemRemoved));
-  }
-
- private:
-  std::string user_;
-  std::string session_ = "cs-" + platform::new_uuid();
-  std::int64_t version_ = 0;
-};
 
 class ServicesServiceTest : public ::testing::Test {
  protected:
@@ -151,16 +92,14 @@ class ServicesServiceTest : public ::testing::Test {
   }
 
   static void publish(const platform::CloudEvent& event) {
-    boost::asio::io_context io;
-    platform::kafka::Producer producer(platform::testing::producer_config());
-    auto status = platform::testing::run(io, producer.publish(event));
+    auto status = platform::testing::publish_event(event);
     ASSERT_TRUE(status) << status.error().message;
   }
 
   static platform::CloudEvent session_event(const std::string& topic, const std::string& type,
                                             const TestCart& cart, std::int64_t version,
                                             json::object fields) {
-    auto data = example(type);
+    auto data = contract_example(type);
     data["session_id"] = cart.session();
     data["user_id"] = cart.user();
     data["version"] = version;
@@ -217,8 +156,7 @@ class ServicesServiceTest : public ::testing::Test {
     json::object doc;
     EXPECT_TRUE(eventually([&] {
       doc = get(cart.user(), "/services/available");
-      return doc.at("cart_hash") ==
-             json::value("h-" + cart.session() + "-" + std::to_string(cart.version()));
+      return doc.at("cart_hash") == json::value(cart.hash(cart.version()));
     })) << suite().service->log_tail();
     return doc;
   }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "contracts/cart_feed.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/topics.hpp"
 #include "platform/app/service.hpp"
@@ -28,51 +29,8 @@ using platform::testing::eventually;
 const std::string kCartTopic(contracts::kCartTopic);
 const std::string kCheckoutTopic(contracts::kCheckoutTopic);
 const std::string kWarrantyTopic(contracts::kWarrantyTopic);
-
-// A cart line as the Cart publishes it.
-struct Line {
-  std::string item_id;
-  std::string category = "phone";
-  std::int64_t unit_price = 249900;
-  std::int64_t quantity = 1;
-  std::string type = "offer";
-};
-
-// One customer's session as the Cart would publish it: each change is the next version.
-class TestCart {
- public:
-  explicit TestCart(std::string user) : user_(std::move(user)) {}
-  const std::string& user() const { return user_; }
-  const std::string& session() const { return session_; }
-
-  platform::CloudEvent put(const Line& line,
-                           const std::string& type = std::string(et::kCartItemAdded)) {
-    auto data = contract_example(type);
-    data["session_id"] = session_;
-    data["user_id"] = user_;
-    data["version"] = ++version_;
-    data["occurred_at"] = platform::testing::now_rfc3339();
-    data["cart_hash"] = "h-" + session_ + "-" + std::to_string(version_);
-    auto& l = data["line"].as_object();
-    l["item_id"] = line.item_id;
-    l["type"] = line.type;
-    l["sku"] = "SKU-1";
-    l["name"] = "Produkt " + line.item_id;
-    l["category"] = line.category;
-    l["unit_price"] = json::object{{"amount", line.unit_price}, {"currency", "PLN"}};
-    l["quantity"] = line.quantity;
-    l["parent_item_id"] = nullptr;
-    l["flags"] = json::array();
-    l["validation"] = "validated";
-    return platform::testing::test_event(
-        kCartTopic, session_, type, std::string(contracts::kCartSource), json::serialize(data));
-  }
-
- private:
-  std::string user_;
-  std::string session_ = "cs-" + platform::new_uuid();
-  std::int64_t version_ = 0;
-};
+using Line = contracts::testing::FeedLine;
+using TestCart = contracts::testing::CartFeed;
 
 class WarrantyServiceTest : public ::testing::Test {
  protected:
