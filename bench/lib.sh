@@ -60,6 +60,43 @@ bench_service_pid() {
   cat "$bench_repo/.local/run/$1.pid" 2>/dev/null || pgrep -f "$2" | head -1
 }
 
+# bench_pick_service NAME PORT BINARY LOG: the service to measure. URL_VAR (e.g. WARRANTY_URL)
+# if set, else in the dev profile ($profile) the running one on PORT, else its own instance of
+# BINARY on a free port (consumer groups prefixed bench-, so a later run does not read its topics
+# from the start again; its output in LOG). Sets service_url and service_pid, and own_pid to the
+# instance it started ("" when it started none: the caller's clean-up stops it).
+bench_pick_service() {
+  local name="$1" port="$2" bin="$3" log="$4" url_var
+  url_var="$(tr '[:lower:]' '[:upper:]' <<< "$name")_URL"
+  service_url="${!url_var:-}"
+  own_pid=""
+  if [[ -z "$service_url" && "$profile" == dev &&
+        "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)" == 200 ]]; then
+    service_url="http://127.0.0.1:$port"
+  fi
+  if [[ -n "$service_url" ]]; then
+    bench_require_ready "$service_url/readyz"
+    service_pid="$(bench_service_pid "$name" "services/$name/${name}_service")"
+    echo "measuring the running $name at $service_url (pid $service_pid)"
+    return
+  fi
+  [[ -x "$bin" ]] || { echo "no $bin: build it (./dev build)" >&2; exit 2; }
+  local free_port i
+  free_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  service_url="http://127.0.0.1:$free_port"
+  HTTP_HOST=127.0.0.1 HTTP_PORT="$free_port" KAFKA_GROUP_PREFIX=bench- LOG_LEVEL=warn \
+    "$bin" > "$log" 2>&1 < /dev/null &
+  own_pid=$!
+  service_pid=$own_pid
+  for ((i = 0; i < 300; i++)); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$service_url/readyz" || true)" == 200 ]] && break
+    kill -0 "$own_pid" 2>/dev/null || { echo "${name}_service exited" >&2; exit 1; }
+    sleep 0.2
+  done
+  bench_require_ready "$service_url/readyz"
+  echo "measuring its own $name at $service_url (pid $service_pid, profile $profile)"
+}
+
 bench_service_env() {
   local value
   value="$(tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | sed -n "s/^$2=//p" | head -1)"

@@ -127,31 +127,9 @@ cleanup() {
 trap cleanup EXIT
 
 # The Promotion to measure.
-promotion_url="${PROMOTION_URL:-}"
-if [[ -z "$promotion_url" && "$profile" == dev &&
-      "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8105/readyz || true)" == 200 ]]; then
-  promotion_url=http://127.0.0.1:8105
-fi
-if [[ -n "$promotion_url" ]]; then
-  bench_require_ready "$promotion_url/readyz"
-  promotion_pid="$(bench_service_pid promotion services/promotion/promotion_service)"
-  echo "measuring the running Promotion at $promotion_url (pid $promotion_pid)"
-else
-  [[ -x "$promotion_bin" ]] || { echo "no $promotion_bin: build it (./dev build)" >&2; exit 2; }
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  promotion_url="http://127.0.0.1:$port"
-  HTTP_HOST=127.0.0.1 HTTP_PORT="$port" KAFKA_GROUP_PREFIX=bench- LOG_LEVEL=warn \
-    "$promotion_bin" > "$work/promotion_service.log" 2>&1 < /dev/null &
-  own_pid=$!
-  promotion_pid=$own_pid
-  for ((i = 0; i < 300; i++)); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$promotion_url/readyz" || true)" == 200 ]] && break
-    kill -0 "$own_pid" 2>/dev/null || { echo "promotion_service exited" >&2; exit 1; }
-    sleep 0.2
-  done
-  bench_require_ready "$promotion_url/readyz"
-  echo "measuring its own Promotion at $promotion_url (pid $promotion_pid, profile $profile)"
-fi
+bench_pick_service promotion 8105 "$promotion_bin" "$work/promotion_service.log"
+promotion_url="$service_url"
+promotion_pid="$service_pid"
 metrics=("$promotion_url/metrics")
 if [[ "$profile" == dev ]]; then
   for p in 8101 8102 8103 8104 8106 8107; do

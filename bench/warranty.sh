@@ -89,31 +89,9 @@ cleanup() {
 trap cleanup EXIT
 
 # The Warranty to measure.
-warranty_url="${WARRANTY_URL:-}"
-if [[ -z "$warranty_url" && "$profile" == dev &&
-      "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8107/readyz || true)" == 200 ]]; then
-  warranty_url=http://127.0.0.1:8107
-fi
-if [[ -n "$warranty_url" ]]; then
-  bench_require_ready "$warranty_url/readyz"
-  warranty_pid="$(bench_service_pid warranty services/warranty/warranty_service)"
-  echo "measuring the running Warranty at $warranty_url (pid $warranty_pid)"
-else
-  [[ -x "$warranty_bin" ]] || { echo "no $warranty_bin: build it (./dev build)" >&2; exit 2; }
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  warranty_url="http://127.0.0.1:$port"
-  HTTP_HOST=127.0.0.1 HTTP_PORT="$port" KAFKA_GROUP_PREFIX=bench- LOG_LEVEL=warn \
-    "$warranty_bin" > "$work/warranty_service.log" 2>&1 < /dev/null &
-  own_pid=$!
-  warranty_pid=$own_pid
-  for ((i = 0; i < 300; i++)); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$warranty_url/readyz" || true)" == 200 ]] && break
-    kill -0 "$own_pid" 2>/dev/null || { echo "warranty_service exited" >&2; exit 1; }
-    sleep 0.2
-  done
-  bench_require_ready "$warranty_url/readyz"
-  echo "measuring its own Warranty at $warranty_url (pid $warranty_pid, profile $profile)"
-fi
+bench_pick_service warranty 8107 "$warranty_bin" "$work/warranty_service.log"
+warranty_url="$service_url"
+warranty_pid="$service_pid"
 metrics=("$warranty_url/metrics")
 if [[ "$profile" == dev ]]; then
   for p in 8101 8102 8103 8104 8105 8106; do
