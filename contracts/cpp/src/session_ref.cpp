@@ -23,4 +23,14 @@ platform::Result<SessionRef> session_ref(std::string_view event_data) {
   return ref;
 }
 
+platform::Result<boost::json::value> event_data(const platform::CloudEvent& event) {
+  boost::json::error_code ec;
+  auto data = boost::json::parse(event.data, ec);
+  if (ec || !data.is_object()) {
+    return platform::make_error(platform::Errc::invalid,
+                                event.type + " " + event.id + ": data is not a JSON object");
+  }
+  return data;
+}
+
 }  // namespace contracts

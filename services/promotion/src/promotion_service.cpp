@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "contracts/event_types.hpp"
+#include "contracts/session_ref.hpp"
 #include "engine.hpp"
 #include "events.hpp"
 #include "price_history.hpp"
@@ -27,15 +28,6 @@ platform::Error no_session() {
   return make_error(Errc::not_found,
                     "you have no checkout session yet: add a product to your cart first",
                     "no_session");
-}
-
-platform::Result<json::value> parse_data(const platform::CloudEvent& event) {
-  json::error_code ec;
-  auto data = json::parse(event.data, ec);
-  if (ec || !data.is_object()) {
-    return make_error(Errc::invalid, event.type + " " + event.id + ": data is not a JSON object");
-  }
-  return data;
 }
 
 // "2026-12-02T10:00:00Z" or with fractions of a second: the time it names; nullopt otherwise.
@@ -334,7 +326,7 @@ boost::asio::awaitable<platform::Result<std::string>> PromotionService::remove(
 
 boost::asio::awaitable<platform::Status> PromotionService::apply_cart_event(
     platform::CloudEvent event) {
-  PLATFORM_CO_TRY(auto data, parse_data(event));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
   PLATFORM_CO_TRY(auto header, contracts::cart_event_header(data));
   const Origin origin{header.session_id, header.user_id,
                       platform::TraceContext::parse_or_generate(header.traceparent),
@@ -359,7 +351,7 @@ boost::asio::awaitable<platform::Status> PromotionService::apply_catalog_event(
   namespace et = contracts::event_type;
   const bool upserted = event.type == et::kCatalogProductUpserted;
   if (!upserted && event.type != et::kCatalogPriceChanged) co_return platform::Status{};
-  PLATFORM_CO_TRY(auto data, parse_data(event));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
   const auto& object = data.as_object();
   const auto* sku = object.if_contains("sku");
   const auto* price = object.if_contains(upserted ? "price" : "new_price");

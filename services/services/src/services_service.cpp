@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "contracts/event_types.hpp"
+#include "contracts/session_ref.hpp"
 #include "events.hpp"
 #include "session.hpp"
 
@@ -15,15 +16,6 @@ using platform::make_error;
 platform::Error contended() {
   return make_error(Errc::unavailable, "the session is changing too fast; try again",
                     "concurrent_modification");
-}
-
-platform::Result<json::value> parse_data(const platform::CloudEvent& event) {
-  json::error_code ec;
-  auto data = json::parse(event.data, ec);
-  if (ec || !data.is_object()) {
-    return make_error(Errc::invalid, event.type + " " + event.id + ": data is not a JSON object");
-  }
-  return data;
 }
 
 platform::Result<std::string> text_field(const json::value& data, std::string_view field,
@@ -144,7 +136,7 @@ boost::asio::awaitable<platform::Status> ServicesService::change(EventOrigin ori
 
 boost::asio::awaitable<platform::Status> ServicesService::apply_cart_event(
     platform::CloudEvent event) {
-  PLATFORM_CO_TRY(auto data, parse_data(event));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
   PLATFORM_CO_TRY(auto header, contracts::cart_event_header(data));
   EventOrigin origin{header.session_id, header.user_id, header.traceparent, header.occurred_at};
   co_return co_await change(std::move(origin), [&](const ServicesSession& session) {
@@ -157,7 +149,7 @@ boost::asio::awaitable<platform::Status> ServicesService::apply_shipping_event(
   namespace et = contracts::event_type;
   const bool selected = event.type == et::kShippingMethodSelected;
   if (!selected && event.type != et::kShippingMethodCleared) co_return platform::Status{};
-  PLATFORM_CO_TRY(auto data, parse_data(event));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
   PLATFORM_CO_TRY(auto session_id, text_field(data, "session_id", event));
   PLATFORM_CO_TRY(auto user_id, text_field(data, "user_id", event));
   PLATFORM_CO_TRY(auto traceparent, text_field(data, "traceparent", event));

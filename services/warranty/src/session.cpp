@@ -9,11 +9,6 @@ namespace {
 using platform::Errc;
 using platform::make_error;
 
-platform::Error line_not_found(std::string_view item_id) {
-  return make_error(Errc::not_found, "no product line " + std::string(item_id) + " in your cart",
-                    "line_not_found");
-}
-
 // `selection` for `line` and `plan` at `unit_price` (the current name, duration and quantity).
 Selection selection_for(const contracts::CartLine& line, const Plan& plan,
                         const platform::Money& unit_price) {
@@ -64,6 +59,11 @@ std::vector<Selection> WarrantySession::selected_for(std::string_view item_id) c
     if (selection.item_id == item_id) out.push_back(selection);
   }
   return out;
+}
+
+platform::Error line_not_found(std::string_view item_id) {
+  return make_error(Errc::not_found, "no product line " + std::string(item_id) + " in your cart",
+                    "line_not_found");
 }
 
 std::string_view to_string(RemovalReason reason) {

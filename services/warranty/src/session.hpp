@@ -48,6 +48,9 @@ struct WarrantySession {
   [[nodiscard]] std::vector<Selection> selected_for(std::string_view item_id) const;
 };
 
+// Errc::not_found (line_not_found): the user's cart has no line `item_id` (or no cart at all).
+platform::Error line_not_found(std::string_view item_id);
+
 enum class RemovalReason { removed_by_customer, parent_removed, no_longer_eligible };
 std::string_view to_string(RemovalReason reason);
 

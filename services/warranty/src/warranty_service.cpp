@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/session_ref.hpp"
 #include "events.hpp"
 #include "offers.hpp"
 
@@ -14,20 +15,6 @@ using platform::make_error;
 platform::Error contended() {
   return make_error(Errc::unavailable, "the session is changing too fast; try again",
                     "concurrent_modification");
-}
-
-platform::Error line_not_found(std::string_view item_id) {
-  return make_error(Errc::not_found, "no product line " + std::string(item_id) + " in your cart",
-                    "line_not_found");
-}
-
-platform::Result<json::value> parse_data(const platform::CloudEvent& event) {
-  json::error_code ec;
-  auto data = json::parse(event.data, ec);
-  if (ec || !data.is_object()) {
-    return make_error(Errc::invalid, event.type + " " + event.id + ": data is not a JSON object");
-  }
-  return data;
 }
 
 std::string line_answer(const LoadedRules& rules, const WarrantySession& session,
@@ -144,7 +131,7 @@ boost::asio::awaitable<platform::Result<std::string>> WarrantyService::remove(
 
 boost::asio::awaitable<platform::Status> WarrantyService::apply_cart_event(
     platform::CloudEvent event) {
-  PLATFORM_CO_TRY(auto data, parse_data(event));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
   PLATFORM_CO_TRY(auto header, contracts::cart_event_header(data));
   Origin origin{.session_id = header.session_id,
                 .user_id = header.user_id,
