@@ -25,7 +25,7 @@ EXPECTED_TYPES = {
     "CartItemAdded", "CartItemRemoved", "CartItemQuantityChanged", "CartItemPriceChanged", "CartItemStockChanged",
     "CatalogProductUpserted", "CatalogPriceChanged", "CatalogStockChanged",
     "ShippingMethodSelected", "ShippingMethodCleared", "ShippingAddressProvided", "DeliveryDateSelected", "ShippingAddonsSelected",
-    "PaymentMethodSelected", "PaymentInitialized", "PaymentSucceeded", "PaymentFailed", "PaymentPending",
+    "PaymentMethodCleared", "PaymentMethodSelected", "PaymentInitialized", "PaymentSucceeded", "PaymentFailed", "PaymentPending",
     "PaymentRefunded",
     "OrderCreated", "CheckoutCompleted", "CustomerDataProvided", "ConsentsGiven",
     "PromotionApplied", "PromotionRemoved", "PromoCodeApplied", "PromoCodeInvalid",

@@ -28,6 +28,7 @@ inline constexpr std::string_view kShippingMethodCleared = "ShippingMethodCleare
 // payment-events
 inline constexpr std::string_view kPaymentFailed = "PaymentFailed";
 inline constexpr std::string_view kPaymentInitialized = "PaymentInitialized";
+inline constexpr std::string_view kPaymentMethodCleared = "PaymentMethodCleared";
 inline constexpr std::string_view kPaymentMethodSelected = "PaymentMethodSelected";
 inline constexpr std::string_view kPaymentPending = "PaymentPending";
 inline constexpr std::string_view kPaymentRefunded = "PaymentRefunded";
