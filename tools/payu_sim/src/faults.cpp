@@ -1,0 +1,99 @@
+#include "faults.hpp"
+
+#include <boost/json/value.hpp>
+#include <string>
+
+#include "platform/http/json.hpp"
+
+namespace payu_sim {
+namespace {
+namespace json = boost::json;
+using platform::Errc;
+
+platform::Error bad_field(std::string_view field, std::string_view expected) {
+  return platform::make_error(Errc::malformed,
+                              "'" + std::string(field) + "' must be " + std::string(expected),
+                              "invalid_fault");
+}
+
+std::optional<std::int64_t> integer_of(const json::value& value) {
+  if (value.is_int64()) return value.as_int64();
+  if (value.is_uint64() && value.as_uint64() <= INT64_MAX) {
+    return static_cast<std::int64_t>(value.as_uint64());
+  }
+  return std::nullopt;
+}
+
+platform::Status read_flag(bool& flag, std::string_view name, const json::value& value) {
+  if (!value.is_bool()) return bad_field(name, "true or false");
+  flag = value.as_bool();
+  return {};
+}
+
+platform::Status read_field(FaultConfig& config, std::string_view name, const json::value& value) {
+  if (name == "duplicate_notifications") {
+    const auto count = integer_of(value);
+    if (!count || *count < 0 || *count > kMaxDuplicates) {
+      return bad_field(name, "an integer from 0 to 10");
+    }
+    config.duplicate_notifications = static_cast<int>(*count);
+  } else if (name == "reorder_notifications") {
+    return read_flag(config.reorder_notifications, name, value);
+  } else if (name == "drop_notifications") {
+    return read_flag(config.drop_notifications, name, value);
+  } else if (name == "bad_signature") {
+    return read_flag(config.bad_signature, name, value);
+  } else if (name == "amount_delta") {
+    const auto delta = integer_of(value);
+    if (!delta) return bad_field(name, "an integer");
+    config.amount_delta = *delta;
+  } else if (name == "api_status") {
+    const auto status = value.is_null() ? std::optional<std::int64_t>(0) : integer_of(value);
+    if (!status || (*status != 0 && (*status < 400 || *status > 599))) {
+      return bad_field(name, "null, 0 or an HTTP status from 400 to 599");
+    }
+    config.api_status = *status == 0 ? std::nullopt : std::optional<int>(static_cast<int>(*status));
+  } else if (name == "api_delay_ms") {
+    const auto millis = integer_of(value);
+    if (!millis || *millis < 0 || *millis > kMaxApiDelay.count()) {
+      return bad_field(name, "an integer from 0 to 60000");
+    }
+    config.api_delay = std::chrono::milliseconds{*millis};
+  } else {
+    return platform::make_error(
+        Errc::malformed,
+        "unknown field '" + std::string(name) +
+            "' (known: duplicate_notifications, reorder_notifications, drop_notifications, "
+            "bad_signature, amount_delta, api_status, api_delay_ms)",
+        "invalid_fault");
+  }
+  return {};
+}
+}  // namespace
+
+platform::Result<FaultConfig> parse_fault_config(std::string_view body) {
+  PLATFORM_TRY(const auto object, platform::http::parse_json_object(body));
+  FaultConfig config;
+  for (const auto& [name, value] : object) {
+    PLATFORM_CHECK(read_field(config, name, value));
+  }
+  return config;
+}
+
+json::object to_json(const FaultConfig& config) {
+  json::object out;
+  out["duplicate_notifications"] = config.duplicate_notifications;
+  out["reorder_notifications"] = config.reorder_notifications;
+  out["drop_notifications"] = config.drop_notifications;
+  out["bad_signature"] = config.bad_signature;
+  out["amount_delta"] = config.amount_delta;
+  if (config.api_status) {
+    out["api_status"] = *config.api_status;
+  } else {
+    out["api_status"] = nullptr;
+  }
+  out["api_delay_ms"] = config.api_delay.count();
+  return out;
+}
+
+}  // namespace payu_sim

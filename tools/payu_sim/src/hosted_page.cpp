@@ -1,0 +1,71 @@
+#include "hosted_page.hpp"
+
+#include "platform/polish_format.hpp"
+
+namespace payu_sim {
+namespace {
+constexpr std::string_view kHead =
+    "<!DOCTYPE html>\n<html lang=\"pl\"><head><meta charset=\"utf-8\">"
+    "<title>PayU (symulator) – płatność</title></head><body>\n";
+constexpr std::string_view kTail = "</body></html>\n";
+
+std::string amount_text(const PageView& view) {
+  if (view.currency == "PLN") return platform::polish_price(platform::pln(view.amount));
+  return std::to_string(view.amount / 100) + "," + std::to_string(view.amount % 100 / 10) +
+         std::to_string(view.amount % 10) + " " + view.currency;
+}
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string render_page(const PageView& view) {
+  const auto action = html_escape("/pay/?orderId=" + view.order_id + "&token=" + view.token);
+  std::string out(kHead);
+  out += "<h1>PayU – symulator płatności</h1>\n";
+  out += "<p>Zamówienie: <strong>" + html_escape(view.description) + "</strong></p>\n";
+  out += "<p>Kwota do zapłaty: <strong>" + html_escape(amount_text(view)) + "</strong></p>\n";
+  out += "<p>Status: " + html_escape(view.status) + "</p>\n";
+  const std::pair<std::string_view, std::string_view> buttons[] = {
+      {"pay", "Zapłać"}, {"fail", "Odrzuć płatność"}, {"abandon", "Anuluj"}};
+  for (const auto& [name, label] : buttons) {
+    out += "<form method=\"post\" action=\"" + action +
+           "\"><input type=\"hidden\" name=\"action\" value=\"" + std::string(name) +
+           "\"><button type=\"submit\">" + std::string(label) + "</button></form>\n";
+  }
+  out += kTail;
+  return out;
+}
+
+std::string render_notice(std::string_view heading, std::string_view text) {
+  std::string out(kHead);
+  out += "<h1>" + html_escape(heading) + "</h1>\n<p>" + html_escape(text) + "</p>\n";
+  out += kTail;
+  return out;
+}
+
+}  // namespace payu_sim
