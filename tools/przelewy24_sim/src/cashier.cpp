@@ -60,8 +60,7 @@ platform::Result<Transaction> Cashier::act(const std::string& token, PageAction 
   notice.order_id = paid.order_id;
   notice.method_id = paid.method_id;
   notice.statement = paid.statement;
-  const auto sign =
-      payment::przelewy24::notification_sign(notice, crc_for_notifications(faults));
+  const auto sign = payment::przelewy24::notification_sign(notice, crc_for_notifications(faults));
   if (paid.order.url_status.empty()) {
     spdlog::info("{} paid (orderId {}): no urlStatus, no notification", notice.session_id,
                  notice.order_id);

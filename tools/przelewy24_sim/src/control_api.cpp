@@ -60,10 +60,10 @@ void ControlApi::register_routes(http::Router& router) {
   const http::RouteOptions open{.authenticated = false};
   const auto add = [&](const char* method, const char* pattern,
                        Answer (ControlApi::*handler)(Request)) {
-    router.add(
-        method, pattern,
-        http::ResultHandler([this, handler](Request r) { return (this->*handler)(std::move(r)); }),
-        open);
+    router.add(method, pattern, http::ResultHandler([this, handler](Request r) {
+                 return (this->*handler)(std::move(r));
+               }),
+               open);
   };
   add("POST", "/control/faults", &ControlApi::post_faults);
   add("POST", "/control/reset", &ControlApi::post_reset);
@@ -100,10 +100,10 @@ ControlApi::Answer ControlApi::post_clock(Request request) {
   PLATFORM_CO_TRY(const auto body, http::parse_json_object(request.body));
   PLATFORM_CO_CHECK(http::only_fields(body, {"advance_s"}));
   const auto* advance = body.if_contains("advance_s");
-  const bool valid = advance != nullptr &&
-                     ((advance->is_int64() && advance->as_int64() >= 0 &&
-                       advance->as_int64() <= kMaxAdvanceSeconds) ||
-                      (advance->is_uint64() && advance->as_uint64() <= kMaxAdvanceSeconds));
+  const bool valid =
+      advance != nullptr && ((advance->is_int64() && advance->as_int64() >= 0 &&
+                              advance->as_int64() <= kMaxAdvanceSeconds) ||
+                             (advance->is_uint64() && advance->as_uint64() <= kMaxAdvanceSeconds));
   if (!valid) {
     co_return make_error(Errc::malformed, "'advance_s' must be an integer from 0 to 31622400",
                          "invalid_parameter");
@@ -113,7 +113,9 @@ ControlApi::Answer ControlApi::post_clock(Request request) {
   co_return state();
 }
 
-ControlApi::Answer ControlApi::get_state(Request /*request*/) { co_return state(); }
+ControlApi::Answer ControlApi::get_state(Request /*request*/) {
+  co_return state();
+}
 
 ControlApi::Answer ControlApi::post_payment_action(Request request) {
   const std::string session_id(*request.path_param("sessionId"));
@@ -149,12 +151,9 @@ http::Response ControlApi::state() const {
   body["refunds"] = std::move(refunds);
   const auto counters = notifier_.counters();
   body["notifications"] = json::object{
-      {"sent", counters.sent},
-      {"failed", counters.failed},
-      {"dropped", counters.dropped},
-      {"duplicated", counters.duplicated},
-      {"held", queue_.held()},
-      {"scheduled", queue_.scheduled()},
+      {"sent", counters.sent},       {"failed", counters.failed},
+      {"dropped", counters.dropped}, {"duplicated", counters.duplicated},
+      {"held", queue_.held()},       {"scheduled", queue_.scheduled()},
   };
   return http::json_response(200, body);
 }

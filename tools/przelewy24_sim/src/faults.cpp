@@ -57,8 +57,7 @@ platform::Status read_field(FaultConfig& config, std::string_view name, const js
     if (!status || (*status != 0 && (*status < 400 || *status > 599))) {
       return bad_field(name, "null, 0 or an HTTP status from 400 to 599");
     }
-    config.api_status =
-        *status == 0 ? std::nullopt : std::optional<int>(static_cast<int>(*status));
+    config.api_status = *status == 0 ? std::nullopt : std::optional<int>(static_cast<int>(*status));
     return {};
   }
   if (name == "api_delay_ms") {

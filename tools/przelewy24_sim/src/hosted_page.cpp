@@ -10,8 +10,8 @@ std::string format_amount(std::int64_t grosze, std::string_view currency) {
   const auto magnitude = negative ? -grosze : grosze;
   char fraction[4];
   std::snprintf(fraction, sizeof fraction, "%02d", static_cast<int>(magnitude % 100));
-  return std::string(negative ? "-" : "") + std::to_string(magnitude / 100) + "," + fraction +
-         " " + std::string(currency);
+  return std::string(negative ? "-" : "") + std::to_string(magnitude / 100) + "," + fraction + " " +
+         std::string(currency);
 }
 
 int hex_value(char c) {
@@ -46,12 +46,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '"': out.append("&quot;"); break;
-      case '\'': out.append("&#39;"); break;
-      default: out.push_back(c);
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
+      case '\'':
+        out.append("&#39;");
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -88,8 +99,7 @@ std::string payment_page(const Transaction& transaction) {
          html_escape(format_amount(transaction.order.amount, transaction.order.currency)) +
          "</dd><dt>E-mail</dt><dd>" + html_escape(transaction.order.email) +
          "</dd><dt>Numer transakcji</dt><dd>" + std::to_string(transaction.order_id) +
-         "</dd></dl>\n" + state +
-         "\n<form method=\"post\" action=\"" + target +
+         "</dd></dl>\n" + state + "\n<form method=\"post\" action=\"" + target +
          "\">\n"
          "<button type=\"submit\" formaction=\"" +
          target +

@@ -171,11 +171,11 @@ P24Api::P24Api(Cashier& cashier, Ledger& ledger, FaultStore& faults, SimClock& c
 void P24Api::register_routes(http::Router& router) {
   // The kit's JWT check is off: /api checks P24's Basic credentials itself.
   const http::RouteOptions open{.authenticated = false};
-  const auto add = [&](const char* method, const char* pattern, Answer (P24Api::*handler)(Request)) {
-    router.add(
-        method, pattern,
-        http::Handler([this, handler](Request r) { return (this->*handler)(std::move(r)); }),
-        open);
+  const auto add = [&](const char* method, const char* pattern,
+                       Answer (P24Api::*handler)(Request)) {
+    router.add(method, pattern,
+               http::Handler([this, handler](Request r) { return (this->*handler)(std::move(r)); }),
+               open);
   };
   add("GET", "/api/v1/testAccess", &P24Api::test_access);
   add("POST", "/api/v1/transaction/register", &P24Api::register_transaction);
@@ -296,8 +296,7 @@ P24Api::Answer P24Api::verify(Request request) {
   if (merchant_id != credentials.merchant_id || pos_id != credentials.pos_id) {
     co_return p24_error(kBadRequest, "Incorrect merchantId or posId");
   }
-  const auto expected =
-      p24::verify_sign(session_id, order_id, amount, currency, credentials.crc);
+  const auto expected = p24::verify_sign(session_id, order_id, amount, currency, credentials.crc);
   if (!platform::crypto::constant_time_equal(expected, sign)) {
     co_return p24_error(kBadRequest, "Incorrect sign");
   }

@@ -32,9 +32,12 @@ std::string statement_for(std::int64_t order_id) {
 
 std::string_view outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::open: return "open";
-    case Outcome::paid: return "paid";
-    case Outcome::failed: return "failed";
+    case Outcome::open:
+      return "open";
+    case Outcome::paid:
+      return "paid";
+    case Outcome::failed:
+      return "failed";
   }
   return "open";
 }
@@ -84,10 +87,10 @@ platform::Result<Transaction> Ledger::pay(const std::string& token, int method_i
   }
   auto& transaction = by_session_.at(session->second);
   if (transaction.outcome != Outcome::open) {
-    return make_error(Errc::conflict,
-                      "the transaction is already " +
-                          std::string(outcome_name(transaction.outcome)),
-                      "transaction_closed");
+    return make_error(
+        Errc::conflict,
+        "the transaction is already " + std::string(outcome_name(transaction.outcome)),
+        "transaction_closed");
   }
   const auto limit = std::chrono::minutes(transaction.order.time_limit_min);
   if (limit.count() > 0 && now > transaction.registered_at + limit) {
@@ -110,10 +113,10 @@ platform::Result<Transaction> Ledger::fail(const std::string& token) {
   }
   auto& transaction = by_session_.at(session->second);
   if (transaction.outcome != Outcome::open) {
-    return make_error(Errc::conflict,
-                      "the transaction is already " +
-                          std::string(outcome_name(transaction.outcome)),
-                      "transaction_closed");
+    return make_error(
+        Errc::conflict,
+        "the transaction is already " + std::string(outcome_name(transaction.outcome)),
+        "transaction_closed");
   }
   transaction.outcome = Outcome::failed;
   return transaction;
@@ -141,8 +144,7 @@ platform::Status Ledger::verify(const std::string& session_id, std::int64_t orde
     return make_error(Errc::invalid, "orderId does not match the sessionId", "wrong_order_id");
   }
   if (transaction->order.amount != amount || transaction->order.currency != currency) {
-    return make_error(Errc::invalid, "amount or currency differ from the payment",
-                      "wrong_amount");
+    return make_error(Errc::invalid, "amount or currency differ from the payment", "wrong_amount");
   }
   if (transaction->status == 0) {
     return make_error(Errc::invalid, "Transaction not paid", "not_paid");

@@ -13,18 +13,18 @@ void NotificationQueue::push_locked(Entry entry) {
   entries_.push_back(std::move(entry));
 }
 
-void NotificationQueue::schedule_payment(std::string session_id, std::string url,
-                                         std::string body, platform::TimePoint paid_at) {
+void NotificationQueue::schedule_payment(std::string session_id, std::string url, std::string body,
+                                         platform::TimePoint paid_at) {
   const std::lock_guard lock(mutex_);
   push_locked(Entry{Delivery{std::move(url), std::move(body), std::move(session_id), false, 0},
                     paid_at, 0});
 }
 
-void NotificationQueue::schedule_refund(std::string session_id, std::string url,
-                                        std::string body, platform::TimePoint now) {
+void NotificationQueue::schedule_refund(std::string session_id, std::string url, std::string body,
+                                        platform::TimePoint now) {
   const std::lock_guard lock(mutex_);
-  push_locked(Entry{Delivery{std::move(url), std::move(body), std::move(session_id), true, 0},
-                    now, 0});
+  push_locked(
+      Entry{Delivery{std::move(url), std::move(body), std::move(session_id), true, 0}, now, 0});
 }
 
 std::vector<Delivery> NotificationQueue::take_due(

@@ -20,8 +20,8 @@ std::optional<SplitUrl> split_url(std::string_view url) {
   return SplitUrl{std::string(url.substr(0, slash)), std::string(url.substr(slash))};
 }
 
-Notifier::Notifier(boost::asio::io_context& io, SimClock& clock, Ledger& ledger,
-                   FaultStore& faults, NotificationQueue& queue)
+Notifier::Notifier(boost::asio::io_context& io, SimClock& clock, Ledger& ledger, FaultStore& faults,
+                   NotificationQueue& queue)
     : io_(io),
       clock_(clock),
       ledger_(ledger),
@@ -126,10 +126,9 @@ platform::httpclient::HttpClient* Notifier::client_for(const std::string& base_u
 }
 
 DeliveryCounters Notifier::counters() const {
-  return DeliveryCounters{sent_.load(std::memory_order_relaxed),
-                          failed_.load(std::memory_order_relaxed),
-                          dropped_.load(std::memory_order_relaxed),
-                          duplicated_.load(std::memory_order_relaxed)};
+  return DeliveryCounters{
+      sent_.load(std::memory_order_relaxed), failed_.load(std::memory_order_relaxed),
+      dropped_.load(std::memory_order_relaxed), duplicated_.load(std::memory_order_relaxed)};
 }
 
 void Notifier::reset_counters() {

@@ -10,8 +10,8 @@
 // stop() before the io_context stops. Thread-safety: flush(), counters() from any thread of the
 // io_context. Cancellation: stop() ends the loop at its next wait; a delivery in flight
 // finishes (bounded by the client's request timeout).
-#include <boost/asio/awaitable.hpp>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>

@@ -14,6 +14,8 @@ std::chrono::seconds SimClock::offset() const {
   return std::chrono::seconds(offset_seconds_.load(std::memory_order_relaxed));
 }
 
-void SimClock::reset() { offset_seconds_.store(0, std::memory_order_relaxed); }
+void SimClock::reset() {
+  offset_seconds_.store(0, std::memory_order_relaxed);
+}
 
 }  // namespace p24_sim
