@@ -1,0 +1,82 @@
+#include "hosted_page.hpp"
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <string_view>
+
+namespace stripe_sim {
+namespace {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string money(std::int64_t minor, std::string_view currency) {
+  auto cents = std::to_string(minor % 100);
+  if (cents.size() < 2) cents.insert(0, "0");
+  std::string out = std::to_string(minor / 100) + "," + cents + " ";
+  for (const char c : currency) out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return out;
+}
+
+std::string text_of(const boost::json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+std::string page(std::string_view body) {
+  return "<!DOCTYPE html>\n<html lang=\"pl\"><head><meta charset=\"utf-8\">"
+         "<title>Stripe (symulator) – płatność</title></head><body>\n" +
+         std::string(body) + "</body></html>\n";
+}
+}  // namespace
+
+std::string render_page(const boost::json::object& session) {
+  const auto id = escape(text_of(session, "id"));
+  const auto* amount = session.if_contains("amount_total");
+  const auto total = amount != nullptr && amount->is_int64() ? amount->as_int64() : 0;
+  std::string body = "<h1>Płatność (symulator Stripe)</h1>\n<p>Do zapłaty: <strong>" +
+                     escape(money(total, text_of(session, "currency"))) + "</strong></p>\n";
+  if (const auto email = text_of(session, "customer_email"); !email.empty()) {
+    body += "<p>E-mail: " + escape(email) + "</p>\n";
+  }
+  body += "<p>Sesja: <code>" + id + "</code></p>\n";
+  const auto button = [&id](std::string_view action, std::string_view label) {
+    return "<form method=\"post\" action=\"/c/pay/" + id +
+           "\"><input type=\"hidden\" name=\"action\" value=\"" + std::string(action) +
+           "\"><button type=\"submit\" name=\"button\" value=\"" + std::string(action) + "\">" +
+           std::string(label) + "</button></form>\n";
+  };
+  body += button("pay", "Zapłać");
+  body += button("fail", "Odrzuć płatność");
+  body += button("abandon", "Anuluj");
+  return page(body);
+}
+
+std::string render_notice(std::string_view message) {
+  return page("<h1>Płatność (symulator Stripe)</h1>\n<p>" + escape(message) + "</p>\n");
+}
+
+}  // namespace stripe_sim
