@@ -106,10 +106,10 @@ boost::json::object DeliveryQueue::state() const {
     delivered.push_back(json::object{{"what", done.what}, {"attempts", done.attempts}});
   }
   return json::object{{"pending", std::move(pending)},
-                      {"held", held_.size()},
+                      {"held", static_cast<std::int64_t>(held_.size())},
                       {"delivered", std::move(delivered)},
-                      {"dropped", dropped_},
-                      {"abandoned", abandoned_}};
+                      {"dropped", static_cast<std::int64_t>(dropped_)},
+                      {"abandoned", static_cast<std::int64_t>(abandoned_)}};
 }
 
 }  // namespace payu_sim

@@ -343,7 +343,7 @@ json::object Simulator::state() const {
                       {"faults", to_json(faults_)},
                       {"clock", json::object{{"now", platform::format_rfc3339(clock_.now())},
                                              {"offset_s", clock_.offset().count()}}},
-                      {"tokens", tokens_.size()}};
+                      {"tokens", static_cast<std::int64_t>(tokens_.size())}};
 }
 
 std::vector<Delivery> Simulator::take_due() {
