@@ -1,0 +1,69 @@
+#pragma once
+// A payment attempt's states and refunds, and the only moves between them: pure functions, no
+// I/O. States move only forward:
+//   registering → initialized → pending → succeeded → partially_refunded → refunded
+//                                        ↘ failed
+//   (any live state) → cancelled (replaced by a newer attempt for the same order)
+// A notification never moves an attempt back (a late PENDING after COMPLETED changes nothing),
+// and money that arrives for an attempt that no longer counts (failed, cancelled, or its order
+// already paid by another attempt) is given back whole, never kept silently.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "gateway.hpp"
+
+namespace payment {
+
+enum class TxState {
+  registering,  // our row exists, the gateway call is under way
+  initialized,  // registered: the customer can pay (PaymentInitialized)
+  pending,      // the gateway reports the payment in progress (PaymentPending)
+  succeeded,    // paid (PaymentSucceeded)
+  failed,       // declined, cancelled at the gateway, expired, or registration failed
+  cancelled,    // replaced by a newer attempt for the same order
+  partially_refunded,
+  refunded,
+};
+
+std::string_view to_string(TxState state);
+std::optional<TxState> tx_state_from(std::string_view name);
+
+// The customer may still pay it: at most one such attempt per order.
+bool is_live(TxState state);
+// Money was received for it.
+bool is_paid(TxState state);
+
+// What an attempt's payment notification (or status answer) does.
+struct PaymentStep {
+  TxState to;
+  // The event to publish: PaymentPending, PaymentSucceeded or PaymentFailed; none when the
+  // state stays (or the money is only given back).
+  std::optional<std::string_view> event_type;
+  // Money arrived for an attempt that does not count: refund all of it.
+  bool refund_whole = false;
+};
+
+// std::nullopt: nothing changes. `order_paid_elsewhere`: another attempt of the order succeeded.
+// Only pending, succeeded and failed are payment states; refund states give std::nullopt.
+std::optional<PaymentStep> on_payment(TxState current, GatewayState notified,
+                                      bool order_paid_elsewhere);
+
+enum class RefundState {
+  requested,  // our row exists, the gateway call is under way
+  pending,    // the gateway accepted it
+  succeeded,
+  failed,
+};
+
+std::string_view to_string(RefundState state);
+std::optional<RefundState> refund_state_from(std::string_view name);
+
+// The refund's next state for a refund notification (or the gateway's answer), std::nullopt when
+// nothing changes (a duplicate, a late pending after the end).
+std::optional<RefundState> on_refund(RefundState current, GatewayState notified);
+
+// The attempt's state once `refunded` of its `amount` has been given back.
+TxState after_refunds(std::int64_t amount, std::int64_t refunded);
+
+}  // namespace payment
