@@ -41,6 +41,7 @@ const ShippingChoice kLocker{.method_id = "parcel_locker", .cash_on_delivery_all
 
 std::vector<std::string> ids_of(const std::vector<AvailableMethod>& methods) {
   std::vector<std::string> ids;
+  ids.reserve(methods.size());
   for (const auto& method : methods) ids.push_back(method.id);
   return ids;
 }
@@ -221,7 +222,7 @@ constexpr std::string_view kConditions = R"(methods:
 )";
 
 const PaymentRules& conditions() {
-  static const PaymentRules rules = platform::rules::testing::parse_or_throw<PaymentRules>(
+  static const auto rules = platform::rules::testing::parse_or_throw<PaymentRules>(
       kConditions, "payment_rules.yaml", parse_payment_rules);
   return rules;
 }

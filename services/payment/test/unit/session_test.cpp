@@ -192,7 +192,7 @@ constexpr std::string_view kShareFee = R"(methods:
 )";
 
 const PaymentRules& share_fee() {
-  static const PaymentRules rules = platform::rules::testing::parse_or_throw<PaymentRules>(
+  static const auto rules = platform::rules::testing::parse_or_throw<PaymentRules>(
       kShareFee, "payment_rules.yaml", parse_payment_rules);
   return rules;
 }
