@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The simulators of external systems the services call (carrier calendar; the payment gateways
-# later), dev profile. They are tools, not services: no Redis, Kafka or JWT, loopback only.
+# Przelewy24, PayU and Stripe), dev profile. They are tools, not services: no Redis, Kafka or
+# JWT, loopback only.
 # Usage: scripts/simulators.sh start|stop|status [BUILD_DIR]
 # Each runs in the background with the environment of scripts/env.sh plus its port variable,
 # its log in .local/logs/<name>.log and its pid in .local/run/simulators/<name>.pid (a folder of
@@ -18,6 +19,9 @@ LOGS="${LOCAL_DIR}/logs"
 # (read by the simulator itself; a value set in the environment wins over the default).
 SIMULATORS=(
   "carrier_calendar_sim|tools/carrier_calendar/carrier_calendar_sim|8201|CARRIER_SIM_PORT"
+  "przelewy24_sim|tools/przelewy24_sim/przelewy24_sim|8202|P24_SIM_PORT"
+  "payu_sim|tools/payu_sim/payu_sim|8203|PAYU_SIM_PORT"
+  "stripe_sim|tools/stripe_sim/stripe_sim|8204|STRIPE_SIM_PORT"
 )
 
 # sim_port DEFAULT VARIABLE: the port the simulator gets: $VARIABLE if set, else DEFAULT.
