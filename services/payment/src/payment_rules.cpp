@@ -142,7 +142,7 @@ MethodRule read_method(const Node& node) {
                   "excluded_shipping_methods", "requires_shipping_method"});
   MethodRule method;
   method.id = node["id"].identifier();
-  method.name = node["name"].text(kMaxNameLength);
+  method.name = node["name"].text(kMaxMethodNameLength);
   method.kind = node["kind"].one_of<MethodKind>(
       {{"online", MethodKind::online}, {"cash_on_delivery", MethodKind::cash_on_delivery}});
   read_gateway(node, method);
@@ -196,9 +196,9 @@ PaymentRules parse_payment_rules(const Node& root) {
     rules.methods.push_back(std::move(method));
   }
   if (rules.methods.empty()) methods.fail("'methods' must list at least one payment method");
-  if (rules.methods.size() > kMaxMethods) {
-    items[kMaxMethods].fail("'methods' may list at most " + std::to_string(kMaxMethods) +
-                            " methods");
+  if (rules.methods.size() > kMaxPaymentMethods) {
+    items[kMaxPaymentMethods].fail("'methods' may list at most " +
+                                   std::to_string(kMaxPaymentMethods) + " methods");
   }
   return rules;
 }

@@ -84,8 +84,8 @@ struct PaymentRules {
 // The rules with the digest of their document (what platform::app::ServiceRules holds).
 using LoadedRules = platform::rules::Digested<PaymentRules>;
 
-inline constexpr std::size_t kMaxMethods = 30;
-inline constexpr std::size_t kMaxNameLength = 200;
+inline constexpr std::size_t kMaxPaymentMethods = 30;
+inline constexpr std::size_t kMaxMethodNameLength = 200;
 
 // Reads the rules document (shape above); throws platform::rules::RulesError naming the line and
 // column of the first mistake: unknown keys, ids that are not ids or are used twice, names longer
