@@ -26,9 +26,13 @@
 
 namespace {
 
-boost::asio::awaitable<void> shut_down(payu_sim::Notifier& notifier, payu_sim::FormServer& server) {
+// The server closes its connections and the loop ends its current POST (5 s at most); then the
+// io_context stops, which also ends the api_delay_ms waits of requests whose connection is gone.
+boost::asio::awaitable<void> shut_down(boost::asio::io_context& io, payu_sim::Notifier& notifier,
+                                       payu_sim::FormServer& server) {
   server.stop();
   co_await notifier.stop(std::chrono::steady_clock::now() + std::chrono::seconds(6));
+  io.stop();
 }
 
 int serve() {
@@ -59,7 +63,7 @@ int serve() {
 
   platform::process::on_shutdown_signal(io, [&io, &notifier, &server] {
     spdlog::info("shutting down");
-    boost::asio::co_spawn(io, shut_down(notifier, server), boost::asio::detached);
+    boost::asio::co_spawn(io, shut_down(io, notifier, server), boost::asio::detached);
   });
   platform::process::run_io(io, 1);
   spdlog::info("stopped");

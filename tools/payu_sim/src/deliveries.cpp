@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
+#include <ranges>
 
 namespace payu_sim {
 namespace {
@@ -21,7 +22,7 @@ std::optional<seconds> resend_delay(int attempts_made) {
   if (attempts_made < 1 || static_cast<std::size_t>(attempts_made) > kResendDelays.size()) {
     return std::nullopt;
   }
-  return kResendDelays[static_cast<std::size_t>(attempts_made) - 1];
+  return kResendDelays.at(static_cast<std::size_t>(attempts_made) - 1);
 }
 
 void DeliveryQueue::add(const Notice& notice, platform::TimePoint now, const FaultConfig& faults) {
@@ -39,7 +40,7 @@ void DeliveryQueue::add(const Notice& notice, platform::TimePoint now, const Fau
 }
 
 void DeliveryQueue::flush(platform::TimePoint now) {
-  for (auto it = held_.rbegin(); it != held_.rend(); ++it) enqueue(*it, now);
+  for (const auto& notice : std::views::reverse(held_)) enqueue(notice, now);
   held_.clear();
 }
 

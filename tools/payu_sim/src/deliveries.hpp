@@ -52,8 +52,8 @@ class DeliveryQueue {
   void clear();
 
   // {"pending": [...], "held": n, "delivered": [...], "dropped": n, "abandoned": n}
-  boost::json::object state() const;
-  std::size_t pending() const { return queue_.size(); }
+  [[nodiscard]] boost::json::object state() const;
+  [[nodiscard]] std::size_t pending() const { return queue_.size(); }
 
  private:
   void enqueue(const Notice& notice, platform::TimePoint now);

@@ -34,7 +34,7 @@ class FormServer {
   FormServer& operator=(FormServer&&) = delete;
 
   void start();
-  std::uint16_t port() const;
+  [[nodiscard]] std::uint16_t port() const;
   void stop();
 
  private:

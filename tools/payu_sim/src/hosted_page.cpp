@@ -1,5 +1,8 @@
 #include "hosted_page.hpp"
 
+#include <array>
+#include <utility>
+
 #include "platform/polish_format.hpp"
 
 namespace payu_sim {
@@ -50,12 +53,12 @@ std::string render_page(const PageView& view) {
   out += "<p>Zamówienie: <strong>" + html_escape(view.description) + "</strong></p>\n";
   out += "<p>Kwota do zapłaty: <strong>" + html_escape(amount_text(view)) + "</strong></p>\n";
   out += "<p>Status: " + html_escape(view.status) + "</p>\n";
-  const std::pair<std::string_view, std::string_view> buttons[] = {
-      {"pay", "Zapłać"}, {"fail", "Odrzuć płatność"}, {"abandon", "Anuluj"}};
-  for (const auto& [name, label] : buttons) {
-    out += "<form method=\"post\" action=\"" + action +
-           "\"><input type=\"hidden\" name=\"action\" value=\"" + std::string(name) +
-           "\"><button type=\"submit\">" + std::string(label) + "</button></form>\n";
+  constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kButtons{
+      {{"pay", "Zapłać"}, {"fail", "Odrzuć płatność"}, {"abandon", "Anuluj"}}};
+  for (const auto& [name, label] : kButtons) {
+    out += R"(<form method="post" action=")" + action +
+           R"("><input type="hidden" name="action" value=")" + std::string(name) +
+           R"("><button type="submit">)" + std::string(label) + "</button></form>\n";
   }
   out += kTail;
   return out;

@@ -3,7 +3,6 @@
 #include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
-#include <cstdio>
 #include <utility>
 
 #include "payu_protocol.hpp"
@@ -35,9 +34,10 @@ bool terminal(std::string_view status) {
 
 // PayU-looking order ids: "PAYUSIM" + 8 digits + "GUEST000P01".
 std::string order_id_for(std::uint64_t number) {
-  std::array<char, 32> digits{};
-  std::snprintf(digits.data(), digits.size(), "%08llu", static_cast<unsigned long long>(number));
-  return std::string("PAYUSIM") + digits.data() + "GUEST000P01";
+  constexpr std::size_t kDigits = 8;
+  auto digits = std::to_string(number);
+  if (digits.size() < kDigits) digits.insert(0, kDigits - digits.size(), '0');
+  return "PAYUSIM" + digits + "GUEST000P01";
 }
 
 bool same_request(const Refund& refund, const RefundAsk& ask, std::int64_t amount,

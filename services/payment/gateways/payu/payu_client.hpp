@@ -43,12 +43,12 @@ class PayUClient final : public GatewayClient {
   PayUClient(platform::httpclient::HttpClient& http, PayUCredentials credentials,
              const platform::Clock* clock = nullptr);
 
-  Gateway gateway() const override { return Gateway::payu; }
+  [[nodiscard]] Gateway gateway() const override { return Gateway::payu; }
   bool available() override;
 
   boost::asio::awaitable<platform::Result<Registration>> register_payment(
       PaymentRequest request) override;
-  platform::Result<std::optional<Notification>> read_webhook(
+  [[nodiscard]] platform::Result<std::optional<Notification>> read_webhook(
       const WebhookRequest& request, std::chrono::system_clock::time_point now) const override;
   boost::asio::awaitable<platform::Status> confirm(const Notification& notification) override;
   boost::asio::awaitable<platform::Result<GatewayStatus>> status(AttemptRef attempt) override;
