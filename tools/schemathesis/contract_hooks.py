@@ -201,3 +201,76 @@ def seed_promotion_cart(ctx, schema):
         print(f"[contract hooks] promotion: {user} has a cart; applied: {', '.join(applied)}", flush=True)
     except Exception as e:  # noqa: BLE001  the run still checks every error answer
         print(f"[contract hooks] promotion: no seeded cart ({type(e).__name__}: {e})", flush=True)
+
+
+# The Payment (contracts/openapi/payment.yaml) offers methods only for a session its copy of the
+# cart has, learnt from cart-events: a user new to the run has none, so every method would be
+# unavailable (`empty_cart`) and every choice a 409. Before the run, the driving user gets a cart
+# with one TV line (the CartItemAdded example, as the Cart would publish it); the hook waits until
+# GET /payment/available shows the session, so the examples and the links choose real methods.
+# Other files are left alone; without Kafka or confluent-kafka the run goes on unseeded.
+PAYMENT_TITLE = "Payment service"
+
+
+def _seed_payment_cart(base_url):
+    import base64
+    import datetime
+    import json
+    import os
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from confluent_kafka import Producer
+
+    token = _owner_token()
+    payload = token.split(".")[1]
+    user = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    root = Path(__file__).resolve().parents[2]
+    event = json.loads((root / "contracts/events/examples/CartItemAdded.json").read_text(encoding="utf-8"))
+    session = f"contract-payment-{uuid.uuid4().hex[:12]}"
+    event.update(session_id=session, user_id=user, version=1, cart_hash=f"contract-{session}",
+                 occurred_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                 .replace("+00:00", "Z"))
+    event["line"]["item_id"] = f"it-{session}"
+    producer = Producer({"bootstrap.servers": os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"),
+                         "enable.idempotence": True})
+    producer.produce("cart-events", key=session.encode(), value=json.dumps(event, ensure_ascii=False).encode(),
+                     headers=[("ce_specversion", "1.0"), ("ce_id", str(uuid.uuid4())),
+                              ("ce_type", "CartItemAdded"), ("ce_source", "/checkout/cart"),
+                              ("ce_time", event["occurred_at"]), ("ce_subject", session),
+                              ("content-type", "application/json"), ("traceparent", event["traceparent"])])
+    if producer.flush(20):
+        raise RuntimeError("CartItemAdded not delivered within 20 s")
+    request = urllib.request.Request(f"{base_url}/payment/available",
+                                     headers={"Authorization": f"Bearer {token}"})
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                document = json.loads(response.read())
+                if document.get("session_id") == session:
+                    return user, [method["id"] for method in document["methods"]]
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("the cart was not there within 30 s")
+        time.sleep(0.2)
+
+
+@schemathesis.hook("after_load_schema")
+def seed_payment_cart(ctx, schema):
+    import sys
+
+    if schema.raw_schema.get("info", {}).get("title") != PAYMENT_TITLE:
+        return
+    argv = sys.argv
+    base_url = argv[argv.index("--url") + 1].rstrip("/") if "--url" in argv else None
+    if not base_url:
+        return
+    try:
+        user, methods = _seed_payment_cart(base_url)
+        print(f"[contract hooks] payment: {user} has a cart; methods: {', '.join(methods)}", flush=True)
+    except Exception as e:  # noqa: BLE001  the run still checks every error answer
+        print(f"[contract hooks] payment: no seeded cart ({type(e).__name__}: {e})", flush=True)

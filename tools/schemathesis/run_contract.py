@@ -3,7 +3,8 @@
 
     run_contract.py --spec contracts/openapi/cart.yaml --binary build/services/cart/cart_service
                     [--catalog tools/catalog/sample_catalog.jsonl] [--max-examples N] [--seed S]
-                    [--work-dir DIR] [--st PATH] [--sidecar BINARY,PORT_ENV,URL_ENV ...]
+                    [--work-dir DIR] [--st PATH] [--sidecar BINARY,PORT_ENV,URL_ENV[,NAME=VALUE...] ...]
+                    [--env NAME=VALUE ...] [--api-key SCHEME,NAME ...] [--reset-pg-schema NAME]
 
 Starts the binary on a free port of 127.0.0.1 with the environment it was given (ctest gets the
 test profile's from scripts/env.sh: Redis, Kafka, JWT settings) plus an isolated
@@ -14,8 +15,14 @@ object-level authorization check), makes sure the products of the catalog exist
 `st run` on the file with every check, every phase (examples, coverage, fuzzing, stateful through
 the file's `links`) and a bounded number of examples. Body `sku`s are drawn from the catalog
 most of the time (a dictionary), so adds succeed and the links have lines to follow.
-A sidecar is a simulator the service calls (the carrier calendar for the Shipping): started first
-on a free port, and its URL given to the service. The service and its sidecars are stopped
+A sidecar is a simulator the service calls (the carrier calendar for the Shipping, the payment
+gateways for the Payment): started first on a free port, with any more variables it is given, and
+its URL given to the service. `--env` adds a variable to the service's environment; in both, "{url}"
+is the service's own base URL (chosen before anything starts, so a simulator can call the service
+back). `--api-key SCHEME,NAME` authenticates the file's apiKey security scheme SCHEME with the
+value of the service's variable NAME (e.g. the back office's key). `--reset-pg-schema NAME` drops
+the PostgreSQL schema the service's variable NAME names (it must contain "contract") from PG_DSN
+before the service starts (psql), so each run starts from no rows. The service and its sidecars are stopped
 (SIGTERM, then SIGKILL) afterwards. Exit 0 only if schemathesis found
 no failure (a 5xx answer is one); 1 otherwise; 2 on a setup error.
 """
@@ -166,9 +173,10 @@ def toml_str(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid TOML basic string
 
 
-def write_config(path: Path, skus: list[str]) -> None:
+def write_config(path: Path, skus: list[str], api_keys: dict[str, str]) -> None:
     """The schemathesis configuration of a run (see tools/schemathesis/README.md)."""
     sku_values = ", ".join(toml_str(s) for s in skus)
+    auth = "".join(f"\n[auth.openapi.{scheme}]\napi_key = {toml_str(key)}\n" for scheme, key in api_keys.items())
     path.write_text(
         f"""# Written by tools/schemathesis/run_contract.py for one run.
 [dictionaries.catalog_skus]
@@ -186,7 +194,7 @@ negative_data_rejection.expected-statuses = ["400", "401", "404", "405", "409", 
 # schema cannot say (unknown sku, a service without its parent, a line id without a price
 # change) is an answer the file declares; 400 and 5xx are not accepted.
 positive_data_acceptance.expected-statuses = ["2xx", "401", "404", "409", "422"]
-""",
+""" + auth,
         encoding="utf-8",
     )
 
@@ -221,7 +229,16 @@ def main() -> int:
     parser.add_argument("--sidecar", action="append", default=[], metavar="BINARY,PORT_ENV,URL_ENV",
                         help="a simulator the service calls (e.g. the carrier calendar): started first "
                              "with PORT_ENV=<free port>, waited for on /healthz, and given to the "
-                             "service as URL_ENV=http://127.0.0.1:<port>; repeatable")
+                             "service as URL_ENV=http://127.0.0.1:<port>; more NAME=VALUE fields are set "
+                             "in its environment ({url}: the service's base URL); repeatable")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a variable for the service ({url}: its own base URL); repeatable")
+    parser.add_argument("--api-key", action="append", default=[], metavar="SCHEME,NAME",
+                        help="authenticate the file's apiKey scheme SCHEME with the service's variable "
+                             "NAME; repeatable")
+    parser.add_argument("--reset-pg-schema", action="append", default=[], metavar="NAME",
+                        help="drop the PostgreSQL schema named by the service's variable NAME first "
+                             "(the name must contain 'contract'); repeatable")
     args = parser.parse_args()
 
     if not args.binary.is_file():
@@ -247,14 +264,37 @@ def main() -> int:
         log(f"cannot reach Redis to seed the catalog: {e}")
         return 2
 
+    # The service's port first: a sidecar may need to call it back.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
+    for assignment in args.env:
+        variable, _, value = assignment.partition("=")
+        env[variable] = value.replace("{url}", base)
+    for variable in args.reset_pg_schema:
+        schema = env.get(variable, "")
+        if "contract" not in schema or not schema.replace("_", "").isalnum():
+            log(f"{variable}={schema!r}: only a schema of letters, digits and _ with 'contract' in its name is dropped")
+            return 2
+        dropped = subprocess.run(["psql", env.get("PG_DSN", ""), "-v", "ON_ERROR_STOP=1", "-qc",
+                                  f"DROP SCHEMA IF EXISTS {schema} CASCADE"],
+                                 capture_output=True, text=True, check=False)
+        if dropped.returncode != 0:
+            log(f"cannot drop schema {schema}: {dropped.stderr.strip()}")
+            return 2
+        log(f"PostgreSQL schema {schema}: dropped, the service creates it anew")
     sidecars = []
     for spec in args.sidecar:
-        binary, port_env, url_env = spec.split(",")
+        binary, port_env, url_env, *more = spec.split(",")
+        sidecar_env = dict(os.environ)
+        for assignment in more:
+            variable, _, value = assignment.partition("=")
+            sidecar_env[variable] = value.replace("{url}", base)
         sidecar_port = free_port()
+        sidecar_env[port_env] = str(sidecar_port)
         sidecar_log = work / f"{Path(binary).name}.log"
         with sidecar_log.open("wb") as out:
-            sidecars.append(subprocess.Popen([binary], env=dict(os.environ, **{port_env: str(sidecar_port)}),
+            sidecars.append(subprocess.Popen([binary], env=sidecar_env,
                                              stdout=out, stderr=subprocess.STDOUT,
                                              stdin=subprocess.DEVNULL, start_new_session=True))
         sidecar_url = f"http://127.0.0.1:{sidecar_port}"
@@ -266,15 +306,14 @@ def main() -> int:
             return 2
         env[url_env] = sidecar_url
     try:
-        return run_service(args, work, name, run_id, seed, products, env)
+        return run_service(args, work, name, run_id, seed, products, env, port)
     finally:
         for proc in sidecars:
             stop(proc)
 
 
 def run_service(args, work: Path, name: str, run_id: str, seed: int, products: list[dict],
-                env: dict) -> int:
-    port = free_port()
+                env: dict, port: int) -> int:
     base = f"http://127.0.0.1:{port}"
     env.update(
         HTTP_HOST="127.0.0.1",
@@ -302,7 +341,11 @@ def run_service(args, work: Path, name: str, run_id: str, seed: int, products: l
                   for role in ("owner", "peer")}
         config = work / "schemathesis.toml"
         auth = work / "auth.json"
-        write_config(config, sku_dictionary(products))
+        api_keys = {}
+        for entry in args.api_key:
+            scheme, variable = entry.split(",")
+            api_keys[scheme] = env.get(variable, "")
+        write_config(config, sku_dictionary(products), api_keys)
         write_auth(auth, tokens)
 
         command = [
