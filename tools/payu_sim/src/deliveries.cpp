@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
-#include <ranges>
 
 namespace payu_sim {
 namespace {
@@ -40,7 +39,8 @@ void DeliveryQueue::add(const Notice& notice, platform::TimePoint now, const Fau
 }
 
 void DeliveryQueue::flush(platform::TimePoint now) {
-  for (const auto& notice : std::views::reverse(held_)) enqueue(notice, now);
+  std::for_each(held_.rbegin(), held_.rend(),
+                [this, now](const Notice& notice) { enqueue(notice, now); });
   held_.clear();
 }
 

@@ -18,6 +18,7 @@ Notice notice(const std::string& what) {
 
 std::vector<std::string> whats(const std::vector<Delivery>& deliveries) {
   std::vector<std::string> out;
+  out.reserve(deliveries.size());
   for (const auto& delivery : deliveries) out.push_back(delivery.notice.what);
   return out;
 }

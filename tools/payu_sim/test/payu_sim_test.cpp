@@ -134,6 +134,8 @@ class Receiver {
   }
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;
+  Receiver(Receiver&&) = delete;
+  Receiver& operator=(Receiver&&) = delete;
 
   [[nodiscard]] std::string url() const {
     return "http://127.0.0.1:" + std::to_string(server_->port()) + "/webhooks/payu";
@@ -219,7 +221,7 @@ class PayUSim : public ::testing::Test {
 
   payment::Registration registered(const std::string& transaction_id, std::int64_t amount = 12999) {
     auto registration =
-        platform::testing::run(io_, client().register_payment(request(transaction_id, amount)));
+        platform::testing::run(io(), client().register_payment(request(transaction_id, amount)));
     if (!registration) throw std::runtime_error(registration.error().message);
     return *registration;
   }
@@ -234,7 +236,7 @@ class PayUSim : public ::testing::Test {
   }
 
   platform::Result<payment::GatewayStatus> status(const payment::Registration& registration) {
-    return platform::testing::run(io_, client().status(attempt(registration, "")));
+    return platform::testing::run(io(), client().status(attempt(registration, "")));
   }
 
   // The hosted page at redirect_url: shown, then `action` posted as its form does.
@@ -260,12 +262,15 @@ class PayUSim : public ::testing::Test {
     return **notification;
   }
 
-  std::vector<Notification> read_all() const {
+  [[nodiscard]] std::vector<Notification> read_all() const {
     std::vector<Notification> out;
     for (const auto& webhook : receiver().received()) out.push_back(read(webhook));
     return out;
   }
 
+  boost::asio::io_context& io() { return io_; }
+
+ private:
   boost::asio::io_context io_;
   std::unique_ptr<platform::httpclient::HttpClient> http_;
   std::unique_ptr<payment::payu::PayUClient> client_;
@@ -299,7 +304,7 @@ TEST_F(PayUSim, PaidOnThePage) {
   EXPECT_EQ(completed.gateway_reference, registration.gateway_reference);
   EXPECT_EQ(completed.amount, 12999);
   EXPECT_EQ(completed.currency, "PLN");
-  EXPECT_TRUE(platform::testing::run(io_, client().confirm(completed)));
+  EXPECT_TRUE(platform::testing::run(io(), client().confirm(completed)));
 
   const auto final_status = status(registration);
   ASSERT_TRUE(final_status) << final_status.error().message;
@@ -419,16 +424,16 @@ TEST_F(PayUSim, AmountDeltaIsSignedButWrong) {
 
 TEST_F(PayUSim, Cancel) {
   const auto open = registered("tx-cancel");
-  EXPECT_TRUE(platform::testing::run(io_, client().cancel(attempt(open, "tx-cancel"))));
+  EXPECT_TRUE(platform::testing::run(io(), client().cancel(attempt(open, "tx-cancel"))));
   EXPECT_EQ(status(open)->state, GatewayState::failed);
   ASSERT_TRUE(receiver().has(1));
   EXPECT_EQ(read_all()[0].event_key, open.gateway_reference + ":CANCELED");
   // Cancelling again is fine.
-  EXPECT_TRUE(platform::testing::run(io_, client().cancel(attempt(open, "tx-cancel"))));
+  EXPECT_TRUE(platform::testing::run(io(), client().cancel(attempt(open, "tx-cancel"))));
 
   const auto paid = registered("tx-cancel-paid");
   sim().control("/control/payments/tx-cancel-paid/pay");
-  const auto refused = platform::testing::run(io_, client().cancel(attempt(paid, "")));
+  const auto refused = platform::testing::run(io(), client().cancel(attempt(paid, "")));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::conflict);
 }
@@ -440,29 +445,29 @@ TEST_F(PayUSim, RefundsPartialAndFull) {
   refund.refund_id = "0b7d6a0e-5a1c-4f5e-9d6f-000000000001";
   refund.amount = 300;
   refund.reason = "Zwrot towaru";
-  const auto too_early = platform::testing::run(io_, client().refund(refund));
+  const auto too_early = platform::testing::run(io(), client().refund(refund));
   ASSERT_FALSE(too_early);  // not paid yet
   EXPECT_EQ(too_early.error().code, Errc::invalid);
 
   sim().control("/control/payments/tx-refund/pay");
   ASSERT_TRUE(receiver().has(2));
-  const auto partial = platform::testing::run(io_, client().refund(refund));
+  const auto partial = platform::testing::run(io(), client().refund(refund));
   ASSERT_TRUE(partial) << partial.error().message;
   ASSERT_TRUE(partial->gateway_refund_id);
   EXPECT_EQ(partial->state, GatewayState::refund_pending);
   // The same request again: the same refund.
-  const auto again = platform::testing::run(io_, client().refund(refund));
+  const auto again = platform::testing::run(io(), client().refund(refund));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->gateway_refund_id, partial->gateway_refund_id);
 
   auto rest = refund;
   rest.refund_id = "0b7d6a0e-5a1c-4f5e-9d6f-000000000002";
   rest.amount = 800;  // only 700 left
-  const auto too_much = platform::testing::run(io_, client().refund(rest));
+  const auto too_much = platform::testing::run(io(), client().refund(rest));
   ASSERT_FALSE(too_much);
   EXPECT_EQ(too_much.error().code, Errc::invalid);
   rest.amount = 700;
-  const auto full = platform::testing::run(io_, client().refund(rest));
+  const auto full = platform::testing::run(io(), client().refund(rest));
   ASSERT_TRUE(full) << full.error().message;
   EXPECT_NE(full->gateway_refund_id, partial->gateway_refund_id);
 
@@ -480,7 +485,7 @@ TEST_F(PayUSim, RefundsPartialAndFull) {
 
 TEST_F(PayUSim, DuplicateExtOrderIdIsRefused) {
   registered("tx-twice");
-  const auto second = platform::testing::run(io_, client().register_payment(request("tx-twice")));
+  const auto second = platform::testing::run(io(), client().register_payment(request("tx-twice")));
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, Errc::invalid);
   EXPECT_NE(second.error().message.find("ERROR_ORDER_NOT_UNIQUE"), std::string::npos);
@@ -490,12 +495,12 @@ TEST_F(PayUSim, UnavailableUntilTheBreakerOpens) {
   sim().faults(R"({"api_status": 503})");
   for (int call = 0; call < 4; ++call) {
     const auto answer = platform::testing::run(
-        io_, client().register_payment(request("tx-503-" + std::to_string(call))));
+        io(), client().register_payment(request("tx-503-" + std::to_string(call))));
     ASSERT_FALSE(answer);
     EXPECT_EQ(answer.error().code, Errc::unavailable) << answer.error().message;
   }
   EXPECT_FALSE(client().available());
-  const auto fast = platform::testing::run(io_, client().register_payment(request("tx-503-x")));
+  const auto fast = platform::testing::run(io(), client().register_payment(request("tx-503-x")));
   ASSERT_FALSE(fast);
   EXPECT_EQ(fast.error().reason, "circuit_open");
 }
