@@ -38,10 +38,10 @@ class Cashier {
   // request's urlStatus, when it has one.
   [[nodiscard]] platform::Result<Refund> refund(RefundOrder order);
 
-  const payment::Przelewy24Credentials& credentials() const { return credentials_; }
+  [[nodiscard]] const payment::Przelewy24Credentials& credentials() const { return credentials_; }
 
  private:
-  std::string crc_for_notifications(const FaultConfig& faults) const;
+  [[nodiscard]] std::string crc_for_notifications(const FaultConfig& faults) const;
 
   payment::Przelewy24Credentials credentials_;
   SimClock& clock_;

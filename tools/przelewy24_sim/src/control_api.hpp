@@ -38,7 +38,7 @@ class ControlApi {
   Answer get_state(Request request);
   Answer post_payment_action(Request request);
 
-  platform::http::Response state() const;
+  [[nodiscard]] platform::http::Response state() const;
 
   Cashier& cashier_;
   Ledger& ledger_;

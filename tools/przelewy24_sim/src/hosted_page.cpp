@@ -1,17 +1,14 @@
 #include "hosted_page.hpp"
 
-#include <cstdio>
-
 namespace p24_sim {
 namespace {
 
 std::string format_amount(std::int64_t grosze, std::string_view currency) {
   const bool negative = grosze < 0;
   const auto magnitude = negative ? -grosze : grosze;
-  char fraction[4];
-  std::snprintf(fraction, sizeof fraction, "%02d", static_cast<int>(magnitude % 100));
-  return std::string(negative ? "-" : "") + std::to_string(magnitude / 100) + "," + fraction + " " +
-         std::string(currency);
+  const auto cents = magnitude % 100;
+  return std::string(negative ? "-" : "") + std::to_string(magnitude / 100) + "," +
+         (cents < 10 ? "0" : "") + std::to_string(cents) + " " + std::string(currency);
 }
 
 int hex_value(char c) {

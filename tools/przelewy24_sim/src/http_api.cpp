@@ -7,7 +7,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <utility>
 
 #include "hosted_page.hpp"
@@ -98,12 +97,12 @@ class Fields {
     return out;
   }
 
-  bool has(std::string_view name) const { return object_.contains(name); }
-  const json::object& object() const { return object_; }
+  [[nodiscard]] bool has(std::string_view name) const { return object_.contains(name); }
+  [[nodiscard]] const json::object& object() const { return object_; }
   void fail(std::string problem) {
     if (problem_.empty()) problem_ = std::move(problem);
   }
-  const std::string& problem() const { return problem_; }
+  [[nodiscard]] const std::string& problem() const { return problem_; }
 
  private:
   json::object object_;
@@ -114,11 +113,13 @@ std::string p24_date(std::optional<platform::TimePoint> instant) {
   if (!instant) return {};
   const auto local = platform::to_warsaw(*instant);
   const auto minutes = static_cast<unsigned>(local.time_of_day.count());
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d%02u%02u%02u%02u", static_cast<int>(local.date.year()),
-                static_cast<unsigned>(local.date.month()) % 100U,
-                static_cast<unsigned>(local.date.day()) % 100U, (minutes / 60U) % 100U,
-                minutes % 60U);
+  std::string text = std::to_string(static_cast<int>(local.date.year()));
+  for (const unsigned part :
+       {static_cast<unsigned>(local.date.month()), static_cast<unsigned>(local.date.day()),
+        minutes / 60U, minutes % 60U}) {
+    if (part < 10U) text.push_back('0');
+    text += std::to_string(part);
+  }
   return text;
 }
 

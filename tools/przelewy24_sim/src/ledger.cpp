@@ -1,8 +1,6 @@
 #include "ledger.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 
 #include "platform/ids.hpp"
 
@@ -21,12 +19,14 @@ std::string new_token(std::uint64_t serial) {
 }
 
 std::string statement_for(std::int64_t order_id) {
-  std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), "p24-%03lld-%03lld-%03lld",
-                static_cast<long long>(order_id / 1000000 % 1000),
-                static_cast<long long>(order_id / 1000 % 1000),
-                static_cast<long long>(order_id % 1000));
-  return text.data();
+  // "p24-295-430-336": the orderId's last nine digits in threes.
+  std::string out = "p24";
+  for (const std::int64_t group :
+       {order_id / 1000000 % 1000, order_id / 1000 % 1000, order_id % 1000}) {
+    const auto digits = std::to_string(group);
+    out += "-" + std::string(3 - digits.size(), '0') + digits;
+  }
+  return out;
 }
 }  // namespace
 

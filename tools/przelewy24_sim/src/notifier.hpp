@@ -58,7 +58,7 @@ class Notifier {
   // Sends the held notifications now, newest first (the reorder fault); returns how many.
   boost::asio::awaitable<std::size_t> flush();
 
-  DeliveryCounters counters() const;
+  [[nodiscard]] DeliveryCounters counters() const;
   void reset_counters();
 
  private:

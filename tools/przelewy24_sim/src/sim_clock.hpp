@@ -12,10 +12,10 @@ namespace p24_sim {
 
 class SimClock final : public platform::Clock {
  public:
-  platform::TimePoint now() const override;
+  [[nodiscard]] platform::TimePoint now() const override;
   // Moves the clock forward; `by` must not be negative.
   void advance(std::chrono::seconds by);
-  std::chrono::seconds offset() const;
+  [[nodiscard]] std::chrono::seconds offset() const;
   void reset();
 
  private:

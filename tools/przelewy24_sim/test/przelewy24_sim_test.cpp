@@ -270,7 +270,7 @@ class Przelewy24Sim : public ::testing::Test {
     const auto before = receiver().count();
     sim().control("/control/payments/" + transaction_id + "/pay");
     if (!receiver().wait_for(before + 1)) throw std::runtime_error("no notification");
-    const auto notification = read(receiver().received().back());
+    auto notification = read(receiver().received().back());
     const auto confirmed = run(client_->confirm(notification));
     if (!confirmed) throw std::runtime_error("verify: " + confirmed.error().message);
     return notification;

@@ -20,7 +20,7 @@ std::string trim_trailing_slash(std::string text) {
 
 // Our transaction ids are [A-Za-z0-9_-]; anything else is percent-encoded all the same.
 std::string path_segment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -30,8 +30,8 @@ std::string path_segment(std::string_view text) {
       out.push_back(c);
     } else {
       out.push_back('%');
-      out.push_back(kHex[byte >> 4U]);
-      out.push_back(kHex[byte & 0xFU]);
+      out.push_back(kHex.at(byte >> 4U));
+      out.push_back(kHex.at(byte & 0xFU));
     }
   }
   return out;

@@ -49,7 +49,7 @@ class Przelewy24Client final : public GatewayClient {
   boost::asio::awaitable<platform::Result<RefundAccepted>> refund(RefundRequest request) override;
 
   // Where the customer pays for a registered token.
-  std::string payment_page_url(std::string_view token) const;
+  [[nodiscard]] std::string payment_page_url(std::string_view token) const;
 
  private:
   struct Answer {

@@ -41,7 +41,7 @@ struct Przelewy24Credentials {
   static Przelewy24Credentials from_env();
 
   // "Basic base64(posId:apiKey)".
-  std::string basic_authorization() const;
+  [[nodiscard]] std::string basic_authorization() const;
 };
 
 namespace przelewy24 {

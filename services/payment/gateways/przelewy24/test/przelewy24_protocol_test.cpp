@@ -180,7 +180,7 @@ void expect_unauthenticated(std::string_view body, const Przelewy24Credentials& 
   EXPECT_EQ(read.error().code, Errc::unauthenticated) << read.error().message;
 }
 
-std::string with_field(std::string body, const std::string& name, json::value value) {
+std::string with_field(const std::string& body, const std::string& name, json::value value) {
   auto object = json::parse(body).as_object();
   if (value.is_null()) {
     object.erase(name);
