@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "platform/crypto.hpp"
 
@@ -54,17 +57,17 @@ TEST(PayUSignature, Vector1EveryAlgorithm) {
 }
 
 TEST(PayUSignature, Vector1VerifiesUnderEveryAlias) {
-  const std::pair<const char*, const char*> cases[] = {
+  const std::array<std::pair<std::string_view, std::string_view>, 6> cases{{
       {"MD5", "8375034eb737d520c829fad4026a38aa"},
       {"md5", "8375034eb737d520c829fad4026a38aa"},
       {"SHA-1", "52bb16149d1a5ccc8ac05f8e435c30d82efd5364"},
       {"SHA", "8b2fd55b48f150347df56ce18d787335f32ced1d67f214016476f7c0a8f09981"},
       {"SHA-256", "8b2fd55b48f150347df56ce18d787335f32ced1d67f214016476f7c0a8f09981"},
       {"SHA256", "8b2fd55b48f150347df56ce18d787335f32ced1d67f214016476f7c0a8f09981"},
-  };
+  }};
   for (const auto& [algorithm, signature] : cases) {
-    const std::string header = std::string("sender=checkout;signature=") + signature +
-                               ";algorithm=" + algorithm + ";content=DOCUMENT";
+    const std::string header = "sender=checkout;signature=" + std::string(signature) +
+                               ";algorithm=" + std::string(algorithm) + ";content=DOCUMENT";
     EXPECT_TRUE(verify_signature(header, "OpenPayUData", "SignatureKey")) << algorithm;
   }
   EXPECT_TRUE(verify_signature(
