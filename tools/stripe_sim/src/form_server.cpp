@@ -145,13 +145,17 @@ struct FormServer::Impl : std::enable_shared_from_this<FormServer::Impl> {
   std::set<std::shared_ptr<beast::tcp_stream>> open;
 };
 
-FormServer::FormServer(asio::io_context& io, std::string host, std::uint16_t port,
+FormServer::FormServer(asio::io_context& io, const std::string& host, std::uint16_t port,
                        const platform::http::Router& router, std::size_t body_limit)
     : impl_(std::make_shared<Impl>(io, tcp::endpoint(asio::ip::make_address(host), port), router,
                                    body_limit)) {}
 
 FormServer::~FormServer() {
-  stop();
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("stopping the server failed: {}", e.what());
+  }
 }
 
 void FormServer::start() {

@@ -24,7 +24,7 @@ namespace stripe_sim {
 
 class FormServer {
  public:
-  FormServer(boost::asio::io_context& io, std::string host, std::uint16_t port,
+  FormServer(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
              const platform::http::Router& router, std::size_t body_limit = 1U << 20U);
   ~FormServer();
   FormServer(const FormServer&) = delete;
@@ -33,7 +33,7 @@ class FormServer {
   FormServer& operator=(FormServer&&) = delete;
 
   void start();
-  std::uint16_t port() const;
+  [[nodiscard]] std::uint16_t port() const;
   void stop();
 
  private:

@@ -64,9 +64,9 @@ std::string render_page(const boost::json::object& session) {
   }
   body += "<p>Sesja: <code>" + id + "</code></p>\n";
   const auto button = [&id](std::string_view action, std::string_view label) {
-    return "<form method=\"post\" action=\"/c/pay/" + id +
-           "\"><input type=\"hidden\" name=\"action\" value=\"" + std::string(action) +
-           "\"><button type=\"submit\" name=\"button\" value=\"" + std::string(action) + "\">" +
+    return R"(<form method="post" action="/c/pay/)" + id +
+           R"("><input type="hidden" name="action" value=")" + std::string(action) +
+           R"("><button type="submit" name="button" value=")" + std::string(action) + R"(">)" +
            std::string(label) + "</button></form>\n";
   };
   body += button("pay", "Zapłać");

@@ -299,7 +299,7 @@ StripeApi::Control StripeApi::post_clock(http::Request request) {
   const auto* advance = body.if_contains("advance_s");
   if (body.size() != 1 || advance == nullptr || !advance->is_int64() || advance->as_int64() < 0 ||
       advance->as_int64() > kMaxAdvance) {
-    co_return control_error("the body must be {\"advance_s\": N}, N a non-negative integer");
+    co_return control_error(R"(the body must be {"advance_s": N}, N a non-negative integer)");
   }
   clock_.advance(std::chrono::seconds(advance->as_int64()));
   spdlog::info("clock advanced by {} s (offset {} s)", advance->as_int64(),
@@ -312,7 +312,7 @@ StripeApi::Control StripeApi::post_webhook(http::Request request) {
   const auto* url = body.if_contains("url");
   if (body.size() != 1 || url == nullptr || !url->is_string() ||
       url->as_string().subview().substr(0, 7) != "http://") {
-    co_return control_error("the body must be {\"url\": \"http://host:port/path\"}");
+    co_return control_error(R"(the body must be {"url": "http://host:port/path"})");
   }
   outbox_.set_url(std::string(url->as_string()));
   spdlog::info("webhook url: {}", std::string_view(url->as_string()));

@@ -13,10 +13,12 @@ namespace stripe_sim {
 
 class SimClock final : public platform::Clock {
  public:
-  platform::TimePoint now() const override;
+  [[nodiscard]] platform::TimePoint now() const override;
   void advance(std::chrono::seconds by);
   void reset() { offset_s_.store(0); }
-  std::chrono::seconds offset() const { return std::chrono::seconds(offset_s_.load()); }
+  [[nodiscard]] std::chrono::seconds offset() const {
+    return std::chrono::seconds(offset_s_.load());
+  }
 
  private:
   std::atomic<std::int64_t> offset_s_{0};

@@ -48,11 +48,11 @@ class StripeClient final : public GatewayClient {
   // `http` (its base URL: https://api.stripe.com, or the simulator) must outlive this.
   StripeClient(platform::httpclient::HttpClient& http, StripeCredentials credentials);
 
-  Gateway gateway() const override { return Gateway::stripe; }
+  [[nodiscard]] Gateway gateway() const override { return Gateway::stripe; }
   bool available() override;
   boost::asio::awaitable<platform::Result<Registration>> register_payment(
       PaymentRequest request) override;
-  platform::Result<std::optional<Notification>> read_webhook(
+  [[nodiscard]] platform::Result<std::optional<Notification>> read_webhook(
       const WebhookRequest& request, std::chrono::system_clock::time_point now) const override;
   boost::asio::awaitable<platform::Status> confirm(const Notification& notification) override;
   boost::asio::awaitable<platform::Result<GatewayStatus>> status(AttemptRef attempt) override;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -29,7 +30,8 @@ std::chrono::system_clock::time_point at(std::int64_t seconds) {
 }
 
 platform::Status verify(const std::string& header, const std::string& body = kBody,
-                        std::vector<std::string> secrets = {kSecret}, std::int64_t now = kT) {
+                        const std::vector<std::string>& secrets = {kSecret},
+                        std::int64_t now = kT) {
   return verify_signature(header, body, secrets, at(now), kDefaultTolerance);
 }
 
