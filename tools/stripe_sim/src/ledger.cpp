@@ -1,5 +1,7 @@
 #include "ledger.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -12,9 +14,10 @@ namespace stripe_sim {
 namespace {
 namespace json = boost::json;
 
-constexpr std::int64_t kDefaultLifetime = 24 * 3600;  // Stripe's default expires_at
-constexpr std::int64_t kMinLifetime = 30 * 60;
-constexpr std::string_view kReasons[] = {"duplicate", "fraudulent", "requested_by_customer"};
+constexpr std::int64_t kDefaultLifetime = std::int64_t{24} * 3600;  // Stripe's default expires_at
+constexpr std::int64_t kMinLifetime = std::int64_t{30} * 60;
+constexpr std::array<std::string_view, 3> kReasons{"duplicate", "fraudulent",
+                                                   "requested_by_customer"};
 
 ApiError missing(std::string_view param) {
   return ApiError{400, "invalid_request_error", "parameter_missing",
@@ -81,10 +84,10 @@ std::string stamp() {
 }
 
 std::string make_id(std::string_view prefix, std::uint64_t n) {
-  static const std::string kStamp = stamp();
+  static const std::string process_stamp = stamp();
   auto number = std::to_string(n);
   if (number.size() < 6) number.insert(0, 6 - number.size(), '0');
-  return std::string(prefix) + "_" + kStamp + number;
+  return std::string(prefix) + "_" + process_stamp + number;
 }
 }  // namespace
 
@@ -264,8 +267,7 @@ ApiResult<json::object> Ledger::create_refund(const json::object& params, platfo
   const auto intent_id = string_at(params, {"payment_intent"});
   if (!intent_id) return missing("payment_intent");
   const auto reason = string_at(params, {"reason"});
-  if (reason &&
-      std::find(std::begin(kReasons), std::end(kReasons), *reason) == std::end(kReasons)) {
+  if (reason && std::find(kReasons.begin(), kReasons.end(), *reason) == kReasons.end()) {
     return invalid("reason",
                    "Invalid reason: must be one of duplicate, fraudulent, or "
                    "requested_by_customer");

@@ -16,12 +16,6 @@ constexpr std::size_t kKeptItems = 5000;
 constexpr std::int64_t kFirstRetry = 60;
 constexpr std::int64_t kLongestRetry = 3600;
 
-std::string_view stage_name(int stage) {
-  constexpr std::string_view kNames[] = {"held",      "queued",  "in_flight",
-                                         "delivered", "dropped", "given_up"};
-  return kNames[stage];
-}
-
 void shift_amounts(json::object& object, std::int64_t delta) {
   for (const char* field : {"amount", "amount_total", "amount_subtotal", "amount_received"}) {
     auto* value = object.if_contains(field);
@@ -37,6 +31,24 @@ std::string event_id(std::uint64_t n) {
   return "evt_sim" + number;
 }
 }  // namespace
+
+std::string_view Outbox::stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::held:
+      return "held";
+    case Stage::queued:
+      return "queued";
+    case Stage::in_flight:
+      return "in_flight";
+    case Stage::delivered:
+      return "delivered";
+    case Stage::dropped:
+      return "dropped";
+    case Stage::given_up:
+      return "given_up";
+  }
+  return "queued";
+}
 
 Outbox::Outbox(std::string webhook_url) : url_(std::move(webhook_url)) {}
 
@@ -137,10 +149,11 @@ void Outbox::flush(platform::TimePoint now) {
       ++it;
     }
   }
-  for (auto it = held.rbegin(); it != held.rend(); ++it) {
-    it->stage = Stage::queued;
-    it->due = now;
-    items_.push_back(std::move(*it));
+  std::reverse(held.begin(), held.end());
+  for (auto& item : held) {
+    item.stage = Stage::queued;
+    item.due = now;
+    items_.push_back(std::move(item));
   }
 }
 
@@ -150,7 +163,7 @@ json::object Outbox::state() const {
                       {"delivered", 0}, {"dropped", 0}, {"given_up", 0}};
   json::array deliveries;
   for (const auto& item : items_) {
-    const auto stage = stage_name(static_cast<int>(item.stage));
+    const auto stage = stage_name(item.stage);
     counts[stage] = counts[stage].as_int64() + 1;
     deliveries.push_back(json::object{{"event_id", item.delivery.event_id},
                                       {"type", item.delivery.type},

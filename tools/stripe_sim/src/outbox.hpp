@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "faults.hpp"
@@ -58,6 +59,7 @@ class Outbox {
     platform::TimePoint due{};
     std::string last_result;
   };
+  static std::string_view stage_name(Stage stage);
   Item* find(std::uint64_t seq);
   void trim();
 
