@@ -552,6 +552,22 @@ TEST_F(StripeSim, TheKeyIsChecked) {
   EXPECT_EQ(missing.error().code, Errc::invalid);
 }
 
+TEST_F(StripeSim, TheControlApiChecksItsInput) {
+  const std::vector<std::pair<std::string, std::string>> json_type{
+      {"Content-Type", "application/json"}};
+  EXPECT_EQ(sim().call("POST", "/control/faults", R"({"api_status":200})", json_type).status, 400);
+  EXPECT_EQ(sim().call("POST", "/control/faults", R"({"typo":true})", json_type).status, 400);
+  EXPECT_EQ(sim().call("POST", "/control/clock", R"({"advance_s":-1})", json_type).status, 400);
+  EXPECT_EQ(sim().call("POST", "/control/webhook", R"({"url":"ftp://x"})", json_type).status, 400);
+  EXPECT_EQ(sim().call("POST", "/control/payments/nope/pay").status, 404);
+  EXPECT_EQ(sim().call("POST", "/control/payments/" + transaction_ + "/dance").status, 404);
+  // Events follow the webhook URL; a reset brings back STRIPE_WEBHOOK_URL.
+  sim().control("/control/webhook", R"({"url":"http://127.0.0.1:1/nowhere"})");
+  EXPECT_EQ(sim().state().at("webhook_url").as_string(), "http://127.0.0.1:1/nowhere");
+  sim().control("/control/reset");
+  EXPECT_EQ(sim().state().at("webhook_url").as_string(), receiver().url());
+}
+
 TEST_F(StripeSim, An503OpensTheBreaker) {
   sim().faults(R"({"api_status":503})");
   EXPECT_TRUE(client_->available());
