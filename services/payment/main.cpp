@@ -137,7 +137,7 @@ int serve() {
                               config.backoffice_key, app.clock());
   api.register_routes(app.router());
 
-  PaymentHalf back(app.background_io(), app.background_redis(), app.postgres(), config,
+  PaymentHalf back(app.background_io(), app.background_redis(), app.background_postgres(), config,
                    current_rules, app.clock());
   app.relay_redis_outbox();
   app.relay_postgres_outbox(config.pg_schema);

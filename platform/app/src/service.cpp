@@ -57,7 +57,12 @@ struct Service::Impl {
         give_way([this] { return server.requests_in_flight(); }, GiveWayConfig::from_env()),
         group_prefix(config::get_string("KAFKA_GROUP_PREFIX", "")),
         background_nice(static_cast<int>(config::get_int("BACKGROUND_NICE", 5, 0, 19))) {
-    if (spec.postgres) pool.emplace(front_io, pg::PoolConfig::from_env());
+    // One pool per half: a pool's connections wait on the io_context it was made with, and a
+    // coroutine of the other half awaiting them would touch them from two threads at once.
+    if (spec.postgres) {
+      pool.emplace(front_io, pg::PoolConfig::from_env());
+      back_pool.emplace(back_io, pg::PoolConfig::from_env());
+    }
   }
 
   asio::awaitable<void> stop_background() {
@@ -95,6 +100,7 @@ struct Service::Impl {
   std::string group_prefix;
   int background_nice;
   std::optional<pg::Pool> pool;
+  std::optional<pg::Pool> back_pool;
   std::vector<std::unique_ptr<outbox::RedisOutboxRelay>> redis_relays;
   std::vector<std::unique_ptr<pg::PgOutboxRelay>> pg_relays;
   std::vector<std::unique_ptr<kafka::Consumer>> consumers;
@@ -137,6 +143,11 @@ pg::Pool& Service::postgres() {
   return *impl_->pool;
 }
 
+pg::Pool& Service::background_postgres() {
+  if (!impl_->back_pool) throw std::logic_error(impl_->spec.name + " did not ask for PostgreSQL");
+  return *impl_->back_pool;
+}
+
 void Service::relay_redis_outbox() {
   auto& d = *impl_;
   auto config = outbox::RelayConfig::from_env(d.spec.name);
@@ -154,8 +165,8 @@ void Service::relay_postgres_outbox(std::string schema) {
                          .batch = settings.batch,
                          .poll_interval = settings.poll_interval,
                          .stop_timeout = settings.stop_timeout};
-  d.pg_relays.push_back(
-      std::make_unique<pg::PgOutboxRelay>(d.back_io, postgres(), d.producer, std::move(config)));
+  d.pg_relays.push_back(std::make_unique<pg::PgOutboxRelay>(d.back_io, background_postgres(),
+                                                            d.producer, std::move(config)));
 }
 
 void Service::consume(std::string purpose, std::vector<std::string> topics,

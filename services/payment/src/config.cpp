@@ -20,7 +20,10 @@ PaymentConfig PaymentConfig::from_env() {
   }
   config.reconcile_interval =
       std::chrono::seconds(env::get_int("PAYMENT_RECONCILE_INTERVAL_S", 30, 1, 86400));
-  config.payments.public_url = env::get_string("PAYMENT_PUBLIC_URL", config.payments.public_url);
+  // The gateways call us back on our own port unless told otherwise (a proxy in front).
+  const auto port = env::get_int("HTTP_PORT", 8103, 1, 65535);
+  config.payments.public_url =
+      env::get_string("PAYMENT_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(port));
   config.payments.return_url = env::get_string("PAYMENT_RETURN_URL", config.payments.return_url);
   config.payments.reconcile_after =
       std::chrono::seconds(env::get_int("PAYMENT_RECONCILE_AFTER_S", 120, 1, 86400 * 7));

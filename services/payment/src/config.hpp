@@ -21,7 +21,8 @@ struct PaymentConfig {
   std::string backoffice_key = "dev-backoffice-key";
   // PAYMENT_RECONCILE_INTERVAL_S (30): how often stuck attempts are looked at.
   std::chrono::seconds reconcile_interval{30};
-  // PAYMENT_PUBLIC_URL, PAYMENT_RETURN_URL, PAYMENT_RECONCILE_AFTER_S (120).
+  // PAYMENT_PUBLIC_URL (http://127.0.0.1:<HTTP_PORT>: where the gateways send notifications),
+  // PAYMENT_RETURN_URL, PAYMENT_RECONCILE_AFTER_S (120).
   PaymentsConfig payments;
   std::string outbox_stream = "outbox:payment";
 

@@ -17,6 +17,9 @@ using platform::Errc;
 using platform::make_error;
 using platform::pg::Transaction;
 
+constexpr std::size_t kMaxGatewayEmail = 50;
+constexpr std::string_view kShopEmail = "platnosci@sklep.example";
+
 // The state a notification asks for is a refund's.
 bool is_refund_state(GatewayState state) {
   return state == GatewayState::refund_pending || state == GatewayState::refund_succeeded ||
@@ -189,8 +192,8 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
         if (live) {
           auto old = *live;
           old.state = TxState::cancelled;
-          PLATFORM_CO_CHECK(co_await store_.update_transaction(
-              tx, old, live->state, "replaced by " + attempt.transaction_id));
+          const auto cause = "replaced by " + attempt.transaction_id;
+          PLATFORM_CO_CHECK(co_await store_.update_transaction(tx, old, live->state, cause));
           replaced.old = std::move(old);
         }
         PLATFORM_CO_CHECK(co_await store_.insert_transaction(tx, attempt, "initialize"));
@@ -217,7 +220,11 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
   payment.amount = attempt.amount;
   payment.currency = attempt.currency;
   payment.description = "Zamówienie " + order.order_id;
-  payment.email = order.email.empty() ? order.user_id + "@klienci.example" : order.email;
+  // Every gateway wants an e-mail (Przelewy24 at most 50 characters); without the customer's we
+  // give the shop's own, so the payment is not refused for it.
+  payment.email = order.email.empty() || order.email.size() > kMaxGatewayEmail
+                      ? std::string(kShopEmail)
+                      : order.email;
   payment.channel = method.channel;
   payment.blik_code = request.blik_code;
   payment.return_url = return_url(attempt);
@@ -261,10 +268,9 @@ asio::awaitable<platform::Status> Payments::finish_registration(
           record.failure_reason = result.error().message;
           PLATFORM_CO_CHECK(
               co_await store_.update_transaction(tx, record, from, "registration failed"));
-          PLATFORM_CO_CHECK(co_await store_.append_event(
-              tx, failed_event(record, "gateway_error",
-                               "Bramka płatności nie przyjęła płatności: " + result.error().message,
-                               stamp)));
+          const auto reason = "Bramka płatności nie przyjęła płatności: " + result.error().message;
+          auto event = failed_event(record, "gateway_error", reason, stamp);
+          PLATFORM_CO_CHECK(co_await store_.append_event(tx, std::move(event)));
         }
         co_return true;
       });
@@ -334,8 +340,8 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_payment(Gateway gatew
           record.gateway_reference = notification.gateway_reference;
         }
         if (record.state == TxState::failed) record.failure_reason = notification.detail;
-        PLATFORM_CO_CHECK(co_await store_.update_transaction(
-            tx, record, from, cause + ": " + std::string(gateway_state_name(notification.state))));
+        const auto change = cause + ": " + std::string(gateway_state_name(notification.state));
+        PLATFORM_CO_CHECK(co_await store_.update_transaction(tx, record, from, change));
         if (step->event_type) {
           PLATFORM_CO_TRY(auto version, co_await next_version_(record.session_id));
           const EventStamp stamp{version, trace, clock_.now()};
@@ -353,7 +359,7 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_payment(Gateway gatew
             refund.refund_id = platform::new_uuid();
             refund.transaction_id = record.transaction_id;
             refund.amount = record.amount - held;
-            refund.reason = "Zwrot płatności, która nie dotyczy już zamówienia";
+            refund.reason = "Zwrot nadpłaty";
             refund.requested_by = "payment";
             PLATFORM_CO_CHECK(co_await store_.insert_refund(tx, refund));
             give_back = std::move(refund);
@@ -483,11 +489,12 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_refund(
         const auto from = record.state;
         record.refunded = std::min(record.amount, record.refunded + refund.amount);
         if (is_paid(record.state)) record.state = after_refunds(record.amount, record.refunded);
-        PLATFORM_CO_CHECK(co_await store_.update_transaction(
-            tx, record, from, cause + ": refund " + refund.refund_id));
+        const auto change = cause + ": refund " + refund.refund_id;
+        PLATFORM_CO_CHECK(co_await store_.update_transaction(tx, record, from, change));
         PLATFORM_CO_TRY(auto version, co_await next_version_(record.session_id));
-        PLATFORM_CO_CHECK(co_await store_.append_event(
-            tx, refunded_event(record, refund, EventStamp{version, trace, clock_.now()})));
+        const EventStamp stamp{version, trace, clock_.now()};
+        auto event = refunded_event(record, refund, stamp);
+        PLATFORM_CO_CHECK(co_await store_.append_event(tx, std::move(event)));
         co_return Applied::changed;
       });
 }
@@ -519,10 +526,9 @@ asio::awaitable<platform::Status> Payments::reconcile(TransactionRecord attempt)
   const auto trace = platform::TraceContext::generate();
   if (attempt.state == TxState::registering) {
     // The registration died with a process: the customer never got its page.
-    co_return co_await finish_registration(
-        attempt,
-        make_error(Errc::unavailable, "the registration was interrupted", "registration_lost"),
-        trace);
+    platform::Result<Registration> lost =
+        make_error(Errc::unavailable, "the registration was interrupted", "registration_lost");
+    co_return co_await finish_registration(attempt, std::move(lost), trace);
   }
   auto* client = gateway(attempt.gateway);
   if (client == nullptr) co_return platform::Status{};
@@ -562,7 +568,8 @@ asio::awaitable<void> Payments::alert(Gateway gateway, std::string reason,
     if (!flagged)
       spdlog::error("could not flag payment {}: {}", *transaction_id, flagged.error().message);
   }
-  auto stored = co_await store_.add_alert(std::string(gateway_name(gateway)), std::move(reason),
+  std::string name(gateway_name(gateway));
+  auto stored = co_await store_.add_alert(std::move(name), std::move(reason),
                                           std::move(transaction_id), std::move(detail));
   if (!stored) spdlog::error("could not store the payment alert: {}", stored.error().message);
 }

@@ -86,10 +86,14 @@ class Service {
   const Clock& clock() const;
   // Throws std::logic_error unless the spec asked for PostgreSQL. Runs on the front half.
   pg::Pool& postgres();
+  // The back half's own pool (same PG_* settings): a pool is awaited only from coroutines of the
+  // io_context it was made with.
+  pg::Pool& background_postgres();
 
   // Relays "outbox:<name>" (platform/outbox, OUTBOX_* settings) on the back half.
   void relay_redis_outbox();
-  // Relays <schema>.outbox (platform/pg) on the back half, with the same OUTBOX_* settings.
+  // Relays <schema>.outbox (platform/pg) on the back half (its pool), with the same OUTBOX_*
+  // settings.
   void relay_postgres_outbox(std::string schema);
   // A consumer group "<KAFKA_GROUP_PREFIX><name>" (or "...<name>-<purpose>" when `purpose` is not
   // empty: a service with two consumers of different purposes) over `topics`, on the back half,

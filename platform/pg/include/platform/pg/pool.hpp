@@ -1,7 +1,9 @@
 #pragma once
 // A PostgreSQL connection pool that never blocks the event loop: libpq runs in non-blocking mode
-// and its socket is waited on with Asio. Thread-safe: one Pool per process and database, shared by
-// all I/O threads. A Transaction belongs to one coroutine at a time.
+// and its socket is waited on with Asio. Thread-safe among the threads running its io_context:
+// await it only from coroutines of that io_context (a process with two io_contexts has a pool for
+// each; a wait spanning two of them races and crashes). A Transaction belongs to one coroutine at
+// a time.
 //
 // Errors (platform::Result): Errc::unavailable when the database cannot be reached or no
 // connection frees up within acquire_timeout; Errc::conflict on a unique violation
