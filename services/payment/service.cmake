@@ -1,6 +1,6 @@
 # The service around the pure part: the attempts' store (PostgreSQL), the session's choice
 # (Redis), events, use cases, HTTP routes, and the binary. Included by CMakeLists.txt.
-add_library(payment_app src/transaction.cpp src/transaction_events.cpp src/payment_store.cpp
+add_library(payment_app src/transaction_events.cpp src/payment_store.cpp
                         src/payments.cpp src/session_store.cpp src/session_events.cpp
                         src/choice_service.cpp src/order_intake.cpp src/config.cpp
                         src/http_api.cpp)

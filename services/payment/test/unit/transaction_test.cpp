@@ -1,0 +1,142 @@
+// A payment attempt's moves: only forward, every gateway state from every attempt state, money
+// for an attempt that no longer counts given back, refunds and the attempt's state after them.
+#include "transaction.hpp"
+
+#include <gtest/gtest.h>
+
+#include "contracts/event_types.hpp"
+
+namespace payment {
+namespace {
+namespace et = contracts::event_type;
+
+constexpr TxState kAll[] = {TxState::registering,        TxState::initialized, TxState::pending,
+                            TxState::succeeded,          TxState::failed,      TxState::cancelled,
+                            TxState::partially_refunded, TxState::refunded};
+
+// The order states move in: a move never goes to an earlier rank.
+int rank(TxState state) {
+  switch (state) {
+    case TxState::registering:
+      return 0;
+    case TxState::initialized:
+      return 1;
+    case TxState::pending:
+      return 2;
+    case TxState::succeeded:
+    case TxState::failed:
+    case TxState::cancelled:
+      return 3;
+    case TxState::partially_refunded:
+      return 4;
+    case TxState::refunded:
+      return 5;
+  }
+  return 0;
+}
+
+TEST(TransactionTest, NamesRoundTrip) {
+  for (const auto state : kAll) EXPECT_EQ(tx_state_from(to_string(state)), state);
+  EXPECT_EQ(tx_state_from("paid"), std::nullopt);
+  for (const auto state : {RefundState::requested, RefundState::pending, RefundState::succeeded,
+                           RefundState::failed}) {
+    EXPECT_EQ(refund_state_from(to_string(state)), state);
+  }
+}
+
+TEST(TransactionTest, ALiveAttemptIsPaidOnceAndPublishesOnce) {
+  auto step = on_payment(TxState::initialized, GatewayState::succeeded, false);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->to, TxState::succeeded);
+  EXPECT_EQ(step->event_type, et::kPaymentSucceeded);
+  EXPECT_FALSE(step->refund_whole);
+  // The same news again (a duplicate with another key, a status answer): nothing.
+  EXPECT_EQ(on_payment(TxState::succeeded, GatewayState::succeeded, false), std::nullopt);
+}
+
+TEST(TransactionTest, PendingIsPublishedOnceAndNeverAfterTheEnd) {
+  auto step = on_payment(TxState::initialized, GatewayState::pending, false);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->to, TxState::pending);
+  EXPECT_EQ(step->event_type, et::kPaymentPending);
+  EXPECT_EQ(on_payment(TxState::pending, GatewayState::pending, false), std::nullopt);
+  // PayU's PENDING delivered after its COMPLETED: the payment stays paid.
+  EXPECT_EQ(on_payment(TxState::succeeded, GatewayState::pending, false), std::nullopt);
+  EXPECT_EQ(on_payment(TxState::failed, GatewayState::pending, false), std::nullopt);
+}
+
+TEST(TransactionTest, FailureEndsOnlyALiveAttempt) {
+  for (const auto state : {TxState::registering, TxState::initialized, TxState::pending}) {
+    auto step = on_payment(state, GatewayState::failed, false);
+    ASSERT_TRUE(step) << to_string(state);
+    EXPECT_EQ(step->to, TxState::failed);
+    EXPECT_EQ(step->event_type, et::kPaymentFailed);
+  }
+  EXPECT_EQ(on_payment(TxState::succeeded, GatewayState::failed, false), std::nullopt);
+  EXPECT_EQ(on_payment(TxState::refunded, GatewayState::failed, false), std::nullopt);
+}
+
+TEST(TransactionTest, MoneyForAnAttemptThatNoLongerCountsGoesBack) {
+  // Another attempt of the order was paid first: recorded, not announced, refunded.
+  auto second = on_payment(TxState::initialized, GatewayState::succeeded, true);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->to, TxState::succeeded);
+  EXPECT_EQ(second->event_type, std::nullopt);
+  EXPECT_TRUE(second->refund_whole);
+  // Paid after we gave up on it: the state stays, the money goes back.
+  for (const auto state : {TxState::failed, TxState::cancelled}) {
+    auto late = on_payment(state, GatewayState::succeeded, false);
+    ASSERT_TRUE(late) << to_string(state);
+    EXPECT_EQ(late->to, state);
+    EXPECT_EQ(late->event_type, std::nullopt);
+    EXPECT_TRUE(late->refund_whole);
+  }
+}
+
+TEST(TransactionTest, NoNotificationEverMovesAnAttemptBack) {
+  for (const auto state : kAll) {
+    for (const auto notified : {GatewayState::pending, GatewayState::succeeded,
+                                GatewayState::failed, GatewayState::refund_pending,
+                                GatewayState::refund_succeeded, GatewayState::refund_failed}) {
+      for (const bool elsewhere : {false, true}) {
+        const auto step = on_payment(state, notified, elsewhere);
+        if (!step) continue;
+        EXPECT_GE(rank(step->to), rank(state))
+            << to_string(state) << " + " << gateway_state_name(notified);
+      }
+    }
+  }
+}
+
+TEST(TransactionTest, RefundStatesMoveForward) {
+  EXPECT_EQ(on_refund(RefundState::requested, GatewayState::refund_pending), RefundState::pending);
+  EXPECT_EQ(on_refund(RefundState::requested, GatewayState::refund_succeeded),
+            RefundState::succeeded);
+  EXPECT_EQ(on_refund(RefundState::pending, GatewayState::refund_succeeded),
+            RefundState::succeeded);
+  EXPECT_EQ(on_refund(RefundState::pending, GatewayState::refund_failed), RefundState::failed);
+  // Late or repeated news after the end changes nothing.
+  EXPECT_EQ(on_refund(RefundState::pending, GatewayState::refund_pending), std::nullopt);
+  EXPECT_EQ(on_refund(RefundState::succeeded, GatewayState::refund_pending), std::nullopt);
+  EXPECT_EQ(on_refund(RefundState::succeeded, GatewayState::refund_failed), std::nullopt);
+  EXPECT_EQ(on_refund(RefundState::failed, GatewayState::refund_succeeded), std::nullopt);
+  EXPECT_EQ(on_refund(RefundState::pending, GatewayState::succeeded), std::nullopt);
+}
+
+TEST(TransactionTest, StateAfterRefunds) {
+  EXPECT_EQ(after_refunds(329900, 0), TxState::succeeded);
+  EXPECT_EQ(after_refunds(329900, 1), TxState::partially_refunded);
+  EXPECT_EQ(after_refunds(329900, 329899), TxState::partially_refunded);
+  EXPECT_EQ(after_refunds(329900, 329900), TxState::refunded);
+}
+
+TEST(TransactionTest, LiveAndPaid) {
+  EXPECT_TRUE(is_live(TxState::registering));
+  EXPECT_TRUE(is_live(TxState::pending));
+  EXPECT_FALSE(is_live(TxState::cancelled));
+  EXPECT_TRUE(is_paid(TxState::partially_refunded));
+  EXPECT_FALSE(is_paid(TxState::failed));
+}
+
+}  // namespace
+}  // namespace payment
