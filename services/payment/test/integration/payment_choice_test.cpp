@@ -5,6 +5,9 @@
 // failures reported by the gateways.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "contracts/event_types.hpp"
@@ -194,6 +197,48 @@ TEST(PaymentChoiceTest, AGatewayThatIsDownDisappearsAndComesBack) {
     doc = browsing.available();
     return method_in(doc, "methods", "payu_card") != nullptr;
   })) << json::serialize(doc);
+}
+
+TEST(PaymentChoiceTest, RulesReloadOnSighupAndABadFileKeepsTheOldOnes) {
+  const auto& rules_file = suite().rules_file;
+  std::string original;
+  {
+    std::ifstream in(rules_file);
+    original.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto write = [&](const std::string& text) {
+    std::ofstream(rules_file, std::ios::trunc) << text;
+    ::kill(suite().service->pid(), SIGHUP);
+  };
+  const auto cod_fee = [](const json::object& doc) -> std::int64_t {
+    const auto* cod = method_in(doc, "methods", "cash_on_delivery");
+    return cod != nullptr ? cod->at("fee").at("amount").as_int64() : -1;
+  };
+  Customer customer;
+  customer.available();
+  customer.choose_shipping("courier", true, 1);
+  json::object doc;
+  ASSERT_TRUE(eventually([&] { return cod_fee(doc = customer.available()) == 500; }));
+
+  auto dearer = original;
+  const auto at = dearer.find("fee: { fixed: 500 }");
+  ASSERT_NE(at, std::string::npos) << "the shipped rules changed: adapt the test";
+  dearer.replace(at, 19, "fee: { fixed: 900 }");
+  write(dearer);
+  EXPECT_TRUE(eventually([&] { return cod_fee(doc = customer.available()) == 900; }))
+      << json::serialize(doc);
+
+  const auto invalid_before =
+      suite().service->metric(R"(rules_reload_total{rules="payment",result="invalid"})");
+  write(dearer + "\n  - id: Not An Id\n");
+  EXPECT_TRUE(eventually([&] {
+    return suite().service->metric(R"(rules_reload_total{rules="payment",result="invalid"})") >
+           invalid_before;
+  })) << suite().service->log_tail();
+  EXPECT_EQ(cod_fee(customer.available()), 900);
+
+  write(original);
+  EXPECT_TRUE(eventually([&] { return cod_fee(doc = customer.available()) == 500; }));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "payment_harness.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "contracts/event_types.hpp"
@@ -85,8 +86,15 @@ void start_suite() {
   s.payu = std::make_unique<Simulator>("payu", PAYU_SIM_BINARY, "PAYU_SIM_PORT");
   s.stripe = std::make_unique<Simulator>("stripe", STRIPE_SIM_BINARY, "STRIPE_SIM_PORT");
   s.schema = "payment_it_" + platform::random_hex(4);
+  s.rules_file =
+      (std::filesystem::temp_directory_path() / ("payment_rules-" + platform::new_uuid() + ".yaml"))
+          .string();
+  std::filesystem::copy_file(
+      std::string(CHECKOUT_SOURCE_DIR) + "/services/payment/config/payment_rules.yaml",
+      s.rules_file);
   platform::testing::Env env{{"PAYMENT_PG_SCHEMA", s.schema},
                              {"PAYMENT_BACKOFFICE_KEY", kBackofficeKey},
+                             {"PAYMENT_RULES_FILE", s.rules_file},
                              {"PAYMENT_RECONCILE_INTERVAL_S", "1"},
                              {"PAYMENT_RECONCILE_AFTER_S", "3"}};
   for (auto part : {gateway_env("P24", s.p24->url()), gateway_env("PAYU", s.payu->url()),
@@ -120,6 +128,7 @@ void stop_suite() {
   s.payu.reset();
   s.stripe.reset();
   s.probe.reset();
+  if (!s.rules_file.empty()) std::filesystem::remove(s.rules_file);
 }
 
 const Simulator& simulator(const std::string& gateway) {

@@ -53,6 +53,7 @@ struct Suite {
   std::unique_ptr<platform::testing::ServiceProcess> service;
   std::unique_ptr<platform::testing::EventProbe> probe;
   std::string schema;
+  std::string rules_file;  // a copy of the shipped rules the reload test may edit
 };
 
 // Started once per test binary (a global test environment), stopped at its end.
