@@ -110,8 +110,8 @@ struct AttemptRef {
 
 struct RefundRequest {
   AttemptRef attempt;
-  std::string refund_id;  // ours, a UUID: P24 requestId/refundsUuid, PayU extRefundId, Stripe
-                          // metadata[refund_id] and the Idempotency-Key
+  std::string refund_id;    // ours, a UUID: P24 requestId/refundsUuid, PayU extRefundId, Stripe
+                            // metadata[refund_id] and the Idempotency-Key
   std::int64_t amount = 0;  // grosze, > 0, at most what is left to refund
   std::string reason;       // e.g. "Zwrot towaru"
   std::string notify_url;   // our webhook (P24 urlStatus of the refund)
@@ -126,13 +126,19 @@ struct RefundAccepted {
 struct WebhookRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::optional<std::string_view> header(std::string_view lowercase_name) const;
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view lowercase_name) const;
 };
 
 class GatewayClient {
  public:
+  GatewayClient() = default;
   virtual ~GatewayClient() = default;
-  virtual Gateway gateway() const = 0;
+  GatewayClient(const GatewayClient&) = delete;
+  GatewayClient& operator=(const GatewayClient&) = delete;
+  GatewayClient(GatewayClient&&) = delete;
+  GatewayClient& operator=(GatewayClient&&) = delete;
+
+  [[nodiscard]] virtual Gateway gateway() const = 0;
 
   // False while the gateway's circuit breaker is open: its methods are not offered.
   virtual bool available() = 0;
@@ -142,7 +148,7 @@ class GatewayClient {
 
   // Authenticates and reads a notification. std::nullopt: authentic, but nothing we act on
   // (e.g. a Stripe event type we do not follow): answer 200 and change nothing.
-  virtual platform::Result<std::optional<Notification>> read_webhook(
+  [[nodiscard]] virtual platform::Result<std::optional<Notification>> read_webhook(
       const WebhookRequest& request, std::chrono::system_clock::time_point now) const = 0;
 
   // Confirms a paid attempt where the gateway asks for it (P24 verify); a no-op elsewhere.

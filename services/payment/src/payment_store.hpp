@@ -59,7 +59,7 @@ struct TransactionRecord {
   std::string created_at;  // RFC 3339
   std::string updated_at;
 
-  AttemptRef attempt() const;
+  [[nodiscard]] AttemptRef attempt() const;
 };
 
 struct HistoryEntry {
@@ -155,7 +155,7 @@ class PaymentStore {
                                                         platform::CloudEvent event);
 
  private:
-  std::string table(std::string_view name) const;
+  [[nodiscard]] std::string table(std::string_view name) const;
 
   platform::pg::Pool& pool_;
   std::string schema_;

@@ -36,7 +36,7 @@ bool is_paid(TxState state);
 
 // What an attempt's payment notification (or status answer) does.
 struct PaymentStep {
-  TxState to;
+  TxState to = TxState::registering;
   // The event to publish: PaymentPending, PaymentSucceeded or PaymentFailed; none when the
   // state stays (or the money is only given back).
   std::optional<std::string_view> event_type;
