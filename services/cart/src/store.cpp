@@ -6,12 +6,14 @@
 #include "contracts/catalog_product.hpp"
 #include "platform/idempotency/idempotency.hpp"
 #include "platform/outbox/redis_outbox.hpp"
+#include "platform/redis/replies.hpp"
 
 namespace cart {
 namespace {
 using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
+using platform::redis::unexpected_reply;
 
 // What both scripts below do to the view: compare its revision, and write a key with the cart's
 // time to live.
@@ -82,13 +84,9 @@ for i = 6, #ARGV do redis.call('SREM', 'cart:holders:{' .. ARGV[i] .. '}', ARGV[
 return 1
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 platform::Result<std::optional<Product>> parse_product(const Reply& reply) {
   if (reply.is_nil()) return std::optional<Product>();
-  if (reply.is_error()) return unexpected(reply);
+  if (reply.is_error()) return unexpected_reply(reply);
   boost::json::error_code ec;
   auto doc = boost::json::parse(reply.as_string(), ec);
   if (ec) return make_error(Errc::internal, "corrupt catalog record");
@@ -104,7 +102,7 @@ platform::Result<StoredView> parse_view(const Reply& reply, const std::string& u
     empty.cart.user_id = user_id;
     return empty;
   }
-  if (reply.is_error()) return unexpected(reply);
+  if (reply.is_error()) return unexpected_reply(reply);
   return view_from_json(reply.as_string());
 }
 
@@ -188,7 +186,7 @@ CartStore::CartStore(platform::redis::RedisClient& redis, std::string outbox_str
 boost::asio::awaitable<platform::Result<std::string>> CartStore::view_json(std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", view_key(user_id)));
   if (reply.is_nil()) co_return empty_view_json(user_id);
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return std::move(reply.str);
 }
 
@@ -252,7 +250,7 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
   if (record) keys.push_back(std::move(record->key));
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.as_integer() == -1) {
     co_return make_error(Errc::conflict,
                          "request with this Idempotency-Key is being processed by another attempt",
@@ -271,14 +269,14 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::end_session(const Stor
                                 stream_key(ended.user_id)};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(end_session_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
 boost::asio::awaitable<platform::Result<std::vector<std::string>>> CartStore::holders(
     std::string sku) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("SMEMBERS", holders_key(sku)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   std::vector<std::string> users;
   for (const auto& element : reply.elements()) users.push_back(element.as_string());
   co_return users;
@@ -287,7 +285,7 @@ boost::asio::awaitable<platform::Result<std::vector<std::string>>> CartStore::ho
 boost::asio::awaitable<platform::Result<std::vector<StreamEntry>>> CartStore::read_stream(
     std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("XRANGE", stream_key(user_id), "-", "+"));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   std::vector<StreamEntry> entries;
   for (const auto& item : reply.elements()) {
     // [id, [field, value, ...]]
@@ -327,7 +325,7 @@ boost::asio::awaitable<platform::Status> CartStore::write_rebuilt(const Cart& ca
   }
   PLATFORM_CO_TRY(auto reply, co_await redis_.pipeline(std::move(writes)));
   for (const auto& r : reply) {
-    if (r.is_error()) co_return unexpected(r);
+    if (r.is_error()) co_return unexpected_reply(r);
   }
   co_return platform::Status{};
 }

@@ -5,6 +5,7 @@
 #include "platform/json_writer.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 #include "platform/redis/session_pointer.hpp"
 
 namespace payment {
@@ -12,8 +13,10 @@ namespace {
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
+using platform::redis::milliseconds_text;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
+using platform::redis::unexpected_reply;
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 shipping, 6 method, 7 email,
@@ -55,16 +58,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return version
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 platform::Error corrupt(std::string_view what) {
   return make_error(Errc::internal, "stored payment session is corrupt: " + std::string(what));
-}
-
-std::string ms(std::chrono::seconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
 }
 
 platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::string session_id) {
@@ -187,7 +182,7 @@ SessionStore::SessionStore(platform::redis::RedisClient& redis, std::string outb
                            std::chrono::seconds session_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
-      session_ttl_ms_(ms(session_ttl)),
+      session_ttl_ms_(milliseconds_text(session_ttl)),
       commit_script_(platform::redis::Script::from_source(
           "payment_commit", std::string(platform::outbox::outbox_lua_append()) +
                                 std::string(platform::redis::session_pointer_lua()) +
@@ -202,7 +197,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> SessionSt
     std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(load_current_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.elements().size() != 2) co_return std::optional<StoredSession>();
   PLATFORM_CO_TRY(auto stored, stored_from(reply.elements()[1], reply.elements()[0].as_string()));
   if (stored.revision == 0 || stored.ended) co_return std::optional<StoredSession>();
@@ -211,7 +206,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> SessionSt
 
 boost::asio::awaitable<platform::Result<StoredSession>> SessionStore::load(std::string session_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGETALL", session_key(session_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return stored_from(reply, std::move(session_id));
 }
 
@@ -238,7 +233,7 @@ boost::asio::awaitable<platform::Result<bool>> SessionStore::commit(
   }
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
@@ -247,7 +242,7 @@ boost::asio::awaitable<platform::Status> SessionStore::end_session(std::string s
   std::vector<std::string> keys{session_key(session_id), user_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
@@ -257,7 +252,7 @@ boost::asio::awaitable<platform::Result<std::int64_t>> SessionStore::next_versio
   std::vector<std::string> args{session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(version_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer();
 }
 

@@ -1,12 +1,14 @@
 #include "codes.hpp"
 
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 
 namespace promotion {
 namespace {
 using platform::Errc;
 using platform::make_error;
 using platform::redis::Reply;
+using platform::redis::unexpected_reply;
 
 // Shared by the scripts: drops the lapsed holds of `key` (the code's holds) at `now` (ms);
 // returns the live ones as {session_id → user_id}.
@@ -62,10 +64,6 @@ for _ in pairs(live_holds(KEYS[2], tonumber(ARGV[1]))) do total = total + 1 end
 return total
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 std::string now_ms(const platform::Clock& clock) {
   return std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch())
@@ -108,14 +106,14 @@ boost::asio::awaitable<platform::Result<bool>> CodeUsage::reserve(std::string co
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(limits.hold).count())};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(reserve_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
 boost::asio::awaitable<platform::Status> CodeUsage::release(std::string code,
                                                             std::string session_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HDEL", code_holds_key(code), session_id));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
@@ -126,7 +124,7 @@ boost::asio::awaitable<platform::Status> CodeUsage::confirm(std::string code,
   std::vector<std::string> args{std::move(session_id), std::move(user_id)};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(confirm_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
@@ -135,7 +133,7 @@ boost::asio::awaitable<platform::Result<std::int64_t>> CodeUsage::in_use(std::st
   std::vector<std::string> args{now_ms(clock_)};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(count_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer();
 }
 

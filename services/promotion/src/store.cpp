@@ -5,6 +5,7 @@
 #include "platform/json_writer.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 #include "platform/redis/session_pointer.hpp"
 
 namespace promotion {
@@ -12,8 +13,10 @@ namespace {
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
+using platform::redis::milliseconds_text;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
+using platform::redis::unexpected_reply;
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer, 4 applied, 5 available (by cart hash), 6 the
 // user's answer.
@@ -52,16 +55,8 @@ if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', K
 return 1
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 platform::Error corrupt(std::string_view what) {
   return make_error(Errc::internal, "stored promotion session is corrupt: " + std::string(what));
-}
-
-std::string ms(std::chrono::seconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
 }
 
 platform::Result<std::vector<std::string>> strings_from_json(std::string_view text) {
@@ -186,8 +181,8 @@ PromotionStore::PromotionStore(platform::redis::RedisClient& redis, std::string 
                                std::chrono::seconds session_ttl, std::chrono::seconds cache_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
-      session_ttl_ms_(ms(session_ttl)),
-      cache_ttl_ms_(ms(cache_ttl)),
+      session_ttl_ms_(milliseconds_text(session_ttl)),
+      cache_ttl_ms_(milliseconds_text(cache_ttl)),
       commit_script_(platform::redis::Script::from_source(
           "promotion_commit", std::string(platform::outbox::outbox_lua_append()) +
                                   std::string(platform::redis::session_pointer_lua()) +
@@ -201,7 +196,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> Promotion
     std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(load_current_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.elements().size() != 2) co_return std::optional<StoredSession>();
   PLATFORM_CO_TRY(auto stored, stored_from(reply.elements()[1], reply.elements()[0].as_string()));
   if (stored.revision == 0 || stored.ended) co_return std::optional<StoredSession>();
@@ -211,7 +206,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> Promotion
 boost::asio::awaitable<platform::Result<StoredSession>> PromotionStore::load(
     std::string session_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGETALL", session_key(session_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return stored_from(reply, std::move(session_id));
 }
 
@@ -247,7 +242,7 @@ boost::asio::awaitable<platform::Result<bool>> PromotionStore::commit(
   }
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
@@ -257,14 +252,14 @@ boost::asio::awaitable<platform::Status> PromotionStore::end_session(std::string
                                 applied_key(session_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> PromotionStore::user_answer(
     std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", answer_key(user_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional(std::move(reply.str));
 }
@@ -278,7 +273,7 @@ PromotionStore::price_histories(std::vector<std::string> skus) {
   for (const auto& sku : skus) reads.push_back({"GET", prices_key(sku)});
   PLATFORM_CO_TRY(auto replies, co_await redis_.pipeline(std::move(reads)));
   for (std::size_t i = 0; i < skus.size() && i < replies.size(); ++i) {
-    if (replies[i].is_error()) co_return unexpected(replies[i]);
+    if (replies[i].is_error()) co_return unexpected_reply(replies[i]);
     if (replies[i].is_nil()) continue;
     PLATFORM_CO_TRY(histories[skus[i]], history_from_json(replies[i].str));
   }
@@ -288,7 +283,7 @@ PromotionStore::price_histories(std::vector<std::string> skus) {
 boost::asio::awaitable<platform::Result<std::vector<PricePoint>>> PromotionStore::price_history(
     std::string sku) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", prices_key(sku)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::vector<PricePoint>();
   co_return history_from_json(reply.str);
 }
@@ -297,7 +292,7 @@ boost::asio::awaitable<platform::Status> PromotionStore::save_price_history(
     std::string sku, const std::vector<PricePoint>& history) {
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.command("SET", prices_key(sku), history_to_json(history)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 

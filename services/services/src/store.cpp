@@ -2,14 +2,17 @@
 
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 #include "platform/redis/session_pointer.hpp"
 
 namespace extra_services {
 namespace {
 using platform::Errc;
 using platform::make_error;
+using platform::redis::milliseconds_text;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
+using platform::redis::unexpected_reply;
 
 // KEYS 1 the user's pointer. Replies {} (no session, or ended) or {session_id, cached answer or
 // nil}.
@@ -61,14 +64,6 @@ if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', K
 return 1
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
-std::string ms(std::chrono::seconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
-}
-
 // A session from its hash fields (HGETALL).
 platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::string session_id) {
   StoredSession stored;
@@ -116,8 +111,8 @@ ServicesStore::ServicesStore(platform::redis::RedisClient& redis, std::string ou
                              std::chrono::seconds session_ttl, std::chrono::seconds cache_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
-      session_ttl_ms_(ms(session_ttl)),
-      cache_ttl_ms_(ms(cache_ttl)),
+      session_ttl_ms_(milliseconds_text(session_ttl)),
+      cache_ttl_ms_(milliseconds_text(cache_ttl)),
       commit_script_(platform::redis::Script::from_source(
           "services_commit", std::string(platform::outbox::outbox_lua_append()) +
                                  std::string(platform::redis::session_pointer_lua()) +
@@ -132,7 +127,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> ServicesS
     std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(load_current_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.elements().size() != 2) co_return std::optional<StoredSession>();
   PLATFORM_CO_TRY(auto stored, stored_from(reply.elements()[1], reply.elements()[0].as_string()));
   // A pointer to a session that expired or ended meanwhile: no session.
@@ -143,7 +138,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> ServicesS
 boost::asio::awaitable<platform::Result<StoredSession>> ServicesStore::load(
     std::string session_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGETALL", session_key(session_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return stored_from(reply, std::move(session_id));
 }
 
@@ -176,7 +171,7 @@ boost::asio::awaitable<platform::Result<bool>> ServicesStore::commit(
   }
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
@@ -185,14 +180,14 @@ boost::asio::awaitable<platform::Status> ServicesStore::end_session(std::string 
   std::vector<std::string> keys{session_key(session_id), user_key(user_id), answer_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ServicesStore::user_answer(
     std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", answer_key(user_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional(std::move(reply.str));
 }
@@ -201,7 +196,7 @@ boost::asio::awaitable<platform::Result<ServicesStore::CurrentAnswer>>
 ServicesStore::current_answer(std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(current_answer_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   CurrentAnswer current;
   if (reply.elements().size() != 2) co_return current;
   auto& parts = reply.array;
@@ -213,7 +208,7 @@ ServicesStore::current_answer(std::string user_id) {
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ServicesStore::cached(
     std::string cart_hash, std::string method) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGET", available_key(cart_hash), method));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional(std::move(reply.str));
 }
@@ -226,7 +221,7 @@ boost::asio::awaitable<platform::Status> ServicesStore::cache(std::string cart_h
                                                {"PEXPIRE", key, cache_ttl_ms_}};
   PLATFORM_CO_TRY(auto replies, co_await redis_.pipeline(std::move(writes)));
   for (const auto& reply : replies) {
-    if (reply.is_error()) co_return unexpected(reply);
+    if (reply.is_error()) co_return unexpected_reply(reply);
   }
   co_return platform::Status{};
 }

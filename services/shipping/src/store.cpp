@@ -6,10 +6,12 @@
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/polish_calendar.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 
 namespace shipping {
 namespace {
 using platform::redis::tagged_key;
+using platform::redis::unexpected_reply;
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
@@ -96,10 +98,6 @@ redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
 return 1
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 platform::Error corrupt(std::string_view what) {
   return make_error(Errc::internal, "corrupt shipping session: " + std::string(what));
 }
@@ -143,7 +141,7 @@ platform::Result<StoredSession> stored_from(const Reply& reply, std::string sess
   StoredSession stored;
   stored.session.session_id = std::move(session_id);
   const auto& parts = reply.elements();
-  if (parts.size() != 3) return unexpected(reply);
+  if (parts.size() != 3) return unexpected_reply(reply);
   const auto& fields = parts[0].elements();
   std::string_view cart;
   std::string_view state;
@@ -321,7 +319,7 @@ boost::asio::awaitable<platform::Result<StoredSession>> ShippingStore::load_curr
     std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(load_current_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.elements().size() != 2) {
     StoredSession none;
     none.session.user_id = std::move(user_id);
@@ -346,7 +344,7 @@ boost::asio::awaitable<platform::Result<StoredSession>> ShippingStore::load(
   Reply all;
   all.type = Reply::Type::array;
   for (auto& reply : replies) {
-    if (reply.is_error()) co_return unexpected(reply);
+    if (reply.is_error()) co_return unexpected_reply(reply);
     if (reply.is_nil()) reply.type = Reply::Type::string;  // a missing key reads as ''
     all.array.push_back(std::move(reply));
   }
@@ -389,7 +387,7 @@ boost::asio::awaitable<platform::Result<bool>> ShippingStore::commit(
   }
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.as_integer() == -1) {
     co_return make_error(Errc::conflict, "this checkout session has ended", "session_ended");
   }
@@ -402,14 +400,14 @@ boost::asio::awaitable<platform::Status> ShippingStore::end_session(std::string 
                                 addons_key(session_id), user_key(user_id), available_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>>
 ShippingStore::available_answer(std::string user_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", available_key(user_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional<std::string>(std::move(reply.str));
 }
@@ -423,14 +421,14 @@ boost::asio::awaitable<platform::Status> ShippingStore::refresh_available_answer
                                 session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(refresh_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ShippingStore::methods(
     std::string cart_hash) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", methods_key(cart_hash)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional<std::string>(std::move(reply.str));
 }
@@ -438,7 +436,7 @@ boost::asio::awaitable<platform::Result<std::optional<std::string>>> ShippingSto
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> ShippingStore::calendar(
     std::string method_id, std::string postal_code) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("GET", calendar_key(method_id, postal_code)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional<std::string>(std::move(reply.str));
 }
@@ -450,7 +448,7 @@ boost::asio::awaitable<platform::Status> ShippingStore::save_calendar(std::strin
   const auto seconds = std::to_string(ttl.count());
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("SET", calendar_key(method_id, postal_code),
                                                       value, "EX", seconds));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 

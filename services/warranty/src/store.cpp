@@ -6,6 +6,7 @@
 #include "platform/json_writer.hpp"
 #include "platform/outbox/redis_outbox.hpp"
 #include "platform/redis/keys.hpp"
+#include "platform/redis/replies.hpp"
 #include "platform/redis/session_pointer.hpp"
 
 namespace warranty {
@@ -13,8 +14,10 @@ namespace {
 namespace json = boost::json;
 using platform::Errc;
 using platform::make_error;
+using platform::redis::milliseconds_text;
 using platform::redis::Reply;
 using platform::redis::tagged_key;
+using platform::redis::unexpected_reply;
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the user's answers.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 selections, 6 ttl ms, 7 the cart
@@ -52,16 +55,8 @@ if redis.call('HGET', KEYS[2], 'session_id') == ARGV[1] then redis.call('DEL', K
 return 1
 )lua";
 
-platform::Error unexpected(const Reply& reply) {
-  return make_error(Errc::internal, "unexpected redis reply: " + reply.as_string());
-}
-
 platform::Error corrupt(std::string_view what) {
   return make_error(Errc::internal, "stored warranty selections are corrupt: " + std::string(what));
-}
-
-std::string ms(std::chrono::seconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
 }
 
 // A session from its hash fields (HGETALL).
@@ -162,7 +157,7 @@ WarrantyStore::WarrantyStore(platform::redis::RedisClient& redis, std::string ou
                              std::chrono::seconds session_ttl)
     : redis_(redis),
       outbox_stream_(std::move(outbox_stream)),
-      session_ttl_ms_(ms(session_ttl)),
+      session_ttl_ms_(milliseconds_text(session_ttl)),
       commit_script_(platform::redis::Script::from_source(
           "warranty_commit", std::string(platform::outbox::outbox_lua_append()) +
                                  std::string(platform::redis::session_pointer_lua()) +
@@ -176,7 +171,7 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> WarrantyS
     std::string user_id) {
   std::vector<std::string> keys{user_key(user_id)};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(load_current_script_, std::move(keys), {}));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.elements().size() != 2) co_return std::optional<StoredSession>();
   PLATFORM_CO_TRY(auto stored, stored_from(reply.elements()[1], reply.elements()[0].as_string()));
   // A pointer to a session that expired or ended meanwhile: no session.
@@ -187,14 +182,14 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> WarrantyS
 boost::asio::awaitable<platform::Result<StoredSession>> WarrantyStore::load(
     std::string session_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGETALL", session_key(session_id)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return stored_from(reply, std::move(session_id));
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> WarrantyStore::line_answer(
     std::string user_id, std::string item_id) {
   PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGET", answers_key(user_id), item_id));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.is_nil()) co_return std::optional<std::string>();
   co_return std::optional(std::move(reply.str));
 }
@@ -222,7 +217,7 @@ boost::asio::awaitable<platform::Result<bool>> WarrantyStore::commit(
   }
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return reply.as_integer() == 1;
 }
 
@@ -231,7 +226,7 @@ boost::asio::awaitable<platform::Status> WarrantyStore::end_session(std::string 
   std::vector<std::string> keys{session_key(session_id), user_key(user_id), answers_key(user_id)};
   std::vector<std::string> args{session_id, session_ttl_ms_};
   PLATFORM_CO_TRY(auto reply, co_await redis_.eval(end_script_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return unexpected(reply);
+  if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
 }
 
