@@ -89,6 +89,9 @@ sim_pid=""
 sql() { psql "$PG_DSN" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"; }
 cleanup() {
   local status=$?
+  # No errexit here: a helper's wait answers 143 when it was still running (a failure
+  # mid-phase), and the service, the simulator and the schema must still go.
+  set +e
   bench_stop_helpers
   if [[ -n "$own_pid" ]]; then
     kill "$own_pid" 2>/dev/null && wait "$own_pid" 2>/dev/null || true
