@@ -80,7 +80,8 @@ struct RefundRecord {
   std::string created_at;
 };
 
-// The migrations of the schema: V001 (the tables) read from `dir`, and the outbox.
+// The migrations of the schema: the files of `dir` (V001 the tables, V003 ...) and the outbox as
+// version 2.
 [[nodiscard]] platform::Result<std::vector<platform::pg::Migration>> payment_migrations(
     const std::string& dir);
 
