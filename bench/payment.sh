@@ -39,7 +39,7 @@
 #     BENCH_WEBHOOKS must exceed what 64 connections send in WRK_WARMUP + WRK_DURATION: a run
 #     that runs out fails and says so.
 #  4. Forged webhooks of each gateway (401; nothing changes in the tables, the service counts
-#     them in payment_webhooks_total{outcome="rejected_signature"} and logs a warning for each),
+#     them in payment_webhooks_total{outcome="rejected_signature"}, logging at debug only),
 #     under the full load, then under a light one: LIGHT_CONNECTIONS connections each pausing
 #     LIGHT_PAUSE_MS before each request, beside the trivial route under the same light load
 #     (with 64 connections on two cores the p99 is the queue's, the trivial route's included).
