@@ -15,7 +15,8 @@
 
 #include "cashier.hpp"
 #include "control_api.hpp"
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "http_api.hpp"
 #include "ledger.hpp"
 #include "notification_queue.hpp"
@@ -26,7 +27,6 @@
 #include "platform/log.hpp"
 #include "platform/process.hpp"
 #include "przelewy24_protocol.hpp"
-#include "sim_clock.hpp"
 
 namespace {
 namespace http = platform::http;
@@ -51,9 +51,9 @@ int serve() {
   server_config.shutdown_timeout = std::chrono::seconds(2);
 
   boost::asio::io_context io(1);
-  p24_sim::SimClock clock;
+  gateway_sim::SimClock clock;
   p24_sim::Ledger ledger;
-  p24_sim::FaultStore faults;
+  gateway_sim::FaultStore faults;
   p24_sim::NotificationQueue queue;
   p24_sim::Cashier cashier(credentials, clock, ledger, faults, queue);
   p24_sim::Notifier notifier(io, clock, ledger, faults, queue);

@@ -26,15 +26,15 @@ int method_for(const std::optional<int>& channel) {
   return kMethodTransfer;
 }
 
-Cashier::Cashier(payment::Przelewy24Credentials credentials, SimClock& clock, Ledger& ledger,
-                 FaultStore& faults, NotificationQueue& queue)
+Cashier::Cashier(payment::Przelewy24Credentials credentials, gateway_sim::SimClock& clock,
+                 Ledger& ledger, gateway_sim::FaultStore& faults, NotificationQueue& queue)
     : credentials_(std::move(credentials)),
       clock_(clock),
       ledger_(ledger),
       faults_(faults),
       queue_(queue) {}
 
-std::string Cashier::crc_for_notifications(const FaultConfig& faults) const {
+std::string Cashier::crc_for_notifications(const gateway_sim::FaultConfig& faults) const {
   return faults.bad_signature ? credentials_.crc + "-rotated" : credentials_.crc;
 }
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "ledger.hpp"
 #include "notification_queue.hpp"
 #include "przelewy24_protocol.hpp"
-#include "sim_clock.hpp"
 
 namespace p24_sim {
 
@@ -24,8 +24,8 @@ int method_for(const std::optional<int>& channel);
 
 class Cashier {
  public:
-  Cashier(payment::Przelewy24Credentials credentials, SimClock& clock, Ledger& ledger,
-          FaultStore& faults, NotificationQueue& queue);
+  Cashier(payment::Przelewy24Credentials credentials, gateway_sim::SimClock& clock, Ledger& ledger,
+          gateway_sim::FaultStore& faults, NotificationQueue& queue);
   Cashier(const Cashier&) = delete;
   Cashier& operator=(const Cashier&) = delete;
 
@@ -41,12 +41,12 @@ class Cashier {
   [[nodiscard]] const payment::Przelewy24Credentials& credentials() const { return credentials_; }
 
  private:
-  [[nodiscard]] std::string crc_for_notifications(const FaultConfig& faults) const;
+  [[nodiscard]] std::string crc_for_notifications(const gateway_sim::FaultConfig& faults) const;
 
   payment::Przelewy24Credentials credentials_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
   Ledger& ledger_;
-  FaultStore& faults_;
+  gateway_sim::FaultStore& faults_;
   NotificationQueue& queue_;
 };
 

@@ -47,8 +47,8 @@ json::object refund_json(const Refund& refund) {
 }
 }  // namespace
 
-ControlApi::ControlApi(Cashier& cashier, Ledger& ledger, FaultStore& faults,
-                       NotificationQueue& queue, Notifier& notifier, SimClock& clock)
+ControlApi::ControlApi(Cashier& cashier, Ledger& ledger, gateway_sim::FaultStore& faults,
+                       NotificationQueue& queue, Notifier& notifier, gateway_sim::SimClock& clock)
     : cashier_(cashier),
       ledger_(ledger),
       faults_(faults),
@@ -74,7 +74,7 @@ void ControlApi::register_routes(http::Router& router) {
 }
 
 ControlApi::Answer ControlApi::post_faults(Request request) {
-  PLATFORM_CO_TRY(const auto config, parse_fault_config(request.body));
+  PLATFORM_CO_TRY(const auto config, gateway_sim::parse_fault_config(request.body));
   faults_.set(config);
   spdlog::info("faults set: {}", json::serialize(to_json(config)));
   co_return state();

@@ -7,13 +7,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "cashier.hpp"
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "ledger.hpp"
 #include "notification_queue.hpp"
 #include "notifier.hpp"
 #include "platform/http/message.hpp"
 #include "platform/http/router.hpp"
-#include "sim_clock.hpp"
 
 namespace p24_sim {
 
@@ -21,8 +21,8 @@ inline constexpr std::int64_t kMaxAdvanceSeconds = 366LL * 24 * 3600;
 
 class ControlApi {
  public:
-  ControlApi(Cashier& cashier, Ledger& ledger, FaultStore& faults, NotificationQueue& queue,
-             Notifier& notifier, SimClock& clock);
+  ControlApi(Cashier& cashier, Ledger& ledger, gateway_sim::FaultStore& faults,
+             NotificationQueue& queue, Notifier& notifier, gateway_sim::SimClock& clock);
   ControlApi(const ControlApi&) = delete;
   ControlApi& operator=(const ControlApi&) = delete;
 
@@ -42,10 +42,10 @@ class ControlApi {
 
   Cashier& cashier_;
   Ledger& ledger_;
-  FaultStore& faults_;
+  gateway_sim::FaultStore& faults_;
   NotificationQueue& queue_;
   Notifier& notifier_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
 };
 
 }  // namespace p24_sim

@@ -166,7 +166,8 @@ bool blik_code_shape(std::string_view code) {
 }
 }  // namespace
 
-P24Api::P24Api(Cashier& cashier, Ledger& ledger, FaultStore& faults, SimClock& clock)
+P24Api::P24Api(Cashier& cashier, Ledger& ledger, gateway_sim::FaultStore& faults,
+               gateway_sim::SimClock& clock)
     : cashier_(cashier), ledger_(ledger), faults_(faults), clock_(clock) {}
 
 void P24Api::register_routes(http::Router& router) {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cashier.hpp"
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
 #include "ledger.hpp"
 #include "platform/http/message.hpp"
 #include "platform/http/router.hpp"
@@ -19,7 +19,8 @@ namespace p24_sim {
 
 class P24Api {
  public:
-  P24Api(Cashier& cashier, Ledger& ledger, FaultStore& faults, SimClock& clock);
+  P24Api(Cashier& cashier, Ledger& ledger, gateway_sim::FaultStore& faults,
+         gateway_sim::SimClock& clock);
   P24Api(const P24Api&) = delete;
   P24Api& operator=(const P24Api&) = delete;
 
@@ -44,8 +45,8 @@ class P24Api {
 
   Cashier& cashier_;
   Ledger& ledger_;
-  FaultStore& faults_;
-  SimClock& clock_;
+  gateway_sim::FaultStore& faults_;
+  gateway_sim::SimClock& clock_;
 };
 
 }  // namespace p24_sim

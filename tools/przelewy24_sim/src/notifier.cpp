@@ -20,8 +20,8 @@ std::optional<SplitUrl> split_url(std::string_view url) {
   return SplitUrl{std::string(url.substr(0, slash)), std::string(url.substr(slash))};
 }
 
-Notifier::Notifier(boost::asio::io_context& io, SimClock& clock, Ledger& ledger, FaultStore& faults,
-                   NotificationQueue& queue)
+Notifier::Notifier(boost::asio::io_context& io, gateway_sim::SimClock& clock, Ledger& ledger,
+                   gateway_sim::FaultStore& faults, NotificationQueue& queue)
     : io_(io),
       clock_(clock),
       ledger_(ledger),

@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "ledger.hpp"
 #include "notification_queue.hpp"
 #include "platform/background_loop.hpp"
-#include "sim_clock.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -46,8 +46,8 @@ struct DeliveryCounters {
 
 class Notifier {
  public:
-  Notifier(boost::asio::io_context& io, SimClock& clock, Ledger& ledger, FaultStore& faults,
-           NotificationQueue& queue);
+  Notifier(boost::asio::io_context& io, gateway_sim::SimClock& clock, Ledger& ledger,
+           gateway_sim::FaultStore& faults, NotificationQueue& queue);
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -69,9 +69,9 @@ class Notifier {
   platform::httpclient::HttpClient* client_for(const std::string& base_url);
 
   boost::asio::io_context& io_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
   Ledger& ledger_;
-  FaultStore& faults_;
+  gateway_sim::FaultStore& faults_;
   NotificationQueue& queue_;
   platform::BackgroundLoop loop_;
   std::mutex clients_mutex_;

@@ -1,5 +1,6 @@
 // The notification schedule (P24 resends after 3, 5, 15, 30, 60, 150 and 450 minutes until
-// verify), the held notifications of the reorder fault, the faults' parsing and the page's form.
+// verify), the held notifications of the reorder fault and the page's form (the faults' parsing:
+// tools/gateway_sim).
 #include "notification_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -7,7 +8,6 @@
 #include <chrono>
 #include <set>
 
-#include "faults.hpp"
 #include "hosted_page.hpp"
 
 namespace p24_sim {
@@ -77,34 +77,6 @@ TEST(NotificationQueue, HeldComeBackNewestFirst) {
   EXPECT_EQ(held[0].body, "b");
   EXPECT_EQ(held[1].body, "a");
   EXPECT_EQ(queue.held(), 0U);
-}
-
-TEST(Faults, ParsesTheWholeConfiguration) {
-  const auto config = parse_fault_config(
-      R"({"duplicate_notifications":2,"reorder_notifications":true,"drop_notifications":true,)"
-      R"("bad_signature":true,"amount_delta":-100,"api_status":503,"api_delay_ms":250})");
-  ASSERT_TRUE(config) << config.error().message;
-  EXPECT_EQ(config->duplicate_notifications, 2);
-  EXPECT_TRUE(config->reorder_notifications);
-  EXPECT_TRUE(config->drop_notifications);
-  EXPECT_TRUE(config->bad_signature);
-  EXPECT_EQ(config->amount_delta, -100);
-  EXPECT_EQ(config->api_status, 503);
-  EXPECT_EQ(config->api_delay, 250ms);
-  EXPECT_EQ(*parse_fault_config("{}"), FaultConfig{});
-  EXPECT_FALSE(parse_fault_config(R"({"api_status":0})")->api_status);
-  EXPECT_FALSE(parse_fault_config(R"({"api_status":null})")->api_status);
-}
-
-TEST(Faults, RefusesBadValues) {
-  for (const char* body :
-       {R"({"duplicate_notifications":11})", R"({"duplicate_notifications":-1})",
-        R"({"reorder_notifications":1})", R"({"api_status":200})", R"({"api_delay_ms":60001})",
-        R"({"amount_delta":1.5})", R"({"unknown":true})", "[]", "not json"}) {
-    const auto config = parse_fault_config(body);
-    ASSERT_FALSE(config) << body;
-    EXPECT_EQ(config.error().code, platform::Errc::malformed) << body;
-  }
 }
 
 TEST(HostedPage, ReadsFormValues) {

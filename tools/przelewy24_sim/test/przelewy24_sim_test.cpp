@@ -9,29 +9,22 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "platform/http/router.hpp"
-#include "platform/http/server.hpp"
+#include "gateway_sim/testing/simulator_process.hpp"
+#include "gateway_sim/testing/webhook_receiver.hpp"
 #include "platform/httpclient/client.hpp"
-#include "platform/testing/env.hpp"
 #include "platform/testing/eventually.hpp"
-#include "platform/testing/http.hpp"
-#include "platform/testing/process.hpp"
 #include "platform/testing/run.hpp"
 #include "przelewy24_client.hpp"
 
 namespace {
 namespace json = boost::json;
-namespace http = platform::http;
 using namespace std::chrono_literals;
 using payment::GatewayState;
 using platform::Errc;
-using platform::testing::HttpResult;
 
 payment::Przelewy24Credentials test_credentials() {
   payment::Przelewy24Credentials credentials;
@@ -43,54 +36,14 @@ payment::Przelewy24Credentials test_credentials() {
   return credentials;
 }
 
-class Simulator {
+// The simulator's binary with P24's credentials; what it notified and the transactions it
+// knows, from GET /control/state.
+class Simulator : public gateway_sim::testing::SimulatorProcess {
  public:
   Simulator()
-      : port_(platform::testing::free_port()),
-        process_(PRZELEWY24_SIM_BINARY, {},
-                 {{"P24_SIM_PORT", std::to_string(port_)},
-                  {"P24_CRC", test_credentials().crc},
-                  {"P24_API_KEY", test_credentials().api_key},
-                  {"LOG_LEVEL", "debug"}},
-                 ::testing::TempDir() + "przelewy24_sim_" + platform::testing::unique_suffix() +
-                     ".log") {
-    process_.start();
-    const bool up = platform::testing::eventually(
-        [this] {
-          if (!process_.running()) return true;  // reported below
-          try {
-            return platform::testing::http_call(port_, "GET", "/healthz").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        20s, 10ms);
-    if (!up || !process_.running()) {
-      throw std::runtime_error("the simulator did not come up:\n" + process_.log_tail());
-    }
-  }
-
-  [[nodiscard]] int port() const { return port_; }
-  platform::testing::ChildProcess& process() { return process_; }
-
-  [[nodiscard]] HttpResult call(const std::string& method, const std::string& target,
-                                const std::string& body = {}) const {
-    return platform::testing::http_call(port_, method, target, body);
-  }
-
-  [[nodiscard]] json::object state() const {
-    return json::parse(call("GET", "/control/state").body).as_object();
-  }
-
-  void control(const std::string& target, const std::string& body = {}) const {
-    const auto answer = call("POST", target, body);
-    if (answer.status != 200) throw std::runtime_error(target + " refused: " + answer.body);
-  }
-
-  void faults(const std::string& body) const { control("/control/faults", body); }
-  void advance(int seconds) const {
-    control("/control/clock", R"({"advance_s":)" + std::to_string(seconds) + "}");
-  }
+      : SimulatorProcess(
+            "przelewy24_sim", PRZELEWY24_SIM_BINARY, "P24_SIM_PORT",
+            {{"P24_CRC", test_credentials().crc}, {"P24_API_KEY", test_credentials().api_key}}) {}
 
   [[nodiscard]] std::int64_t notifications(const char* counter) const {
     return state().at("notifications").at(counter).as_int64();
@@ -103,77 +56,10 @@ class Simulator {
     }
     throw std::runtime_error("no transaction " + session_id);
   }
-
- private:
-  int port_;
-  platform::testing::ChildProcess process_;
 };
 
-// The shop's webhook endpoint: the kit's server on a free port, on a thread of its own,
-// remembering every body posted to /p24/notify.
-class WebhookReceiver {
- public:
-  WebhookReceiver() {
-    router_.add("POST", "/p24/notify", http::Handler([this](http::Request request) {
-                  return receive(this, std::move(request));
-                }),
-                http::RouteOptions{.authenticated = false});
-    http::ServerConfig config;
-    config.port = 0;
-    config.shutdown_timeout = 1s;
-    server_ = std::make_unique<http::HttpServer>(io_, config, router_, nullptr);
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
-  ~WebhookReceiver() {
-    io_.stop();
-    thread_.join();
-  }
-
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-  [[nodiscard]] std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/p24/notify";
-  }
-
-  [[nodiscard]] std::vector<payment::WebhookRequest> received() const {
-    const std::lock_guard lock(mutex_);
-    return received_;
-  }
-
-  [[nodiscard]] std::size_t count() const { return received().size(); }
-
-  void clear() {
-    const std::lock_guard lock(mutex_);
-    received_.clear();
-  }
-
-  // Waits until `n` notifications have arrived.
-  [[nodiscard]] bool wait_for(std::size_t n) const {
-    return platform::testing::eventually([this, n] { return count() >= n; }, 10s, 10ms);
-  }
-
- private:
-  static boost::asio::awaitable<http::Response> receive(WebhookReceiver* self,
-                                                        http::Request request) {
-    {
-      const std::lock_guard lock(self->mutex_);
-      self->received_.push_back(payment::WebhookRequest{request.headers, request.body});
-    }
-    http::Response response;
-    response.body = "{}";
-    co_return response;
-  }
-
-  boost::asio::io_context io_{1};
-  http::Router router_;
-  std::unique_ptr<http::HttpServer> server_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<payment::WebhookRequest> received_;
-};
+// The shop's webhook endpoint, remembering every body posted to /p24/notify.
+using WebhookReceiver = gateway_sim::testing::WebhookReceiver;
 
 std::unique_ptr<Simulator>& shared_simulator() {
   static std::unique_ptr<Simulator> simulator;
@@ -189,7 +75,7 @@ class Przelewy24Sim : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     shared_simulator() = std::make_unique<Simulator>();
-    shared_receiver() = std::make_unique<WebhookReceiver>();
+    shared_receiver() = std::make_unique<WebhookReceiver>("/p24/notify");
   }
   static void TearDownTestSuite() {
     shared_receiver().reset();
