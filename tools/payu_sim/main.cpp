@@ -13,15 +13,16 @@
 #include <chrono>
 #include <exception>
 
-#include "form_server.hpp"
+#include "gateway_sim/form_server.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "http_api.hpp"
 #include "notifier.hpp"
 #include "payu_client.hpp"
 #include "platform/config.hpp"
+#include "platform/http/json.hpp"
 #include "platform/http/router.hpp"
 #include "platform/log.hpp"
 #include "platform/process.hpp"
-#include "sim_clock.hpp"
 #include "simulator.hpp"
 
 namespace {
@@ -29,7 +30,7 @@ namespace {
 // The server closes its connections and the loop ends its current POST (5 s at most); then the
 // io_context stops, which also ends the api_delay_ms waits of requests whose connection is gone.
 boost::asio::awaitable<void> shut_down(boost::asio::io_context& io, payu_sim::Notifier& notifier,
-                                       payu_sim::FormServer& server) {
+                                       gateway_sim::FormServer& server) {
   server.stop();
   co_await notifier.stop(std::chrono::steady_clock::now() + std::chrono::seconds(6));
   io.stop();
@@ -48,12 +49,20 @@ int serve() {
   boost::asio::io_context io(1);
   platform::http::Router router;
   // Loopback only: the control routes have no authentication.
-  payu_sim::FormServer server(io, "127.0.0.1", port, router);
+  router.add(
+      "GET", "/healthz",
+      platform::http::Handler(
+          [](platform::http::Request) -> boost::asio::awaitable<platform::http::Response> {
+            co_return platform::http::json_response(200, boost::json::object{{"status", "ok"}});
+          }),
+      platform::http::RouteOptions{.authenticated = false});
+  gateway_sim::FormServer server(io, "127.0.0.1", port, router,
+                                 gateway_sim::FormServerOptions{.drop_trailing_slash = true});
   server.start();
   config.public_url = platform::config::get_string(
       "PAYU_SIM_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(server.port()));
 
-  payu_sim::SimClock clock;
+  gateway_sim::SimClock clock;
   payu_sim::Simulator simulator(config, clock);
   payu_sim::PayUApi api(simulator);
   api.register_routes(router);

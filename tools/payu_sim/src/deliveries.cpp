@@ -24,7 +24,8 @@ std::optional<seconds> resend_delay(int attempts_made) {
   return kResendDelays.at(static_cast<std::size_t>(attempts_made) - 1);
 }
 
-void DeliveryQueue::add(const Notice& notice, platform::TimePoint now, const FaultConfig& faults) {
+void DeliveryQueue::add(const Notice& notice, platform::TimePoint now,
+                        const gateway_sim::FaultConfig& faults) {
   if (faults.drop_notifications) {
     ++dropped_;
     return;

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
 #include "platform/clock.hpp"
 
 namespace payu_sim {
@@ -41,7 +41,7 @@ struct Delivery {
 class DeliveryQueue {
  public:
   // Queues `notice` (and its duplicates), holds it (reorder) or loses it (drop).
-  void add(const Notice& notice, platform::TimePoint now, const FaultConfig& faults);
+  void add(const Notice& notice, platform::TimePoint now, const gateway_sim::FaultConfig& faults);
   // The held notifications, newest first, due now.
   void flush(platform::TimePoint now);
   // The deliveries due at `now`, in queue order, marked in flight until report().

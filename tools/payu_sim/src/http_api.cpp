@@ -205,7 +205,10 @@ PayUApi::Answer PayUApi::post_page(http::Request request) {
 }
 
 PayUApi::ControlAnswer PayUApi::post_faults(http::Request request) {
-  PLATFORM_CO_TRY(const auto faults, parse_fault_config(request.body));
+  // PayU's amount_delta is any integer (the other simulators bound it to ±10⁹).
+  PLATFORM_CO_TRY(const auto faults,
+                  gateway_sim::parse_fault_config(
+                      request.body, gateway_sim::FaultLimits{.max_amount_delta = std::nullopt}));
   simulator_.set_faults(faults);
   spdlog::info("faults set: {}", json::serialize(to_json(faults)));
   co_return state();

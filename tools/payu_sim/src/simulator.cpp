@@ -54,7 +54,7 @@ std::optional<PageAction> page_action_from(std::string_view name) {
   return std::nullopt;
 }
 
-Simulator::Simulator(SimConfig config, SimClock& clock)
+Simulator::Simulator(SimConfig config, gateway_sim::SimClock& clock)
     : config_(std::move(config)), clock_(clock) {}
 
 platform::Result<json::object> Simulator::issue_token(std::string_view form_body) {
@@ -297,19 +297,19 @@ std::string Simulator::redirect_uri(const std::string& order_id) const {
   return config_.public_url + "/pay/?orderId=" + order_id + "&token=" + page_token(order_id);
 }
 
-void Simulator::set_faults(const FaultConfig& faults) {
+void Simulator::set_faults(const gateway_sim::FaultConfig& faults) {
   const std::lock_guard lock(mutex_);
   faults_ = faults;
 }
 
-FaultConfig Simulator::faults() const {
+gateway_sim::FaultConfig Simulator::faults() const {
   const std::lock_guard lock(mutex_);
   return faults_;
 }
 
 void Simulator::reset() {
   const std::lock_guard lock(mutex_);
-  faults_ = FaultConfig{};
+  faults_ = gateway_sim::FaultConfig{};
   orders_.clear();
   by_ext_order_id_.clear();
   tokens_.clear();

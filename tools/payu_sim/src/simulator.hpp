@@ -19,10 +19,10 @@
 #include <vector>
 
 #include "deliveries.hpp"
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "orders.hpp"
 #include "platform/error.hpp"
-#include "sim_clock.hpp"
 
 namespace payu_sim {
 
@@ -50,7 +50,7 @@ struct PageView {
 
 class Simulator {
  public:
-  Simulator(SimConfig config, SimClock& clock);
+  Simulator(SimConfig config, gateway_sim::SimClock& clock);
 
   // POST /pl/standard/user/oauth/authorize: the form's grant_type, client_id, client_secret.
   [[nodiscard]] platform::Result<boost::json::object> issue_token(std::string_view form_body);
@@ -75,8 +75,8 @@ class Simulator {
   [[nodiscard]] platform::Result<std::string> act_external(const std::string& ext_order_id,
                                                            PageAction action);
 
-  void set_faults(const FaultConfig& faults);
-  [[nodiscard]] FaultConfig faults() const;
+  void set_faults(const gateway_sim::FaultConfig& faults);
+  [[nodiscard]] gateway_sim::FaultConfig faults() const;
   void reset();
   void flush();
   void advance(std::chrono::seconds by);
@@ -95,10 +95,10 @@ class Simulator {
   [[nodiscard]] std::string redirect_uri(const std::string& order_id) const;
 
   const SimConfig config_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
 
   mutable std::mutex mutex_;
-  FaultConfig faults_;
+  gateway_sim::FaultConfig faults_;
   std::map<std::string, Order, std::less<>> orders_;
   std::map<std::string, std::string, std::less<>> by_ext_order_id_;
   std::map<std::string, platform::TimePoint, std::less<>> tokens_;

@@ -1,10 +1,10 @@
-// The resend schedule, the notification faults as the queue applies them, and the fault
-// configuration's parsing.
+// The resend schedule and the notification faults as the queue applies them (the fault
+// configuration's parsing: tools/gateway_sim).
 #include "deliveries.hpp"
 
 #include <gtest/gtest.h>
 
-#include "faults.hpp"
+#include "gateway_sim/fault_config.hpp"
 
 namespace {
 using namespace payu_sim;
@@ -71,14 +71,14 @@ TEST(DeliveryQueue, GivesUpAfterTwentyAttempts) {
 
 TEST(DeliveryQueue, Faults) {
   DeliveryQueue queue;
-  FaultConfig duplicates;
+  gateway_sim::FaultConfig duplicates;
   duplicates.duplicate_notifications = 2;
   queue.add(notice("A:PENDING"), kStart, duplicates);
   EXPECT_EQ(whats(queue.take_due(kStart)),
             (std::vector<std::string>{"A:PENDING", "A:PENDING", "A:PENDING"}));
 
   DeliveryQueue reordered;
-  FaultConfig reorder;
+  gateway_sim::FaultConfig reorder;
   reorder.reorder_notifications = true;
   reordered.add(notice("A:PENDING"), kStart, reorder);
   reordered.add(notice("A:COMPLETED"), kStart, reorder);
@@ -89,34 +89,11 @@ TEST(DeliveryQueue, Faults) {
             (std::vector<std::string>{"A:COMPLETED", "A:PENDING"}));
 
   DeliveryQueue dropped;
-  FaultConfig drop;
+  gateway_sim::FaultConfig drop;
   drop.drop_notifications = true;
   dropped.add(notice("A:PENDING"), kStart, drop);
   EXPECT_TRUE(dropped.take_due(kStart).empty());
   EXPECT_EQ(dropped.state().at("dropped").as_int64(), 1);
-}
-
-TEST(FaultConfig, Parses) {
-  const auto config = parse_fault_config(
-      R"({"duplicate_notifications":2,"reorder_notifications":true,"drop_notifications":false,
-          "bad_signature":true,"amount_delta":-5,"api_status":503,"api_delay_ms":100})");
-  ASSERT_TRUE(config) << config.error().message;
-  EXPECT_EQ(config->duplicate_notifications, 2);
-  EXPECT_TRUE(config->reorder_notifications);
-  EXPECT_TRUE(config->bad_signature);
-  EXPECT_EQ(config->amount_delta, -5);
-  EXPECT_EQ(config->api_status, 503);
-  EXPECT_EQ(config->api_delay, 100ms);
-  EXPECT_EQ(parse_fault_config("{}").value(), FaultConfig{});
-  EXPECT_EQ(parse_fault_config(R"({"api_status":null})")->api_status, std::nullopt);
-  EXPECT_EQ(parse_fault_config(R"({"api_status":0})")->api_status, std::nullopt);
-  for (const char* bad :
-       {R"({"api_status":200})", R"({"duplicate_notifications":11})", R"({"drop_notifications":1})",
-        R"({"api_delay_ms":-1})", R"({"amount_delta":"1"})", R"({"typo":true})", "not json"}) {
-    const auto refused = parse_fault_config(bad);
-    ASSERT_FALSE(refused) << bad;
-    EXPECT_EQ(refused.error().code, platform::Errc::malformed) << bad;
-  }
 }
 
 }  // namespace

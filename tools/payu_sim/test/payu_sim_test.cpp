@@ -5,32 +5,26 @@
 // fetched again after a 401.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "gateway_sim/testing/simulator_process.hpp"
+#include "gateway_sim/testing/webhook_receiver.hpp"
 #include "payu_client.hpp"
 #include "payu_protocol.hpp"
-#include "platform/http/router.hpp"
-#include "platform/http/server.hpp"
 #include "platform/httpclient/client.hpp"
-#include "platform/testing/env.hpp"
 #include "platform/testing/eventually.hpp"
 #include "platform/testing/http.hpp"
-#include "platform/testing/process.hpp"
 #include "platform/testing/run.hpp"
 
 namespace {
 namespace json = boost::json;
-namespace http = platform::http;
 using namespace std::chrono_literals;
 using payment::GatewayState;
 using payment::Notification;
@@ -48,120 +42,21 @@ payment::payu::PayUCredentials credentials() {
   return out;
 }
 
-class Simulator {
+// The simulator's binary with the POS's secrets; its notification counters from /control/state.
+class Simulator : public gateway_sim::testing::SimulatorProcess {
  public:
   Simulator()
-      : port_(platform::testing::free_port()),
-        process_(PAYU_SIM_BINARY, {},
-                 {{"PAYU_SIM_PORT", std::to_string(port_)},
-                  {"PAYU_CLIENT_SECRET", kClientSecret},
-                  {"PAYU_SECOND_KEY", kSecondKey},
-                  {"LOG_LEVEL", "debug"}},
-                 ::testing::TempDir() + "payu_sim_" + platform::testing::unique_suffix() + ".log") {
-    process_.start();
-    const bool up = platform::testing::eventually(
-        [this] {
-          if (!process_.running()) return true;
-          try {
-            return platform::testing::http_call(port_, "GET", "/healthz").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        20s, 10ms);
-    if (!up || !process_.running()) {
-      throw std::runtime_error("the simulator did not come up:\n" + process_.log_tail());
-    }
+      : SimulatorProcess("payu_sim", PAYU_SIM_BINARY, "PAYU_SIM_PORT",
+                         {{"PAYU_CLIENT_SECRET", kClientSecret}, {"PAYU_SECOND_KEY", kSecondKey}}) {
   }
 
-  [[nodiscard]] int port() const { return port_; }
-  platform::testing::ChildProcess& process() { return process_; }
-
-  [[nodiscard]] HttpResult call(
-      const std::string& method, const std::string& target, const std::string& body = {},
-      const std::vector<std::pair<std::string, std::string>>& headers = {}) const {
-    return platform::testing::http_call(port_, method, target, body, headers);
-  }
-
-  void control(const std::string& target, const std::string& body = {}) const {
-    const auto answer = call("POST", target, body,
-                             body.empty() ? std::vector<std::pair<std::string, std::string>>{}
-                                          : std::vector<std::pair<std::string, std::string>>{
-                                                {"Content-Type", "application/json"}});
-    if (answer.status != 200) throw std::runtime_error(target + " refused: " + answer.body);
-  }
-  void faults(const std::string& body) const { control("/control/faults", body); }
-  void advance(int seconds) const {
-    control("/control/clock", R"({"advance_s":)" + std::to_string(seconds) + "}");
-  }
-  [[nodiscard]] json::object state() const {
-    return json::parse(call("GET", "/control/state").body).as_object();
-  }
   [[nodiscard]] json::object notifications() const {
     return state().at("notifications").as_object();
   }
-
- private:
-  int port_;
-  platform::testing::ChildProcess process_;
 };
 
-// The shop's webhook endpoint: records every POST and answers `status`.
-class Receiver {
- public:
-  Receiver() {
-    router_.add(
-        "POST", "/webhooks/payu",
-        [this](http::Request request) -> boost::asio::awaitable<http::Response> {
-          payment::WebhookRequest webhook;
-          webhook.headers = request.headers;
-          webhook.body = request.body;
-          {
-            const std::lock_guard lock(mutex_);
-            received_.push_back(std::move(webhook));
-          }
-          co_return http::Response{status_.load(), "application/json", {}, "{}"};
-        },
-        http::RouteOptions{.authenticated = false});
-    server_ = std::make_unique<http::HttpServer>(io_, http::ServerConfig{}, router_, nullptr);
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~Receiver() {
-    server_->stop();
-    io_.stop();
-    thread_.join();
-  }
-  Receiver(const Receiver&) = delete;
-  Receiver& operator=(const Receiver&) = delete;
-  Receiver(Receiver&&) = delete;
-  Receiver& operator=(Receiver&&) = delete;
-
-  [[nodiscard]] std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/webhooks/payu";
-  }
-  void answer(int status) { status_.store(status); }
-  void clear() {
-    const std::lock_guard lock(mutex_);
-    received_.clear();
-  }
-  [[nodiscard]] std::vector<payment::WebhookRequest> received() const {
-    const std::lock_guard lock(mutex_);
-    return received_;
-  }
-  [[nodiscard]] bool has(std::size_t count) const {
-    return platform::testing::eventually([this, count] { return received().size() >= count; });
-  }
-
- private:
-  boost::asio::io_context io_{1};
-  http::Router router_;
-  std::unique_ptr<http::HttpServer> server_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<payment::WebhookRequest> received_;
-  std::atomic<int> status_{200};
-};
+// The shop's webhook endpoint: records every POST to /webhooks/payu and answers `answer(status)`.
+using Receiver = gateway_sim::testing::WebhookReceiver;
 
 std::unique_ptr<Simulator>& shared_simulator() {
   static std::unique_ptr<Simulator> simulator;
@@ -176,7 +71,7 @@ class PayUSim : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     shared_simulator() = std::make_unique<Simulator>();
-    shared_receiver() = std::make_unique<Receiver>();
+    shared_receiver() = std::make_unique<Receiver>("/webhooks/payu");
   }
   static void TearDownTestSuite() {
     shared_receiver().reset();
@@ -288,7 +183,7 @@ TEST_F(PayUSim, PaidOnThePage) {
   EXPECT_EQ(back.status, 303);
   EXPECT_EQ(back.header("location"), kReturnUrl);
 
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto webhooks = receiver().received();
   ASSERT_EQ(webhooks.size(), 2U);
   EXPECT_TRUE(webhooks[0].header("openpayu-signature"));
@@ -319,7 +214,7 @@ TEST_F(PayUSim, PaidOnThePage) {
 TEST_F(PayUSim, FailedOnThePage) {
   const auto registration = registered("tx-failed");
   EXPECT_EQ(on_the_page(registration, "fail").status, 303);
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto notifications = read_all();
   EXPECT_EQ(notifications[0].state, GatewayState::pending);
   EXPECT_EQ(notifications[1].state, GatewayState::failed);
@@ -344,7 +239,7 @@ TEST_F(PayUSim, ResentAfterTheShopAnswers500) {
   receiver().answer(500);
   registered("tx-resent");
   sim().control("/control/payments/tx-resent/pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   ASSERT_TRUE(platform::testing::eventually([] {
     const auto pending = sim().notifications().at("pending").as_array();
     return pending.size() == 2 && pending[0].at("attempts").as_int64() == 1 &&
@@ -354,7 +249,7 @@ TEST_F(PayUSim, ResentAfterTheShopAnswers500) {
 
   receiver().answer(200);
   sim().advance(60);
-  ASSERT_TRUE(receiver().has(4));
+  ASSERT_TRUE(receiver().wait_for(4));
   ASSERT_TRUE(platform::testing::eventually(
       [] { return sim().notifications().at("delivered").as_array().size() == 2; }));
   const auto delivered = sim().notifications().at("delivered").as_array();
@@ -367,7 +262,7 @@ TEST_F(PayUSim, DuplicatedAndReorderedNotifications) {
   sim().faults(R"({"duplicate_notifications": 1})");
   const auto registration = registered("tx-duplicated");
   sim().control("/control/payments/tx-duplicated/pay");
-  ASSERT_TRUE(receiver().has(4));
+  ASSERT_TRUE(receiver().wait_for(4));
   auto notifications = read_all();
   ASSERT_EQ(notifications.size(), 4U);
   EXPECT_EQ(notifications[0].event_key, notifications[1].event_key);
@@ -381,7 +276,7 @@ TEST_F(PayUSim, DuplicatedAndReorderedNotifications) {
   EXPECT_EQ(sim().notifications().at("held").as_int64(), 2);
   EXPECT_TRUE(receiver().received().empty());
   sim().control("/control/flush");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   notifications = read_all();
   EXPECT_EQ(notifications[0].state, GatewayState::succeeded);  // COMPLETED first
   EXPECT_EQ(notifications[1].state, GatewayState::pending);
@@ -404,7 +299,7 @@ TEST_F(PayUSim, BadSignatureIsRefused) {
   sim().faults(R"({"bad_signature": true})");
   registered("tx-forged");
   sim().control("/control/payments/tx-forged/pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   for (const auto& webhook : receiver().received()) {
     const auto result = client().read_webhook(webhook, std::chrono::system_clock::now());
     ASSERT_FALSE(result);
@@ -416,7 +311,7 @@ TEST_F(PayUSim, AmountDeltaIsSignedButWrong) {
   sim().faults(R"({"amount_delta": 1})");
   registered("tx-delta", 5000);
   sim().control("/control/payments/tx-delta/pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto notifications = read_all();
   EXPECT_EQ(notifications[1].state, GatewayState::succeeded);
   EXPECT_EQ(notifications[1].amount, 5001);
@@ -426,7 +321,7 @@ TEST_F(PayUSim, Cancel) {
   const auto open = registered("tx-cancel");
   EXPECT_TRUE(platform::testing::run(io(), client().cancel(attempt(open, "tx-cancel"))));
   EXPECT_EQ(status(open)->state, GatewayState::failed);
-  ASSERT_TRUE(receiver().has(1));
+  ASSERT_TRUE(receiver().wait_for(1));
   EXPECT_EQ(read_all()[0].event_key, open.gateway_reference + ":CANCELED");
   // Cancelling again is fine.
   EXPECT_TRUE(platform::testing::run(io(), client().cancel(attempt(open, "tx-cancel"))));
@@ -450,7 +345,7 @@ TEST_F(PayUSim, RefundsPartialAndFull) {
   EXPECT_EQ(too_early.error().code, Errc::invalid);
 
   sim().control("/control/payments/tx-refund/pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto partial = platform::testing::run(io(), client().refund(refund));
   ASSERT_TRUE(partial) << partial.error().message;
   ASSERT_TRUE(partial->gateway_refund_id);
@@ -471,7 +366,7 @@ TEST_F(PayUSim, RefundsPartialAndFull) {
   ASSERT_TRUE(full) << full.error().message;
   EXPECT_NE(full->gateway_refund_id, partial->gateway_refund_id);
 
-  ASSERT_TRUE(receiver().has(4));
+  ASSERT_TRUE(receiver().wait_for(4));
   const auto notifications = read_all();
   ASSERT_EQ(notifications.size(), 4U);
   EXPECT_EQ(notifications[2].state, GatewayState::refund_succeeded);

@@ -44,10 +44,10 @@ class SimulatorTest : public ::testing::Test {
   }
 
   Simulator& simulator() { return simulator_; }
-  SimClock& clock() { return clock_; }
+  gateway_sim::SimClock& clock() { return clock_; }
 
  private:
-  SimClock clock_;
+  gateway_sim::SimClock clock_;
   Simulator simulator_;
 };
 
