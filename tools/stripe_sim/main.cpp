@@ -16,7 +16,8 @@
 #include <stdexcept>
 
 #include "faults.hpp"
-#include "form_server.hpp"
+#include "gateway_sim/form_server.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "http_api.hpp"
 #include "idempotency.hpp"
 #include "ledger.hpp"
@@ -26,7 +27,6 @@
 #include "platform/http/router.hpp"
 #include "platform/log.hpp"
 #include "platform/process.hpp"
-#include "sim_clock.hpp"
 #include "stripe_client.hpp"
 #include "webhook_sender.hpp"
 
@@ -51,7 +51,7 @@ int serve() {
       static_cast<std::uint16_t>(platform::config::get_int("STRIPE_SIM_PORT", 8204, 0, 65535));
 
   boost::asio::io_context io(1);
-  stripe_sim::SimClock clock;
+  gateway_sim::SimClock clock;
   stripe_sim::Ledger ledger;
   stripe_sim::Outbox outbox(api_config.webhook_url);
   stripe_sim::IdempotencyStore idempotency;
@@ -65,7 +65,8 @@ int serve() {
              }),
              http::RouteOptions{.authenticated = false});
   // Loopback only: the control routes have no authentication.
-  stripe_sim::FormServer server(io, "127.0.0.1", port, router);
+  gateway_sim::FormServer server(io, "127.0.0.1", port, router,
+                                 gateway_sim::FormServerOptions{.percent_decode_path = true});
   server.start();
   ledger.set_page_base(platform::config::get_string(
       "STRIPE_SIM_PUBLIC_URL", "http://127.0.0.1:" + std::to_string(server.port())));

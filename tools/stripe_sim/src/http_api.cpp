@@ -86,7 +86,7 @@ platform::Error control_error(std::string message) {
 }
 }  // namespace
 
-StripeApi::StripeApi(ApiConfig config, SimClock& clock, Ledger& ledger, Outbox& outbox,
+StripeApi::StripeApi(ApiConfig config, gateway_sim::SimClock& clock, Ledger& ledger, Outbox& outbox,
                      IdempotencyStore& idempotency, Faults& faults)
     : config_(std::move(config)),
       clock_(clock),
@@ -342,8 +342,8 @@ StripeApi::Control StripeApi::get_state(http::Request /*request*/) {
 http::Response StripeApi::state() const {
   json::object body = outbox_.state();
   body["faults"] = to_json(faults_.current());
-  body["clock"] =
-      json::object{{"now", unix_seconds(clock_.now())}, {"offset_s", clock_.offset().count()}};
+  body["clock"] = json::object{{"now", gateway_sim::unix_seconds(clock_.now())},
+                               {"offset_s", clock_.offset().count()}};
   auto ledger = ledger_.summary();
   body["sessions"] = std::move(ledger["sessions"]);
   body["refunds"] = std::move(ledger["refunds"]);

@@ -11,12 +11,12 @@
 #include <string>
 
 #include "faults.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "idempotency.hpp"
 #include "ledger.hpp"
 #include "outbox.hpp"
 #include "platform/http/message.hpp"
 #include "platform/http/router.hpp"
-#include "sim_clock.hpp"
 
 namespace stripe_sim {
 
@@ -27,7 +27,7 @@ struct ApiConfig {
 
 class StripeApi {
  public:
-  StripeApi(ApiConfig config, SimClock& clock, Ledger& ledger, Outbox& outbox,
+  StripeApi(ApiConfig config, gateway_sim::SimClock& clock, Ledger& ledger, Outbox& outbox,
             IdempotencyStore& idempotency, Faults& faults);
   ~StripeApi() = default;
   StripeApi(const StripeApi&) = delete;
@@ -76,7 +76,7 @@ class StripeApi {
   [[nodiscard]] platform::http::Response state() const;
 
   ApiConfig config_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
   Ledger& ledger_;
   Outbox& outbox_;
   IdempotencyStore& idempotency_;

@@ -8,7 +8,7 @@
 #include <system_error>
 #include <utility>
 
-#include "sim_clock.hpp"
+#include "gateway_sim/sim_clock.hpp"
 
 namespace stripe_sim {
 namespace {
@@ -74,7 +74,8 @@ json::object string_map(const json::value* value) {
 
 std::string stamp() {
   constexpr std::string_view kDigits = "0123456789abcdefghijklmnopqrstuvwxyz";
-  auto value = static_cast<std::uint64_t>(unix_seconds(std::chrono::system_clock::now()));
+  auto value =
+      static_cast<std::uint64_t>(gateway_sim::unix_seconds(std::chrono::system_clock::now()));
   std::string out;
   while (value > 0) {
     out.insert(out.begin(), kDigits[value % 36]);
@@ -149,7 +150,7 @@ ApiResult<json::object> Ledger::create_session(const json::object& params,
     currency = *line_currency;
     total += *amount * *quantity;
   }
-  const auto created = unix_seconds(now);
+  const auto created = gateway_sim::unix_seconds(now);
   auto expires_at = created + kDefaultLifetime;
   if (const auto given = string_at(params, {"expires_at"})) {
     const auto value = to_integer(*given);
@@ -318,7 +319,7 @@ ApiResult<json::object> Ledger::create_refund(const json::object& params, platfo
       {"status", "pending"},
       {"reason", reason ? json::value(*reason) : nullptr},
       {"metadata", string_map(params.if_contains("metadata"))},
-      {"created", unix_seconds(now)},
+      {"created", gateway_sim::unix_seconds(now)},
   };
   events.push_back(NewEvent{"refund.created", refund});
   const auto answer = refund;
@@ -401,7 +402,7 @@ std::optional<std::string> Ledger::session_of(std::string_view transaction_id) c
 
 void Ledger::expire_due(platform::TimePoint now, Events& events) {
   const std::lock_guard lock(mutex_);
-  const auto seconds = unix_seconds(now);
+  const auto seconds = gateway_sim::unix_seconds(now);
   for (const auto& [id, session] : sessions_) {
     if (session.at("status").as_string() == "open" &&
         session.at("expires_at").as_int64() <= seconds) {

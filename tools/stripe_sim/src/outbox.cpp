@@ -5,7 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <utility>
 
-#include "sim_clock.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "stripe_protocol.hpp"
 
 namespace stripe_sim {
@@ -74,7 +74,7 @@ std::vector<std::string> Outbox::publish(const Events& events, const FaultConfig
         {"id", id},
         {"object", "event"},
         {"api_version", payment::stripe::kApiVersion},
-        {"created", unix_seconds(now)},
+        {"created", gateway_sim::unix_seconds(now)},
         {"livemode", false},
         {"pending_webhooks", 1},
         {"request", json::object{{"id", nullptr}, {"idempotency_key", nullptr}}},

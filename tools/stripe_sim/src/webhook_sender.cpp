@@ -16,8 +16,9 @@ constexpr std::chrono::milliseconds kTick{50};
 constexpr std::int64_t kStaleBy = 600;
 }  // namespace
 
-WebhookSender::WebhookSender(boost::asio::io_context& io, std::string secret, SimClock& clock,
-                             Ledger& ledger, Outbox& outbox, Faults& faults)
+WebhookSender::WebhookSender(boost::asio::io_context& io, std::string secret,
+                             gateway_sim::SimClock& clock, Ledger& ledger, Outbox& outbox,
+                             Faults& faults)
     : io_(io),
       secret_(std::move(secret)),
       clock_(clock),
@@ -55,7 +56,7 @@ boost::asio::awaitable<void> WebhookSender::run(platform::StopSignal stop) {
 boost::asio::awaitable<void> WebhookSender::send(Delivery delivery) {
   const auto url = outbox_.url();
   const auto faults = faults_.current();
-  auto t = unix_seconds(std::chrono::system_clock::now());
+  auto t = gateway_sim::unix_seconds(std::chrono::system_clock::now());
   if (faults.stale_timestamp) t -= kStaleBy;
   std::vector<std::string> secrets{faults.bad_signature ? secret_ + "_not_the_secret" : secret_};
   if (!faults.second_secret.empty()) secrets.push_back(faults.second_secret);

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "faults.hpp"
+#include "gateway_sim/sim_clock.hpp"
 #include "ledger.hpp"
 #include "outbox.hpp"
 #include "platform/background_loop.hpp"
-#include "sim_clock.hpp"
 
 namespace platform::httpclient {
 class HttpClient;
@@ -28,8 +28,8 @@ class WebhookSender {
  public:
   // secret: the endpoint secret every delivery is signed with (the first of
   // STRIPE_WEBHOOK_SECRET).
-  WebhookSender(boost::asio::io_context& io, std::string secret, SimClock& clock, Ledger& ledger,
-                Outbox& outbox, Faults& faults);
+  WebhookSender(boost::asio::io_context& io, std::string secret, gateway_sim::SimClock& clock,
+                Ledger& ledger, Outbox& outbox, Faults& faults);
   ~WebhookSender();
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
@@ -46,7 +46,7 @@ class WebhookSender {
 
   boost::asio::io_context& io_;
   std::string secret_;
-  SimClock& clock_;
+  gateway_sim::SimClock& clock_;
   Ledger& ledger_;
   Outbox& outbox_;
   Faults& faults_;

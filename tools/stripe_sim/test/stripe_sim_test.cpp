@@ -5,26 +5,22 @@
 // refunds; the Idempotency-Key store; an API answering 503 until the breaker opens.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "platform/http/router.hpp"
-#include "platform/http/server.hpp"
+#include "gateway_sim/testing/simulator_process.hpp"
+#include "gateway_sim/testing/webhook_receiver.hpp"
 #include "platform/httpclient/client.hpp"
 #include "platform/testing/env.hpp"
 #include "platform/testing/eventually.hpp"
 #include "platform/testing/http.hpp"
-#include "platform/testing/process.hpp"
 #include "platform/testing/run.hpp"
 #include "stripe_client.hpp"
 #include "stripe_form.hpp"
@@ -32,7 +28,6 @@
 
 namespace {
 namespace json = boost::json;
-namespace http = platform::http;
 using namespace std::chrono_literals;
 using payment::GatewayState;
 using platform::Errc;
@@ -42,116 +37,23 @@ constexpr const char* kKey = "sk_test_integration";
 constexpr const char* kSecret = "whsec_integration_secret";
 constexpr const char* kReturnUrl = "http://shop.local/payment/return";
 
-// The shop's webhook endpoint: records every POST and answers `status`.
-class Receiver {
- public:
-  Receiver() {
-    router_.add("POST", "/payment/webhook/stripe",
-                http::Handler([this](http::Request request) { return record(std::move(request)); }),
-                http::RouteOptions{.authenticated = false});
-    server_ = std::make_unique<http::HttpServer>(io_, http::ServerConfig{}, router_, nullptr);
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~Receiver() {
-    server_->stop();
-    io_.stop();
-    thread_.join();
-  }
-  Receiver(const Receiver&) = delete;
-  Receiver& operator=(const Receiver&) = delete;
+// The shop's webhook endpoint: records every POST to /payment/webhook/stripe and answers
+// `answer(status)`.
+using Receiver = gateway_sim::testing::WebhookReceiver;
 
-  [[nodiscard]] std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(server_->port()) + "/payment/webhook/stripe";
-  }
-  void answer(int status) { status_.store(status); }
-  void clear() {
-    const std::lock_guard lock(mutex_);
-    received_.clear();
-  }
-  [[nodiscard]] std::vector<payment::WebhookRequest> received() const {
-    const std::lock_guard lock(mutex_);
-    return received_;
-  }
-  [[nodiscard]] bool has(std::size_t count) const {
-    return platform::testing::eventually([this, count] { return received().size() >= count; });
-  }
-
- private:
-  boost::asio::awaitable<http::Response> record(http::Request request) {
-    payment::WebhookRequest webhook;
-    webhook.headers = request.headers;
-    webhook.body = request.body;
-    {
-      const std::lock_guard lock(mutex_);
-      received_.push_back(std::move(webhook));
-    }
-    co_return http::Response{status_.load(), "application/json", {}, "{}"};
-  }
-
-  boost::asio::io_context io_{1};
-  http::Router router_;
-  std::unique_ptr<http::HttpServer> server_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<payment::WebhookRequest> received_;
-  std::atomic<int> status_{200};
-};
-
-class Simulator {
+// The simulator's binary with the test's keys, sending its events to `webhook_url`; its delivery
+// counters from /control/state.
+class Simulator : public gateway_sim::testing::SimulatorProcess {
  public:
   explicit Simulator(const std::string& webhook_url)
-      : port_(platform::testing::free_port()),
-        process_(
-            STRIPE_SIM_BINARY, {},
-            {{"STRIPE_SIM_PORT", std::to_string(port_)},
-             {"STRIPE_SECRET_KEY", kKey},
-             {"STRIPE_WEBHOOK_SECRET", std::string(kSecret) + ",whsec_ignored"},
-             {"STRIPE_WEBHOOK_URL", webhook_url},
-             {"LOG_LEVEL", "debug"}},
-            ::testing::TempDir() + "stripe_sim_" + platform::testing::unique_suffix() + ".log") {
-    process_.start();
-    const bool up = platform::testing::eventually(
-        [this] {
-          if (!process_.running()) return true;
-          try {
-            return call("GET", "/healthz").status == 200;
-          } catch (const std::exception&) {
-            return false;
-          }
-        },
-        20s, 10ms);
-    if (!up || !process_.running()) {
-      throw std::runtime_error("the simulator did not come up:\n" + process_.log_tail());
-    }
-  }
+      : SimulatorProcess("stripe_sim", STRIPE_SIM_BINARY, "STRIPE_SIM_PORT",
+                         {{"STRIPE_SECRET_KEY", kKey},
+                          {"STRIPE_WEBHOOK_SECRET", std::string(kSecret) + ",whsec_ignored"},
+                          {"STRIPE_WEBHOOK_URL", webhook_url}}) {}
 
-  [[nodiscard]] int port() const { return port_; }
-  platform::testing::ChildProcess& process() { return process_; }
-
-  [[nodiscard]] HttpResult call(
-      const std::string& method, const std::string& target, const std::string& body = {},
-      const std::vector<std::pair<std::string, std::string>>& headers = {}) const {
-    return platform::testing::http_call(port_, method, target, body, headers);
-  }
-  void control(const std::string& target, const std::string& body = "{}") const {
-    const auto answer = call("POST", target, body, {{"Content-Type", "application/json"}});
-    if (answer.status != 200) throw std::runtime_error(target + " refused: " + answer.body);
-  }
-  void faults(const std::string& body) const { control("/control/faults", body); }
-  void advance(int seconds) const {
-    control("/control/clock", R"({"advance_s":)" + std::to_string(seconds) + "}");
-  }
-  [[nodiscard]] json::object state() const {
-    return json::parse(call("GET", "/control/state").body).as_object();
-  }
   [[nodiscard]] std::int64_t count(const char* stage) const {
     return state().at("counts").at(stage).as_int64();
   }
-
- private:
-  int port_;
-  platform::testing::ChildProcess process_;
 };
 
 std::unique_ptr<Receiver>& shared_receiver() {
@@ -166,7 +68,7 @@ std::unique_ptr<Simulator>& shared_simulator() {
 class StripeSim : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    shared_receiver() = std::make_unique<Receiver>();
+    shared_receiver() = std::make_unique<Receiver>("/payment/webhook/stripe");
     shared_simulator() = std::make_unique<Simulator>(shared_receiver()->url());
   }
   static void TearDownTestSuite() {
@@ -277,7 +179,7 @@ TEST_F(StripeSim, PaidOnTheHostedPage) {
   EXPECT_EQ(pending->state, GatewayState::pending);
 
   page(registration, "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto received = receiver().received();
   EXPECT_EQ(type_of(received[0]), "payment_intent.succeeded");
   EXPECT_EQ(type_of(received[1]), "checkout.session.completed");
@@ -313,7 +215,7 @@ TEST_F(StripeSim, PaidOnTheHostedPage) {
 TEST_F(StripeSim, DeclinedThenExpired) {
   const auto registration = registered();
   sim().control("/control/payments/" + transaction_ + "/fail");
-  ASSERT_TRUE(receiver().has(1));
+  ASSERT_TRUE(receiver().wait_for(1));
   auto read = notifications();
   ASSERT_EQ(read.size(), 1U);
   EXPECT_EQ(type_of(receiver().received()[0]), "payment_intent.payment_failed");
@@ -323,7 +225,7 @@ TEST_F(StripeSim, DeclinedThenExpired) {
   EXPECT_EQ(status->state, GatewayState::pending);
 
   sim().advance(24 * 3600);
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   read = notifications();
   EXPECT_EQ(type_of(receiver().received()[1]), "checkout.session.expired");
   EXPECT_EQ(read[1].state, GatewayState::failed);
@@ -337,7 +239,7 @@ TEST_F(StripeSim, AbandonedThenCancelled) {
   EXPECT_EQ(run(client_->status(attempt(registration)))->state, GatewayState::pending);
 
   ASSERT_TRUE(run(client_->cancel(attempt(registration))));
-  ASSERT_TRUE(receiver().has(1));
+  ASSERT_TRUE(receiver().wait_for(1));
   const auto read = notifications();
   EXPECT_EQ(type_of(receiver().received()[0]), "checkout.session.expired");
   EXPECT_EQ(read[0].state, GatewayState::failed);
@@ -352,14 +254,14 @@ TEST_F(StripeSim, AReceiverErrorIsRetriedOnTheSimulatorsClock) {
   receiver().answer(500);
   const auto registration = registered();
   page(registration, "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   ASSERT_TRUE(platform::testing::eventually([] { return sim().count("queued") == 2; }));
   receiver().answer(200);
   receiver().clear();
   sim().advance(59);
   EXPECT_EQ(sim().count("delivered"), 0);
   sim().advance(1);
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   ASSERT_TRUE(platform::testing::eventually([] { return sim().count("delivered") == 2; }));
   const auto read = notifications();
   ASSERT_EQ(read.size(), 2U);
@@ -371,7 +273,7 @@ TEST_F(StripeSim, AReceiverErrorIsRetriedOnTheSimulatorsClock) {
 TEST_F(StripeSim, DuplicatesKeepTheirEventId) {
   sim().faults(R"({"duplicate_notifications":2})");
   page(registered(), "pay");
-  ASSERT_TRUE(receiver().has(6));
+  ASSERT_TRUE(receiver().wait_for(6));
   const auto read = notifications();
   std::set<std::string> keys;
   for (const auto& n : read) keys.insert(n.event_key);
@@ -385,7 +287,7 @@ TEST_F(StripeSim, ReorderedEventsArriveNewestFirstOnFlush) {
   EXPECT_EQ(sim().count("held"), 2);
   EXPECT_TRUE(receiver().received().empty());
   sim().control("/control/flush");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto received = receiver().received();
   EXPECT_EQ(type_of(received[0]), "checkout.session.completed");
   EXPECT_EQ(type_of(received[1]), "payment_intent.succeeded");
@@ -408,7 +310,7 @@ TEST_F(StripeSim, BadOrStaleSignaturesAreRefused) {
   sim().faults(R"({"bad_signature":true})");
   const auto registration = registered();
   page(registration, "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   for (const auto& read : read_all(*client_)) {
     ASSERT_FALSE(read);
     EXPECT_EQ(read.error().code, Errc::unauthenticated);
@@ -419,7 +321,7 @@ TEST_F(StripeSim, BadOrStaleSignaturesAreRefused) {
   ASSERT_TRUE(run(client_->cancel(attempt(registered()))).has_error());  // paid: conflict
   transaction_ += "-2";
   ASSERT_TRUE(run(client_->cancel(attempt(registered()))));
-  ASSERT_TRUE(receiver().has(1));
+  ASSERT_TRUE(receiver().wait_for(1));
   const auto stale = read_all(*client_);
   ASSERT_FALSE(stale[0]);
   EXPECT_EQ(stale[0].error().code, Errc::unauthenticated);
@@ -429,7 +331,7 @@ TEST_F(StripeSim, BadOrStaleSignaturesAreRefused) {
 TEST_F(StripeSim, ASecondSecretVerifiesDuringARotation) {
   sim().faults(R"({"second_secret":"whsec_rotated"})");
   page(registered(), "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto received = receiver().received();
   const auto header = received[0].header("stripe-signature");
   ASSERT_TRUE(header);
@@ -445,14 +347,14 @@ TEST_F(StripeSim, ASecondSecretVerifiesDuringARotation) {
 TEST_F(StripeSim, AShiftedAmountIsSignedAndReported) {
   sim().faults(R"({"amount_delta":1})");
   page(registered(), "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   for (const auto& n : notifications()) EXPECT_EQ(n.amount, 1001);
 }
 
 TEST_F(StripeSim, RefundsPartialThenFull) {
   const auto registration = registered();
   page(registration, "pay");
-  ASSERT_TRUE(receiver().has(2));
+  ASSERT_TRUE(receiver().wait_for(2));
   const auto intent = notifications()[0].gateway_reference;
   receiver().clear();
 
@@ -471,7 +373,7 @@ TEST_F(StripeSim, RefundsPartialThenFull) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->gateway_refund_id, accepted->gateway_refund_id);
 
-  ASSERT_TRUE(receiver().has(3));
+  ASSERT_TRUE(receiver().wait_for(3));
   const auto received = receiver().received();
   EXPECT_EQ(type_of(received[0]), "refund.created");
   EXPECT_EQ(type_of(received[1]), "refund.updated");
