@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "gateway_sim/html_escape.hpp"
 #include "platform/polish_format.hpp"
 
 namespace payu_sim {
@@ -19,40 +20,15 @@ std::string amount_text(const PageView& view) {
 }
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::string render_page(const PageView& view) {
-  const auto action = html_escape("/pay/?orderId=" + view.order_id + "&token=" + view.token);
+  const auto action =
+      gateway_sim::html_escape("/pay/?orderId=" + view.order_id + "&token=" + view.token);
   std::string out(kHead);
   out += "<h1>PayU – symulator płatności</h1>\n";
-  out += "<p>Zamówienie: <strong>" + html_escape(view.description) + "</strong></p>\n";
-  out += "<p>Kwota do zapłaty: <strong>" + html_escape(amount_text(view)) + "</strong></p>\n";
-  out += "<p>Status: " + html_escape(view.status) + "</p>\n";
+  out += "<p>Zamówienie: <strong>" + gateway_sim::html_escape(view.description) + "</strong></p>\n";
+  out += "<p>Kwota do zapłaty: <strong>" + gateway_sim::html_escape(amount_text(view)) +
+         "</strong></p>\n";
+  out += "<p>Status: " + gateway_sim::html_escape(view.status) + "</p>\n";
   constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kButtons{
       {{"pay", "Zapłać"}, {"fail", "Odrzuć płatność"}, {"abandon", "Anuluj"}}};
   for (const auto& [name, label] : kButtons) {
@@ -66,7 +42,8 @@ std::string render_page(const PageView& view) {
 
 std::string render_notice(std::string_view heading, std::string_view text) {
   std::string out(kHead);
-  out += "<h1>" + html_escape(heading) + "</h1>\n<p>" + html_escape(text) + "</p>\n";
+  out += "<h1>" + gateway_sim::html_escape(heading) + "</h1>\n<p>" +
+         gateway_sim::html_escape(text) + "</p>\n";
   out += kTail;
   return out;
 }

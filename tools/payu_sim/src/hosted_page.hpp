@@ -12,6 +12,5 @@ namespace payu_sim {
 std::string render_page(const PageView& view);
 // A page with a heading and one line, for an order that is gone or already final.
 std::string render_notice(std::string_view heading, std::string_view text);
-std::string html_escape(std::string_view text);
 
 }  // namespace payu_sim

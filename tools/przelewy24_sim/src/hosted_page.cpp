@@ -1,5 +1,7 @@
 #include "hosted_page.hpp"
 
+#include "gateway_sim/html_escape.hpp"
+
 namespace p24_sim {
 namespace {
 
@@ -38,33 +40,6 @@ std::optional<std::string> form_decode(std::string_view text) {
 }
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out.append("&amp;");
-        break;
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      case '\'':
-        out.append("&#39;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 std::optional<std::string> form_value(std::string_view form, std::string_view name) {
   while (!form.empty()) {
     const auto end = form.find('&');
@@ -80,7 +55,7 @@ std::optional<std::string> form_value(std::string_view form, std::string_view na
 }
 
 std::string payment_page(const Transaction& transaction) {
-  const auto token = html_escape(transaction.token);
+  const auto token = gateway_sim::html_escape(transaction.token);
   const auto target = "/trnRequest/" + token;
   std::string state;
   if (transaction.outcome == Outcome::paid) {
@@ -92,9 +67,10 @@ std::string payment_page(const Transaction& transaction) {
          "<title>Przelewy24 (symulator) – płatność</title></head>\n<body>\n"
          "<h1>Przelewy24 – symulator płatności</h1>\n"
          "<dl><dt>Opis</dt><dd>" +
-         html_escape(transaction.order.description) + "</dd><dt>Kwota</dt><dd>" +
-         html_escape(format_amount(transaction.order.amount, transaction.order.currency)) +
-         "</dd><dt>E-mail</dt><dd>" + html_escape(transaction.order.email) +
+         gateway_sim::html_escape(transaction.order.description) + "</dd><dt>Kwota</dt><dd>" +
+         gateway_sim::html_escape(
+             format_amount(transaction.order.amount, transaction.order.currency)) +
+         "</dd><dt>E-mail</dt><dd>" + gateway_sim::html_escape(transaction.order.email) +
          "</dd><dt>Numer transakcji</dt><dd>" + std::to_string(transaction.order_id) +
          "</dd></dl>\n" + state + "\n<form method=\"post\" action=\"" + target +
          "\">\n"

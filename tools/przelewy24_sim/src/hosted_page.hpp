@@ -18,9 +18,6 @@ namespace p24_sim {
 std::string payment_page(const Transaction& transaction);
 std::string unknown_token_page();
 
-// HTML text with & < > " ' escaped.
-std::string html_escape(std::string_view text);
-
 // The value of `name` in an application/x-www-form-urlencoded body or query ('+' and %XX
 // decoded); std::nullopt when absent or badly encoded.
 std::optional<std::string> form_value(std::string_view form, std::string_view name);

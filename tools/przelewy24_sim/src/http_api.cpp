@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "gateway_sim/html_escape.hpp"
 #include "hosted_page.hpp"
 #include "platform/crypto.hpp"
 #include "platform/http/json.hpp"
@@ -383,7 +384,7 @@ P24Api::Answer P24Api::page_action(Request request) {
   const auto acted = cashier_.act(token, *action);
   if (!acted) {
     const int status = acted.error().code == Errc::not_found ? kNotFound : kConflict;
-    co_return html(status, "<p>" + html_escape(acted.error().message) + "</p>\n");
+    co_return html(status, "<p>" + gateway_sim::html_escape(acted.error().message) + "</p>\n");
   }
   http::Response response;
   response.status = kSeeOther;

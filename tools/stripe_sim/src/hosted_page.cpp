@@ -4,34 +4,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "gateway_sim/html_escape.hpp"
+
 namespace stripe_sim {
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string money(std::int64_t minor, std::string_view currency) {
   auto cents = std::to_string(minor % 100);
@@ -54,13 +30,14 @@ std::string page(std::string_view body) {
 }  // namespace
 
 std::string render_page(const boost::json::object& session) {
-  const auto id = escape(text_of(session, "id"));
+  const auto id = gateway_sim::html_escape(text_of(session, "id"));
   const auto* amount = session.if_contains("amount_total");
   const auto total = amount != nullptr && amount->is_int64() ? amount->as_int64() : 0;
   std::string body = "<h1>Płatność (symulator Stripe)</h1>\n<p>Do zapłaty: <strong>" +
-                     escape(money(total, text_of(session, "currency"))) + "</strong></p>\n";
+                     gateway_sim::html_escape(money(total, text_of(session, "currency"))) +
+                     "</strong></p>\n";
   if (const auto email = text_of(session, "customer_email"); !email.empty()) {
-    body += "<p>E-mail: " + escape(email) + "</p>\n";
+    body += "<p>E-mail: " + gateway_sim::html_escape(email) + "</p>\n";
   }
   body += "<p>Sesja: <code>" + id + "</code></p>\n";
   const auto button = [&id](std::string_view action, std::string_view label) {
@@ -76,7 +53,8 @@ std::string render_page(const boost::json::object& session) {
 }
 
 std::string render_notice(std::string_view message) {
-  return page("<h1>Płatność (symulator Stripe)</h1>\n<p>" + escape(message) + "</p>\n");
+  return page("<h1>Płatność (symulator Stripe)</h1>\n<p>" + gateway_sim::html_escape(message) +
+              "</p>\n");
 }
 
 }  // namespace stripe_sim
