@@ -3,7 +3,6 @@
 #include <array>
 #include <utility>
 
-
 namespace payment {
 namespace {
 constexpr std::array<std::pair<Gateway, std::string_view>, 3> kNames{{
@@ -29,12 +28,18 @@ std::optional<Gateway> gateway_from_name(std::string_view name) {
 
 std::string_view gateway_state_name(GatewayState state) {
   switch (state) {
-    case GatewayState::pending: return "pending";
-    case GatewayState::succeeded: return "succeeded";
-    case GatewayState::failed: return "failed";
-    case GatewayState::refund_pending: return "refund_pending";
-    case GatewayState::refund_succeeded: return "refund_succeeded";
-    case GatewayState::refund_failed: return "refund_failed";
+    case GatewayState::pending:
+      return "pending";
+    case GatewayState::succeeded:
+      return "succeeded";
+    case GatewayState::failed:
+      return "failed";
+    case GatewayState::refund_pending:
+      return "refund_pending";
+    case GatewayState::refund_succeeded:
+      return "refund_succeeded";
+    case GatewayState::refund_failed:
+      return "refund_failed";
   }
   return "pending";
 }

@@ -268,11 +268,13 @@ PaymentHttpApi::Answer PaymentHttpApi::refund(http::Request request) {
   if (!transaction_id) co_return field_error("transaction_id", "'transaction_id' is required");
   // Bytes, not characters: 500 bytes hold at least 250 Polish letters. Control characters (a NUL
   // would cut the text in PostgreSQL) are refused.
-  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  const auto control = [](unsigned char c) {
+    return c < 0x20 || c == 0x7f;
+  };
   if (!reason || reason->empty() || reason->size() > 500 ||
       std::any_of(reason->begin(), reason->end(), control)) {
-    co_return field_error("reason",
-                          "'reason' is required: 1 to 500 bytes of text without control characters");
+    co_return field_error(
+        "reason", "'reason' is required: 1 to 500 bytes of text without control characters");
   }
   std::optional<std::int64_t> amount;
   if (const auto* value = body.if_contains("amount"); value != nullptr && !value->is_null()) {
