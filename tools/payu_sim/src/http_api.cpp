@@ -62,8 +62,8 @@ std::string param(const http::Request& request, std::string_view name) {
   return std::string(request.path_param(name).value_or(""));
 }
 
-platform::Result<PageAction> action_of(std::string_view name) {
-  const auto action = page_action_from(name);
+platform::Result<gateway_sim::PageAction> action_of(std::string_view name) {
+  const auto action = gateway_sim::page_action_from(name);
   if (!action) {
     return make_error(Errc::malformed, "action must be pay, fail or abandon", "invalid_action");
   }
@@ -190,7 +190,7 @@ PayUApi::Answer PayUApi::get_page(http::Request request) {
 PayUApi::Answer PayUApi::post_page(http::Request request) {
   const auto form = payment::payu::parse_form(request.body);
   const auto name = form ? payment::payu::form_value(*form, "action") : std::nullopt;
-  const auto action = name ? page_action_from(*name) : std::nullopt;
+  const auto action = name ? gateway_sim::page_action_from(*name) : std::nullopt;
   if (!action) {
     co_return html(400, render_notice("Błędne żądanie", "action: pay, fail albo abandon"));
   }

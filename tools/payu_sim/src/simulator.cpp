@@ -47,13 +47,6 @@ bool same_request(const Refund& refund, const RefundAsk& ask, std::int64_t amoun
 }
 }  // namespace
 
-std::optional<PageAction> page_action_from(std::string_view name) {
-  if (name == "pay") return PageAction::pay;
-  if (name == "fail") return PageAction::fail;
-  if (name == "abandon") return PageAction::abandon;
-  return std::nullopt;
-}
-
 Simulator::Simulator(SimConfig config, gateway_sim::SimClock& clock)
     : config_(std::move(config)), clock_(clock) {}
 
@@ -219,7 +212,7 @@ platform::Result<PageView> Simulator::page(const std::string& order_id,
 }
 
 platform::Result<std::string> Simulator::act(const std::string& order_id, std::string_view token,
-                                             PageAction action) {
+                                             gateway_sim::PageAction action) {
   if (!platform::crypto::constant_time_equal(token, page_token(order_id))) {
     return make_error(Errc::not_found, "Nie znaleziono płatności", "DATA_NOT_FOUND");
   }
@@ -230,21 +223,21 @@ platform::Result<std::string> Simulator::act(const std::string& order_id, std::s
 }
 
 platform::Result<std::string> Simulator::act_external(const std::string& ext_order_id,
-                                                      PageAction action) {
+                                                      gateway_sim::PageAction action) {
   const std::lock_guard lock(mutex_);
   const auto id = by_ext_order_id_.find(ext_order_id);
   if (id == by_ext_order_id_.end()) return no_order(ext_order_id);
   return act_locked(orders_.at(id->second), action);
 }
 
-platform::Result<std::string> Simulator::act_locked(Order& order, PageAction action) {
-  if (action == PageAction::abandon) return order.continue_url;
+platform::Result<std::string> Simulator::act_locked(Order& order, gateway_sim::PageAction action) {
+  if (action == gateway_sim::PageAction::abandon) return order.continue_url;
   if (terminal(order.status)) {
     return make_error(Errc::conflict, "the order is already " + order.status, "order_final");
   }
   order.status = "PENDING";
   notify_order_locked(order);
-  order.status = action == PageAction::pay ? "COMPLETED" : "CANCELED";
+  order.status = action == gateway_sim::PageAction::pay ? "COMPLETED" : "CANCELED";
   notify_order_locked(order);
   return order.continue_url;
 }

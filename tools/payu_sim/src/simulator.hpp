@@ -20,6 +20,7 @@
 
 #include "deliveries.hpp"
 #include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/page_action.hpp"
 #include "gateway_sim/sim_clock.hpp"
 #include "orders.hpp"
 #include "platform/error.hpp"
@@ -34,9 +35,6 @@ struct SimConfig {
   std::string public_url;  // "http://127.0.0.1:8203": the base of redirectUri
   std::chrono::seconds token_lifetime{43199};
 };
-
-enum class PageAction { pay, fail, abandon };
-[[nodiscard]] std::optional<PageAction> page_action_from(std::string_view name);
 
 // What the hosted page shows.
 struct PageView {
@@ -71,9 +69,10 @@ class Simulator {
   [[nodiscard]] platform::Result<PageView> page(const std::string& order_id,
                                                 std::string_view token) const;
   [[nodiscard]] platform::Result<std::string> act(const std::string& order_id,
-                                                  std::string_view token, PageAction action);
+                                                  std::string_view token,
+                                                  gateway_sim::PageAction action);
   [[nodiscard]] platform::Result<std::string> act_external(const std::string& ext_order_id,
-                                                           PageAction action);
+                                                           gateway_sim::PageAction action);
 
   void set_faults(const gateway_sim::FaultConfig& faults);
   [[nodiscard]] gateway_sim::FaultConfig faults() const;
@@ -87,7 +86,7 @@ class Simulator {
   void report(std::uint64_t delivery_id, int status);
 
  private:
-  platform::Result<std::string> act_locked(Order& order, PageAction action);
+  platform::Result<std::string> act_locked(Order& order, gateway_sim::PageAction action);
   void notify_order_locked(const Order& order);
   void notify_refund_locked(const Order& order, const Refund& refund);
   void send_locked(std::string url, std::string body, std::string what);

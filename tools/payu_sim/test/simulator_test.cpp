@@ -92,11 +92,14 @@ TEST_F(SimulatorTest, PayNotifiesPendingThenCompleted) {
   const auto created = simulator().get_order(id);
   EXPECT_EQ(created->at("orders").as_array()[0].at("status").as_string(), "NEW");
   EXPECT_FALSE(simulator().page(id, "wrong-token"));
-  EXPECT_EQ(simulator().act_external("tx-1", PageAction::abandon).value(), "http://shop/back");
+  EXPECT_EQ(simulator().act_external("tx-1", gateway_sim::PageAction::abandon).value(),
+            "http://shop/back");
   EXPECT_TRUE(delivered_states().empty());
-  EXPECT_EQ(simulator().act_external("tx-1", PageAction::pay).value(), "http://shop/back");
+  EXPECT_EQ(simulator().act_external("tx-1", gateway_sim::PageAction::pay).value(),
+            "http://shop/back");
   EXPECT_EQ(delivered_states(), (std::vector<std::string>{"PENDING", "COMPLETED"}));
-  EXPECT_EQ(simulator().act_external("tx-1", PageAction::fail).error().code, Errc::conflict);
+  EXPECT_EQ(simulator().act_external("tx-1", gateway_sim::PageAction::fail).error().code,
+            Errc::conflict);
   EXPECT_EQ(simulator().cancel_order(id).error().reason, "ERROR_ORDER_NOT_CANCELABLE");
 }
 
@@ -113,7 +116,7 @@ TEST_F(SimulatorTest, Refunds) {
   const std::string half =
       R"({"refund":{"description":"Zwrot","amount":"500","extRefundId":"r1"}})";
   EXPECT_EQ(simulator().create_refund(id, half).error().code, Errc::malformed);  // not paid
-  ASSERT_TRUE(simulator().act_external("tx-1", PageAction::pay));
+  ASSERT_TRUE(simulator().act_external("tx-1", gateway_sim::PageAction::pay));
   delivered_states();
   const auto first = simulator().create_refund(id, half);
   ASSERT_TRUE(first) << first.error().message;

@@ -13,13 +13,6 @@ constexpr int kChannelBlik = 8192;
 constexpr int kChannelCards = 4096 | 1;
 }  // namespace
 
-std::optional<PageAction> page_action_from(std::string_view name) {
-  if (name == "pay") return PageAction::pay;
-  if (name == "fail") return PageAction::fail;
-  if (name == "abandon") return PageAction::abandon;
-  return std::nullopt;
-}
-
 int method_for(const std::optional<int>& channel) {
   if (channel && (*channel & kChannelBlik) != 0) return kMethodBlik;
   if (channel && (*channel & kChannelCards) != 0) return kMethodCard;
@@ -38,10 +31,10 @@ std::string Cashier::crc_for_notifications(const gateway_sim::FaultConfig& fault
   return faults.bad_signature ? credentials_.crc + "-rotated" : credentials_.crc;
 }
 
-platform::Result<Transaction> Cashier::act(const std::string& token, PageAction action,
+platform::Result<Transaction> Cashier::act(const std::string& token, gateway_sim::PageAction action,
                                            std::optional<int> method) {
-  if (action == PageAction::abandon) return ledger_.abandon(token);
-  if (action == PageAction::fail) {
+  if (action == gateway_sim::PageAction::abandon) return ledger_.abandon(token);
+  if (action == gateway_sim::PageAction::fail) {
     PLATFORM_TRY(auto failed, ledger_.fail(token));
     spdlog::info("{} declined: no notification", failed.order.session_id);
     return failed;

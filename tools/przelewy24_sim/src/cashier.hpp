@@ -9,15 +9,13 @@
 #include <string_view>
 
 #include "gateway_sim/fault_config.hpp"
+#include "gateway_sim/page_action.hpp"
 #include "gateway_sim/sim_clock.hpp"
 #include "ledger.hpp"
 #include "notification_queue.hpp"
 #include "przelewy24_protocol.hpp"
 
 namespace p24_sim {
-
-enum class PageAction { pay, fail, abandon };
-std::optional<PageAction> page_action_from(std::string_view name);
 
 // P24's methodId for what the customer used: BLIK 154, card 241, a bank transfer 25.
 int method_for(const std::optional<int>& channel);
@@ -31,7 +29,8 @@ class Cashier {
 
   // pay: status 1 and the notification (with its resends) to the transaction's urlStatus;
   // fail: no payment and no notification; abandon: nothing. Ledger errors as they are.
-  [[nodiscard]] platform::Result<Transaction> act(const std::string& token, PageAction action,
+  [[nodiscard]] platform::Result<Transaction> act(const std::string& token,
+                                                  gateway_sim::PageAction action,
                                                   std::optional<int> method = std::nullopt);
 
   // Books the refunds and schedules one notification per refund (status 0, done) to the

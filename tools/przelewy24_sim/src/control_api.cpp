@@ -120,7 +120,7 @@ ControlApi::Answer ControlApi::get_state(Request /*request*/) {
 ControlApi::Answer ControlApi::post_payment_action(Request request) {
   const std::string session_id(*request.path_param("sessionId"));
   const std::string name(*request.path_param("action"));
-  const auto action = page_action_from(name);
+  const auto action = gateway_sim::page_action_from(name);
   if (!action) {
     co_return make_error(Errc::not_found, "no action '" + name + "' (pay, fail or abandon)",
                          "unknown_action");

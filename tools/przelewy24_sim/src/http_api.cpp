@@ -274,7 +274,8 @@ P24Api::Answer P24Api::charge_blik(Request request) {
   if (!transaction) co_return p24_error(kBadRequest, "Invalid token");
   // 777xxx: the customer confirms in the bank's app; anything else is declined there, and P24
   // sends nothing for a failed payment.
-  const auto action = code.starts_with("777") ? PageAction::pay : PageAction::fail;
+  const auto action =
+      code.starts_with("777") ? gateway_sim::PageAction::pay : gateway_sim::PageAction::fail;
   constexpr int kMethodBlik = 154;
   auto acted = cashier_.act(token, action, kMethodBlik);
   if (!acted) co_return p24_error(kBadRequest, acted.error().message);
@@ -379,7 +380,7 @@ P24Api::Answer P24Api::page_action(Request request) {
   const std::string token(*request.path_param("token"));
   auto name = request.query_param("action");
   if (!name) name = form_value(request.body, "action");
-  const auto action = name ? page_action_from(*name) : std::nullopt;
+  const auto action = name ? gateway_sim::page_action_from(*name) : std::nullopt;
   if (!action) co_return html(kBadRequest, "<p>Nieznana akcja (pay, fail, abandon).</p>\n");
   const auto acted = cashier_.act(token, *action);
   if (!acted) {

@@ -245,10 +245,10 @@ asio::awaitable<http::Response> StripeApi::show_page(http::Request request) {
 
 asio::awaitable<http::Response> StripeApi::act_on_page(http::Request request) {
   auto fields = payment::stripe::form_decode(request.body);
-  std::optional<PageAction> action;
+  std::optional<gateway_sim::PageAction> action;
   if (fields) {
     for (const auto& [name, value] : *fields) {
-      if (name == "action") action = page_action(value);
+      if (name == "action") action = gateway_sim::page_action_from(value);
     }
   }
   if (!action) co_return html(400, render_notice("Oczekiwano action=pay, fail albo abandon."));
@@ -321,7 +321,7 @@ StripeApi::Control StripeApi::post_webhook(http::Request request) {
 
 StripeApi::Control StripeApi::post_payment_action(http::Request request) {
   const std::string transaction(request.path_param("transaction_id").value_or(""));
-  const auto action = page_action(request.path_param("action").value_or(""));
+  const auto action = gateway_sim::page_action_from(request.path_param("action").value_or(""));
   if (!action) co_return make_error(Errc::not_found, "the action is pay, fail or abandon");
   const auto session = ledger_.session_of(transaction);
   if (!session) {

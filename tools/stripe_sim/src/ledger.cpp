@@ -99,13 +99,6 @@ json::object error_body(const ApiError& error) {
   return json::object{{"error", std::move(inner)}};
 }
 
-std::optional<PageAction> page_action(std::string_view name) {
-  if (name == "pay") return PageAction::pay;
-  if (name == "fail") return PageAction::fail;
-  if (name == "abandon") return PageAction::abandon;
-  return std::nullopt;
-}
-
 void Ledger::set_page_base(std::string page_base) {
   const std::lock_guard lock(mutex_);
   page_base_ = std::move(page_base);
@@ -351,7 +344,8 @@ ApiResult<json::object> Ledger::refund(std::string_view id) const {
   return it->second;
 }
 
-ApiResult<std::string> Ledger::act(std::string_view session_id, PageAction action, Events& events) {
+ApiResult<std::string> Ledger::act(std::string_view session_id, gateway_sim::PageAction action,
+                                   Events& events) {
   const std::lock_guard lock(mutex_);
   const auto it = sessions_.find(session_id);
   if (it == sessions_.end()) return no_such("checkout.session", session_id);
@@ -364,7 +358,7 @@ ApiResult<std::string> Ledger::act(std::string_view session_id, PageAction actio
   }
   auto& intent = intents_.at(std::string(session.at("payment_intent").as_string()));
   switch (action) {
-    case PageAction::pay: {
+    case gateway_sim::PageAction::pay: {
       intent["status"] = "succeeded";
       intent["amount_received"] = intent.at("amount");
       intent["latest_charge"] = make_id("ch", ++next_id_);
@@ -376,7 +370,7 @@ ApiResult<std::string> Ledger::act(std::string_view session_id, PageAction actio
       events.push_back(NewEvent{"checkout.session.completed", session});
       return std::string(session.at("success_url").as_string());
     }
-    case PageAction::fail: {
+    case gateway_sim::PageAction::fail: {
       intent["status"] = "requires_payment_method";
       intent["last_payment_error"] = json::object{
           {"type", "card_error"},
@@ -387,7 +381,7 @@ ApiResult<std::string> Ledger::act(std::string_view session_id, PageAction actio
       events.push_back(NewEvent{"payment_intent.payment_failed", intent});
       return std::string(session.at("success_url").as_string());
     }
-    case PageAction::abandon:
+    case gateway_sim::PageAction::abandon:
       return std::string(session.at("cancel_url").as_string());
   }
   return std::string(session.at("cancel_url").as_string());

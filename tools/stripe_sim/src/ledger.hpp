@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway_sim/page_action.hpp"
 #include "platform/clock.hpp"
 
 namespace stripe_sim {
@@ -42,9 +43,6 @@ struct NewEvent {
 };
 using Events = std::vector<NewEvent>;
 
-enum class PageAction { pay, fail, abandon };
-std::optional<PageAction> page_action(std::string_view name);
-
 class Ledger {
  public:
   // Sessions' url is <page_base>/c/pay/<id>.
@@ -62,7 +60,8 @@ class Ledger {
 
   // The hosted page's buttons. Returns where the browser goes next (success_url, or cancel_url
   // for abandon). 404 for an unknown session, 400 when it is no longer open.
-  ApiResult<std::string> act(std::string_view session_id, PageAction action, Events& events);
+  ApiResult<std::string> act(std::string_view session_id, gateway_sim::PageAction action,
+                             Events& events);
   // The newest session whose client_reference_id is `transaction_id`.
   std::optional<std::string> session_of(std::string_view transaction_id) const;
   // Expires the open sessions whose expires_at has passed.

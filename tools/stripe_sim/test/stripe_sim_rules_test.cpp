@@ -121,11 +121,11 @@ TEST(StripeSimLedger, PaysFailsExpiresAndRefunds) {
   EXPECT_EQ(ledger.session_of("tx-1"), id);
 
   Events events;
-  ASSERT_TRUE(ledger.act(id, PageAction::fail, events));
+  ASSERT_TRUE(ledger.act(id, gateway_sim::PageAction::fail, events));
   ASSERT_EQ(events.size(), 1U);
   EXPECT_EQ(events[0].type, "payment_intent.payment_failed");
   events.clear();
-  EXPECT_EQ(*ledger.act(id, PageAction::pay, events), "http://shop/ok");
+  EXPECT_EQ(*ledger.act(id, gateway_sim::PageAction::pay, events), "http://shop/ok");
   ASSERT_EQ(events.size(), 2U);
   EXPECT_EQ(events[1].type, "checkout.session.completed");
   EXPECT_EQ(events[1].object.at("payment_status").as_string(), "paid");
