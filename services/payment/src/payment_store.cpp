@@ -241,10 +241,21 @@ asio::awaitable<platform::Result<std::vector<TransactionRecord>>> PaymentStore::
                                  "SELECT " + std::string(kTransactionColumns) + " FROM " +
                                      table("transactions") +
                                      " WHERE state IN ('registering', 'initialized', 'pending')"
-                                     " AND updated_at < now() - make_interval(secs => $1::int)"
-                                     " ORDER BY updated_at LIMIT $2::int",
+                                     " AND COALESCE(checked_at, updated_at) <"
+                                     " now() - make_interval(secs => $1::int)"
+                                     " ORDER BY COALESCE(checked_at, updated_at) LIMIT $2::int",
                                  std::move(params)));
   co_return transactions_of(rows);
+}
+
+asio::awaitable<platform::Status> PaymentStore::mark_checked(std::string transaction_id) {
+  Params params{std::move(transaction_id)};
+  PLATFORM_CO_TRY(auto rows, co_await pool_.query("UPDATE " + table("transactions") +
+                                                      " SET checked_at = now()"
+                                                      " WHERE transaction_id = $1",
+                                                  std::move(params)));
+  (void)rows;
+  co_return platform::Status{};
 }
 
 asio::awaitable<platform::Result<std::vector<RefundRecord>>> PaymentStore::stale_refunds(

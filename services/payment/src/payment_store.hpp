@@ -103,9 +103,11 @@ class PaymentStore {
       std::string transaction_id);
   boost::asio::awaitable<platform::Result<std::vector<RefundRecord>>> refunds(
       std::string transaction_id);
-  // Live attempts untouched since `older_than`, oldest first.
+  // Live attempts neither changed nor checked since `older_than`, the longest waiting first.
   boost::asio::awaitable<platform::Result<std::vector<TransactionRecord>>> stale_live(
       std::chrono::seconds older_than, int limit);
+  // Reconciliation asked the gateway about the attempt (it goes to the back of the line).
+  boost::asio::awaitable<platform::Status> mark_checked(std::string transaction_id);
   // Refunds still requested (the gateway call may have died with the process), older than
   // `older_than`.
   boost::asio::awaitable<platform::Result<std::vector<RefundRecord>>> stale_refunds(

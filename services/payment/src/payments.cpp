@@ -532,6 +532,7 @@ asio::awaitable<platform::Status> Payments::reconcile(TransactionRecord attempt)
   }
   auto* client = gateway(attempt.gateway);
   if (client == nullptr) co_return platform::Status{};
+  PLATFORM_CO_CHECK(co_await store_.mark_checked(attempt.transaction_id));
   PLATFORM_CO_TRY(auto status, co_await client->status(attempt.attempt()));
   if (status.state != GatewayState::succeeded && status.state != GatewayState::failed) {
     co_return platform::Status{};
