@@ -1,7 +1,11 @@
 #include "gateway_sim/testing/webhook_receiver.hpp"
 
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -48,7 +52,11 @@ WebhookReceiver::WebhookReceiver(std::string path) : impl_(std::make_unique<Impl
 }
 
 WebhookReceiver::~WebhookReceiver() {
-  impl_->server->stop();
+  // The server's graceful shutdown must run to its end on the io_context (stopping the
+  // io_context first leaves its loops' frames, and the server they hold, behind: a leak).
+  auto stopped =
+      boost::asio::co_spawn(impl_->io, impl_->server->shutdown(), boost::asio::use_future);
+  (void)stopped.wait_for(std::chrono::seconds(5));
   impl_->io.stop();
   impl_->thread.join();
 }

@@ -264,8 +264,9 @@ TEST(Availability, AllowedShippingMethodsAndRequiredShipping) {
 TEST(Availability, TheFeeIsComputedOnTheCartValue) {
   // 1 zł + 1% of 234,56 zł (2,3456 zł -> 2,35 zł) = 3,35 zł; at most 10 zł.
   const auto cart = worth(23456);
-  const auto* card = available(
-      evaluate(conditions(), {.cart = cart, .shipping = {}, .gateways_down = {}}), "card");
+  const auto availability =
+      evaluate(conditions(), {.cart = cart, .shipping = {}, .gateways_down = {}});
+  const auto* card = available(availability, "card");
   ASSERT_NE(card, nullptr);
   EXPECT_EQ(card->fee, pln(335));
   const auto big = worth(500000);
