@@ -106,4 +106,16 @@ std::string catalog_product_key(std::string_view sku) {
   return "catalog:product:{" + std::string(sku) + "}";
 }
 
+std::string_view polish_category_plural(std::string_view category) {
+  if (category == "tv") return "telewizory";
+  if (category == "fridge") return "lodówki";
+  if (category == "washing_machine") return "pralki";
+  if (category == "dishwasher") return "zmywarki";
+  if (category == "furniture") return "meble";
+  if (category == "laptop") return "laptopy";
+  if (category == "phone") return "telefony";
+  if (category == "accessory") return "akcesoria";
+  return category;
+}
+
 }  // namespace contracts

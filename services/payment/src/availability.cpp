@@ -3,24 +3,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/polish_format.hpp"
 
 namespace payment {
 namespace {
 using contracts::CartCopy;
-
-// Category names as a customer reads them in a list ("z kategorii: telefony, laptopy").
-std::string_view category_name(std::string_view category) {
-  if (category == "tv") return "telewizory";
-  if (category == "fridge") return "lodówki";
-  if (category == "washing_machine") return "pralki";
-  if (category == "dishwasher") return "zmywarki";
-  if (category == "furniture") return "meble";
-  if (category == "laptop") return "laptopy";
-  if (category == "phone") return "telefony";
-  if (category == "accessory") return "akcesoria";
-  return category;
-}
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -34,7 +22,7 @@ std::string excluded_in(const MethodRule& rule, const CartCopy& cart) {
                                      [&](const auto& line) { return line.category == category; });
     if (!present) continue;
     if (!names.empty()) names += ", ";
-    names += category_name(category);
+    names += contracts::polish_category_plural(category);
   }
   return names;
 }

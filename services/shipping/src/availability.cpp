@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/polish_calendar.hpp"
 #include "platform/polish_format.hpp"
 
@@ -14,19 +15,6 @@ using contracts::CartCopy;
 using contracts::CartLine;
 using platform::Errc;
 using platform::make_error;
-
-// Category names as a customer reads them in a list ("z kategorii: lodówki, pralki").
-std::string_view category_name(std::string_view category) {
-  if (category == "tv") return "telewizory";
-  if (category == "fridge") return "lodówki";
-  if (category == "washing_machine") return "pralki";
-  if (category == "dishwasher") return "zmywarki";
-  if (category == "furniture") return "meble";
-  if (category == "laptop") return "laptopy";
-  if (category == "phone") return "telefony";
-  if (category == "accessory") return "akcesoria";
-  return category;
-}
 
 std::string_view flag_name(std::string_view flag) {
   if (flag == "large_appliance") return "duże AGD";
@@ -137,7 +125,8 @@ std::vector<Unavailability> method_reasons(const MethodRule& rule, const CartMea
                                         std::to_string(*rule.max_dimension_mm) +
                                         " mm dopuszczalne dla dostawy „" + rule.name + "”."});
   }
-  if (const auto categories = found(rule.excluded_categories, cart.categories, category_name);
+  if (const auto categories =
+          found(rule.excluded_categories, cart.categories, contracts::polish_category_plural);
       !categories.empty()) {
     reasons.push_back({"category_excluded", rule.name + " nie przyjmuje produktów z kategorii: " +
                                                 comma_list(categories) + "."});

@@ -69,6 +69,10 @@ boost::json::object money_to_json(const platform::Money& money);
 void write_money(platform::JsonWriter& out, const platform::Money& money);
 boost::json::object dimensions_to_json(const Dimensions& dimensions);
 
+// A category of goods as a customer reads it in a list, in Polish plural ("z kategorii: lodówki,
+// pralki"); an unknown category as it is.
+std::string_view polish_category_plural(std::string_view category);
+
 // "catalog:product:{<sku>}": the Redis key of one product (the braces are a Cluster hash tag).
 std::string catalog_product_key(std::string_view sku);
 
