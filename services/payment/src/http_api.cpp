@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/catalog_product.hpp"
 #include "platform/crypto.hpp"
 #include "platform/http/json.hpp"
 #include "platform/http/problem.hpp"
@@ -51,10 +52,6 @@ platform::Result<std::optional<std::string>> optional_string(const json::object&
   return std::optional(std::string(value->as_string()));
 }
 
-void write_money(JsonWriter& out, std::int64_t amount, std::string_view currency) {
-  out.begin_object().key("amount").value(amount).key("currency").value(currency).end_object();
-}
-
 void write_optional(JsonWriter& out, const std::optional<std::string>& value) {
   if (value) {
     out.value(*value);
@@ -70,14 +67,14 @@ std::string attempt_document(const TransactionRecord& record,
   out.begin_object().key("transaction_id").value(record.transaction_id);
   out.key("order_id").value(record.order_id).key("gateway").value(gateway_name(record.gateway));
   out.key("method_id").value(record.method_id);
-  write_money(out.key("amount"), record.amount, record.currency);
+  contracts::write_money(out.key("amount"), {record.amount, record.currency});
   out.key("state").value(to_string(record.state));
   out.key("redirect_url");
   write_optional(out, record.redirect_url);
   out.key("gateway_reference");
   write_optional(
       out, record.gateway_reference ? record.gateway_reference : record.registration_reference);
-  write_money(out.key("refunded"), record.refunded, record.currency);
+  contracts::write_money(out.key("refunded"), {record.refunded, record.currency});
   out.key("failure_reason");
   write_optional(out, record.failure_reason);
   out.key("created_at").value(record.created_at).key("updated_at").value(record.updated_at);
@@ -95,7 +92,7 @@ std::string attempt_document(const TransactionRecord& record,
   out.end_array().key("refunds").begin_array();
   for (const auto& refund : refunds) {
     out.begin_object().key("refund_id").value(refund.refund_id);
-    write_money(out.key("amount"), refund.amount, record.currency);
+    contracts::write_money(out.key("amount"), {refund.amount, record.currency});
     out.key("state").value(to_string(refund.state)).key("reason").value(refund.reason);
     out.key("created_at").value(refund.created_at).end_object();
   }

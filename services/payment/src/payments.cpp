@@ -138,10 +138,6 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::initialize(
   co_return co_await register_attempt(*order, *method, request);
 }
 
-struct Payments::Replaced {
-  std::optional<TransactionRecord> old;  // the live attempt the new one replaced
-};
-
 asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
     const OrderRecord& order, const MethodRule& method, const InitializeRequest& request) {
   auto* client = gateway(*method.gateway);
@@ -168,11 +164,11 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
 
   // One transaction: the live attempt either answers the request or is replaced.
   std::optional<TransactionRecord> existing;
-  Replaced replaced;
+  std::optional<TransactionRecord> replaced;  // the live attempt the new one replaces
   auto claimed = co_await store_.pool().transaction<bool>(
       [&](Transaction& tx) -> asio::awaitable<platform::Result<bool>> {
         existing.reset();
-        replaced.old.reset();
+        replaced.reset();
         PLATFORM_CO_TRY(auto paid, co_await store_.paid_elsewhere(tx, order.order_id, ""));
         if (paid) {
           co_return make_error(Errc::conflict, "Zamówienie jest już opłacone.",
@@ -194,7 +190,7 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
           old.state = TxState::cancelled;
           const auto cause = "replaced by " + attempt.transaction_id;
           PLATFORM_CO_CHECK(co_await store_.update_transaction(tx, old, live->state, cause));
-          replaced.old = std::move(old);
+          replaced = std::move(old);
         }
         PLATFORM_CO_CHECK(co_await store_.insert_transaction(tx, attempt, "initialize"));
         co_return true;
@@ -202,14 +198,14 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
   if (!claimed) co_return claimed.error();
   if (!*claimed) co_return InitializeOutcome{std::move(*existing), false};
 
-  if (replaced.old) {
+  if (replaced) {
     // The replaced attempt must not be paid any more; if it is paid anyway, its success
     // notification finds it cancelled and the money goes back (transaction.hpp).
-    if (auto* old_client = gateway(replaced.old->gateway)) {
-      const auto cancelled = co_await old_client->cancel(replaced.old->attempt());
+    if (auto* old_client = gateway(replaced->gateway)) {
+      const auto cancelled = co_await old_client->cancel(replaced->attempt());
       if (!cancelled) {
-        spdlog::warn("could not cancel replaced payment {} at {}: {}", replaced.old->transaction_id,
-                     gateway_name(replaced.old->gateway), cancelled.error().message);
+        spdlog::warn("could not cancel replaced payment {} at {}: {}", replaced->transaction_id,
+                     gateway_name(replaced->gateway), cancelled.error().message);
       }
     }
   }

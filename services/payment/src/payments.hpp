@@ -105,7 +105,6 @@ class Payments {
   static void count_forged(Gateway gateway, std::string_view detail);
 
  private:
-  struct Replaced;
   boost::asio::awaitable<platform::Result<InitializeOutcome>> register_attempt(
       const OrderRecord& order, const MethodRule& method, const InitializeRequest& request);
   boost::asio::awaitable<platform::Result<Applied>> apply_payment(Gateway gateway,

@@ -1,5 +1,6 @@
 #include "transaction_events.hpp"
 
+#include "contracts/catalog_product.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/session_event.hpp"
 #include "contracts/topics.hpp"
@@ -8,10 +9,6 @@
 namespace payment {
 namespace {
 using platform::JsonWriter;
-
-void write_money(JsonWriter& out, std::int64_t amount, std::string_view currency) {
-  out.begin_object().key("amount").value(amount).key("currency").value(currency).end_object();
-}
 
 void write_optional(JsonWriter& out, const std::optional<std::string>& value) {
   if (value && !value->empty()) {
@@ -43,7 +40,7 @@ platform::CloudEvent attempt_event(std::string_view type, const TransactionRecor
 platform::CloudEvent initialized_event(const TransactionRecord& record, const EventStamp& stamp) {
   return attempt_event(
       contracts::event_type::kPaymentInitialized, record, stamp, [&](JsonWriter& data) {
-        write_money(data.key("amount"), record.amount, record.currency);
+        contracts::write_money(data.key("amount"), {record.amount, record.currency});
         write_optional(data.key("gateway_reference"), record.registration_reference);
         write_optional(data.key("redirect_url"), record.redirect_url);
       });
@@ -52,7 +49,7 @@ platform::CloudEvent initialized_event(const TransactionRecord& record, const Ev
 platform::CloudEvent state_event(std::string_view type, const TransactionRecord& record,
                                  const EventStamp& stamp) {
   return attempt_event(type, record, stamp, [&](JsonWriter& data) {
-    write_money(data.key("amount"), record.amount, record.currency);
+    contracts::write_money(data.key("amount"), {record.amount, record.currency});
     write_optional(data.key("gateway_reference"), record.gateway_reference
                                                       ? record.gateway_reference
                                                       : record.registration_reference);
@@ -62,7 +59,7 @@ platform::CloudEvent state_event(std::string_view type, const TransactionRecord&
 platform::CloudEvent failed_event(const TransactionRecord& record, std::string_view reason_code,
                                   std::string_view reason, const EventStamp& stamp) {
   return attempt_event(contracts::event_type::kPaymentFailed, record, stamp, [&](JsonWriter& data) {
-    write_money(data.key("amount"), record.amount, record.currency);
+    contracts::write_money(data.key("amount"), {record.amount, record.currency});
     data.key("reason_code").value(reason_code);
     data.key("reason").value(reason.empty() ? "Płatność nie powiodła się." : reason);
   });
@@ -70,17 +67,17 @@ platform::CloudEvent failed_event(const TransactionRecord& record, std::string_v
 
 platform::CloudEvent refunded_event(const TransactionRecord& record, const RefundRecord& refund,
                                     const EventStamp& stamp) {
-  return attempt_event(contracts::event_type::kPaymentRefunded, record, stamp,
-                       [&](JsonWriter& data) {
-                         data.key("refund_id").value(refund.refund_id);
-                         write_money(data.key("amount"), refund.amount, record.currency);
-                         data.key("full_refund").value(record.refunded >= record.amount);
-                         if (refund.reason.empty()) {
-                           data.key("reason").null();
-                         } else {
-                           data.key("reason").value(refund.reason);
-                         }
-                       });
+  return attempt_event(
+      contracts::event_type::kPaymentRefunded, record, stamp, [&](JsonWriter& data) {
+        data.key("refund_id").value(refund.refund_id);
+        contracts::write_money(data.key("amount"), {refund.amount, record.currency});
+        data.key("full_refund").value(record.refunded >= record.amount);
+        if (refund.reason.empty()) {
+          data.key("reason").null();
+        } else {
+          data.key("reason").value(refund.reason);
+        }
+      });
 }
 
 }  // namespace payment
