@@ -430,6 +430,22 @@ asio::awaitable<platform::Result<std::optional<RefundRecord>>> PaymentStore::loc
   co_return std::optional(std::move(refund));
 }
 
+asio::awaitable<platform::Result<std::optional<RefundRecord>>> PaymentStore::lock_unassigned_refund(
+    platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount) {
+  Params params{std::move(transaction_id), std::to_string(amount)};
+  PLATFORM_CO_TRY(
+      auto rows,
+      co_await tx.query("SELECT " + std::string(kRefundColumns) + " FROM " + table("refunds") +
+                            " WHERE transaction_id = $1 AND amount = $2::bigint"
+                            " AND gateway_refund_id IS NULL"
+                            " AND state IN ('requested', 'pending')"
+                            " ORDER BY refund_id LIMIT 2 FOR UPDATE",
+                        std::move(params)));
+  if (rows.size() != 1) co_return std::optional<RefundRecord>();
+  PLATFORM_CO_TRY(auto refund, refund_at(rows, 0));
+  co_return std::optional(std::move(refund));
+}
+
 asio::awaitable<platform::Status> PaymentStore::update_refund(platform::pg::Transaction& tx,
                                                               const RefundRecord& refund) {
   Params params{refund.refund_id, std::string(to_string(refund.state)), refund.gateway_refund_id};

@@ -149,6 +149,11 @@ class PaymentStore {
   boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> lock_refund(
       platform::pg::Transaction& tx, std::optional<std::string> refund_id,
       std::optional<std::string> gateway_refund_id);
+  // The one unfinished refund of `amount` on the payment that has no gateway id yet, locked;
+  // none when there is no such refund or more than one (a notification that raced the refund
+  // call's answer; PayU does not echo our id).
+  boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> lock_unassigned_refund(
+      platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount);
   boost::asio::awaitable<platform::Status> update_refund(platform::pg::Transaction& tx,
                                                          const RefundRecord& refund);
   // What refunds not failed already hold of an attempt (asked or done).

@@ -283,7 +283,7 @@ asio::awaitable<platform::Result<Applied>> Payments::apply(Gateway gateway,
   if (is_refund_state(notification.state)) {
     co_return co_await apply_refund(gateway, notification.event_key, notification.refund_id,
                                     notification.gateway_refund_id, notification.state,
-                                    std::move(cause), trace);
+                                    std::move(cause), trace, &notification);
   }
   co_return co_await apply_payment(gateway, notification, std::move(cause), trace);
 }
@@ -454,10 +454,14 @@ asio::awaitable<void> Payments::execute_refund(RefundRecord refund, platform::Tr
 asio::awaitable<platform::Result<Applied>> Payments::apply_refund(
     Gateway gateway, std::optional<std::string> event_key, std::optional<std::string> refund_id,
     std::optional<std::string> gateway_refund_id, GatewayState state, std::string cause,
-    platform::TraceContext trace) {
+    platform::TraceContext trace, const Notification* notified) {
   co_return co_await store_.pool().transaction<Applied>(
       [&](Transaction& tx) -> asio::awaitable<platform::Result<Applied>> {
         PLATFORM_CO_TRY(auto locked, co_await store_.lock_refund(tx, refund_id, gateway_refund_id));
+        if (!locked && notified != nullptr && gateway_refund_id) {
+          PLATFORM_CO_TRY(locked, co_await store_.lock_unassigned_refund(
+                                      tx, notified->transaction_id, notified->amount));
+        }
         if (!locked) {
           co_return make_error(Errc::not_found, "no such refund", "refund_not_found");
         }

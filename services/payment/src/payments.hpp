@@ -111,10 +111,12 @@ class Payments {
                                                                   const Notification& notification,
                                                                   std::string cause,
                                                                   platform::TraceContext trace);
+  // `notified`: the gateway's notification, whose payment and amount find a refund it names
+  // only by the gateway's id when that id is not recorded yet.
   boost::asio::awaitable<platform::Result<Applied>> apply_refund(
       Gateway gateway, std::optional<std::string> event_key, std::optional<std::string> refund_id,
       std::optional<std::string> gateway_refund_id, GatewayState state, std::string cause,
-      platform::TraceContext trace);
+      platform::TraceContext trace, const Notification* notified = nullptr);
   boost::asio::awaitable<void> execute_refund(RefundRecord refund, platform::TraceContext trace);
   boost::asio::awaitable<platform::Status> finish_registration(
       TransactionRecord attempt, platform::Result<Registration> result,
