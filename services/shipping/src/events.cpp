@@ -54,6 +54,8 @@ void write_change(platform::JsonWriter& out, const ShippingSession& session, con
       out.key("method_id").value(method.id).key("method_name").value(method.name);
       write_money(out.key("price"), method.price);
       out.key("cash_on_delivery_allowed").value(method.cash_on_delivery);
+      out.key("destination").value(to_string(method.destination));
+      out.key("delivery_date_required").value(method.has_calendar);
       break;
     }
     case ChangeKind::method_cleared:

@@ -14,7 +14,8 @@ ChosenMethod chosen(const MethodOption& option) {
           .name = option.name,
           .price = option.price,
           .cash_on_delivery = option.cash_on_delivery,
-          .destination = option.destination};
+          .destination = option.destination,
+          .has_calendar = option.has_calendar};
 }
 
 // The chosen addons as they stand for `cart`: the ones no longer allowed dropped, the others

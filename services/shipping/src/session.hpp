@@ -26,6 +26,7 @@ struct ChosenMethod {
   platform::Money price;
   bool cash_on_delivery = false;
   Destination destination = Destination::address;
+  bool has_calendar = false;  // a delivery day is chosen from the carrier's calendar
   friend bool operator==(const ChosenMethod&, const ChosenMethod&) = default;
 };
 

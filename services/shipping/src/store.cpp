@@ -204,7 +204,8 @@ std::string state_to_json(const ShippingSession& session) {
                                    {"name", m.name},
                                    {"price", money_json(m.price)},
                                    {"cash_on_delivery", m.cash_on_delivery},
-                                   {"destination", to_string(m.destination)}};
+                                   {"destination", to_string(m.destination)},
+                                   {"has_calendar", m.has_calendar}};
   } else {
     state["method"] = nullptr;
   }
@@ -233,6 +234,9 @@ platform::Status read_state(std::string_view text, ShippingSession& session) {
     method.destination = destination == "parcel_locker" ? Destination::parcel_locker
                          : destination == "store"       ? Destination::store
                                                         : Destination::address;
+    // Sessions stored before has_calendar was kept read as without a calendar.
+    const auto* calendar = obj.if_contains("has_calendar");
+    method.has_calendar = calendar != nullptr && calendar->is_bool() && calendar->as_bool();
     session.method = std::move(method);
   }
   if (const auto* d = state.if_contains("day"); d != nullptr && d->is_object()) {
