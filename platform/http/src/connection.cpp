@@ -240,6 +240,10 @@ awaitable<void> Connection::run() {
     // Recorded before the write so that a client that has its answer also finds it counted.
     metrics->record(response.status, std::chrono::duration<double>(Clock::now() - started).count());
     set_deadline(server.config.body_timeout);
+    if (response.stream) {
+      co_await write_stream(response, traceparent);
+      break;
+    }
     const bool written = co_await write(response, keep, traceparent);
     if (!written || !keep) break;
   }
@@ -349,8 +353,12 @@ awaitable<bool> Connection::write(const Response& response, bool keep_alive,
     if (!out->content_type.empty()) {
       head_.append("Content-Type: ").append(out->content_type).append("\r\n");
     }
-    end = std::to_chars(digits, digits + sizeof digits, out->body.size()).ptr;
-    head_.append("Content-Length: ").append(digits, end).append("\r\n");
+    if (out->stream) {
+      head_.append("Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n");
+    } else {
+      end = std::to_chars(digits, digits + sizeof digits, out->body.size()).ptr;
+      head_.append("Content-Length: ").append(digits, end).append("\r\n");
+    }
   }
   if (!traceparent.empty()) head_.append("traceparent: ").append(traceparent).append("\r\n");
   for (const auto& [name, value] : out->headers) {
@@ -362,6 +370,25 @@ awaitable<bool> Connection::write(const Response& response, bool keep_alive,
       asio::buffer(head_), no_body ? asio::const_buffer() : asio::buffer(out->body)};
   auto [ec, n] = co_await asio::async_write(socket_, buffers, kAwaitTuple);
   co_return !ec;
+}
+
+awaitable<void> Connection::write_stream(const Response& response, std::string_view traceparent) {
+  auto& server = *server_;
+  if (!co_await write(response, false, traceparent)) co_return;
+  // The status and head are out; a piece that fails to arrive or to go ends the stream.
+  while (socket_.is_open() && !close_requested_ && !server.stopping.load()) {
+    clear_deadline();
+    std::optional<std::string> piece;
+    try {
+      piece = co_await response.stream();
+    } catch (const std::exception& e) {
+      spdlog::error("body stream failed: {}", e.what());
+    }
+    if (!piece) break;
+    set_deadline(server.config.body_timeout);
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(*piece), kAwaitTuple);
+    if (ec) break;
+  }
 }
 
 }  // namespace platform::http

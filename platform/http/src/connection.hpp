@@ -51,6 +51,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                               bool header_only);
   boost::asio::awaitable<Response> handle(Request& request, RouteMetrics*& metrics,
                                           std::string& traceparent);
+  // A streamed response (Response::stream): the head and body, then each piece until the end.
+  boost::asio::awaitable<void> write_stream(const Response& response, std::string_view traceparent);
   boost::asio::awaitable<bool> write(const Response& response, bool keep_alive,
                                      std::string_view traceparent);
   boost::asio::awaitable<void> linger_close();

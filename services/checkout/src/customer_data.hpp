@@ -37,7 +37,7 @@ struct InvoiceAddress {
   std::string street;
   std::string building_number;
   std::optional<std::string> apartment_number;
-  std::string postal_code;   // NN-NNN
+  std::string postal_code;  // NN-NNN
   std::string city;
   std::string country_code;  // PL
   friend bool operator==(const InvoiceAddress&, const InvoiceAddress&) = default;

@@ -34,11 +34,20 @@ struct Request {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// The next piece of a streamed body (Server-Sent Events), or nullopt when the stream ends. The
+// server awaits it on its io_context, writes each piece as it comes and closes the connection
+// after the last; it stops asking once the client has gone or the server is stopping, so a
+// producer should not wait longer than a heartbeat (a comment line) between pieces.
+using BodyStream = std::function<boost::asio::awaitable<std::optional<std::string>>()>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set: `body` is sent first, then every piece of `stream`, without Content-Length, and the
+  // connection closes at the end (no keep-alive).
+  BodyStream stream;
 };
 
 // A route handler. It receives the request by value (coroutine parameters are copied into the
