@@ -1,7 +1,8 @@
 #include "checkout_service.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
 
 #include "consents.hpp"
 #include "contracts/event_types.hpp"
@@ -100,10 +101,9 @@ boost::asio::awaitable<platform::Status> CheckoutService::fold(std::string sessi
     PLATFORM_CO_TRY(auto next, apply_event(view, event.topic, event.type, data));
     if (!next) co_return platform::Status{};  // a duplicate, a redelivery or nothing to follow
     const auto totals = compute_totals(*next, rules_()->rules.vat);
-    PLATFORM_CO_TRY(auto committed,
-                    co_await store_.commit_view(*next, stored.revision,
-                                                json::serialize(totals_json(totals)), cart_time,
-                                                now()));
+    PLATFORM_CO_TRY(auto committed, co_await store_.commit_view(
+                                        *next, stored.revision,
+                                        json::serialize(totals_json(totals)), cart_time, now()));
     if (committed == Commit::moved) continue;
     board_.changed(session_id);
     co_return platform::Status{};
@@ -171,11 +171,11 @@ boost::asio::awaitable<platform::Result<std::string>> CheckoutService::save_own(
     contracts::begin_session_event_data(data, header);
     own.members(data);
     data.end_object();
-    const auto event = contracts::session_event(contracts::kCheckoutTopic,
-                                                contracts::kCheckoutSource, event_type, header,
-                                                std::move(data).take());
-    PLATFORM_CO_TRY(auto committed,
-                    co_await store_.commit_own(*stored, what, std::move(own.value), event, occurred_at));
+    const auto event =
+        contracts::session_event(contracts::kCheckoutTopic, contracts::kCheckoutSource, event_type,
+                                 header, std::move(data).take());
+    PLATFORM_CO_TRY(auto committed, co_await store_.commit_own(*stored, what, std::move(own.value),
+                                                               event, occurred_at));
     if (committed == Commit::ended) co_return no_session();
     if (committed == Commit::moved) continue;
     board_.changed(stored->session_id);
@@ -195,8 +195,9 @@ boost::asio::awaitable<platform::Result<std::string>> CheckoutService::save_cust
   }
   const auto data = std::get<CustomerData>(std::move(parsed));
   const OwnWriter write = [&data](const StoredSession&) -> platform::Result<OwnWrite> {
-    return OwnWrite{customer_data_to_json(data),
-                    [&data](platform::JsonWriter& out) { write_customer_data(out, data); }};
+    return OwnWrite{customer_data_to_json(data), [&data](platform::JsonWriter& out) {
+                      write_customer_data(out, data);
+                    }};
   };
   co_return co_await save_own(std::move(user_id), CheckoutStore::Own::customer,
                               et::kCustomerDataProvided, write, std::move(trace));
@@ -215,17 +216,16 @@ boost::asio::awaitable<platform::Result<std::string>> CheckoutService::save_cons
     held = merge_consents(std::move(held), answers);
     json::array listed;
     for (const auto& c : held) {
-      listed.push_back(json::object{{"consent_id", c.consent_id},
-                                    {"granted", c.granted},
-                                    {"text_version", c.text_version}});
+      listed.push_back(json::object{
+          {"consent_id", c.consent_id}, {"granted", c.granted}, {"text_version", c.text_version}});
     }
     listed_text = json::serialize(listed);
     return OwnWrite{consents_to_json(held), [&listed_text](platform::JsonWriter& out) {
                       out.key("consents").raw(listed_text);
                     }};
   };
-  co_return co_await save_own(std::move(user_id), CheckoutStore::Own::consents,
-                              et::kConsentsGiven, write, std::move(trace));
+  co_return co_await save_own(std::move(user_id), CheckoutStore::Own::consents, et::kConsentsGiven,
+                              write, std::move(trace));
 }
 
 boost::asio::awaitable<platform::Result<std::string>> CheckoutService::acknowledge_prices(
@@ -248,10 +248,9 @@ boost::asio::awaitable<platform::Result<std::string>> CheckoutService::acknowled
     PLATFORM_CO_TRY(auto view, view_from_json(stored->view));
     PLATFORM_CO_TRY(auto seen, acknowledge_price_changes(view, item_ids));
     const auto totals = compute_totals(seen, rules_()->rules.vat);
-    PLATFORM_CO_TRY(auto committed,
-                    co_await store_.commit_view(seen, stored->revision,
-                                                json::serialize(totals_json(totals)), std::nullopt,
-                                                now()));
+    PLATFORM_CO_TRY(auto committed, co_await store_.commit_view(
+                                        seen, stored->revision,
+                                        json::serialize(totals_json(totals)), std::nullopt, now()));
     if (committed == Commit::ended) co_return no_session();
     if (committed == Commit::moved) continue;
     board_.changed(stored->session_id);

@@ -27,7 +27,8 @@ platform::Result<GivenConsent> answer_from(const json::value& item, const Checko
   const auto* granted = object.if_contains("granted");
   const auto* version = object.if_contains("text_version");
   if (id == nullptr || !id->is_string()) return malformed("'consent_id' must be a string");
-  if (granted == nullptr || !granted->is_bool()) return malformed("'granted' must be true or false");
+  if (granted == nullptr || !granted->is_bool())
+    return malformed("'granted' must be true or false");
   if (version == nullptr || !version->is_string()) {
     return malformed("'text_version' must be a string");
   }

@@ -25,8 +25,9 @@ struct GivenConsent {
 // 1..20 answers, each consent once. Errc::malformed for a body of the wrong shape; Errc::invalid
 // (reason unknown_consent) naming a consent the rules do not have, (reason stale_consent_text)
 // for a version that is not the text in force.
-[[nodiscard]] platform::Result<std::vector<GivenConsent>> parse_consents(
-    std::string_view body, const CheckoutRules& rules, std::string_view now);
+[[nodiscard]] platform::Result<std::vector<GivenConsent>> parse_consents(std::string_view body,
+                                                                         const CheckoutRules& rules,
+                                                                         std::string_view now);
 
 // `held` with `answers` replacing the answers for the same consents.
 std::vector<GivenConsent> merge_consents(std::vector<GivenConsent> held,

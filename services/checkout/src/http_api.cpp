@@ -36,10 +36,10 @@ platform::Result<std::optional<std::int64_t>> number_param(const http::Request& 
   const auto* end = text->data() + text->size();
   const auto [ptr, ec] = std::from_chars(text->data(), end, value);
   if (ec != std::errc{} || ptr != end || value < 0 || value > max) {
-    return make_error(Errc::malformed,
-                      "the query parameter " + name + " must be a whole number from 0 to " +
-                          std::to_string(max),
-                      "invalid_query");
+    return make_error(
+        Errc::malformed,
+        "the query parameter " + name + " must be a whole number from 0 to " + std::to_string(max),
+        "invalid_query");
   }
   return std::optional(value);
 }
@@ -54,14 +54,14 @@ platform::Result<Wanted> wanted_of(const http::Request& request,
                                    std::chrono::milliseconds max_wait) {
   Wanted wanted;
   for (auto component : kComponents) {
-    PLATFORM_TRY(auto version,
-                 number_param(request, std::string(to_string(component)) + "_version",
-                              std::int64_t{1} << 53));
+    PLATFORM_TRY(auto version, number_param(request, std::string(to_string(component)) + "_version",
+                                            std::int64_t{1} << 53));
     if (version) wanted.versions.emplace_back(component, *version);
   }
   PLATFORM_TRY(auto wait_ms, number_param(request, "wait_ms", 60000));
-  const auto asked = wait_ms ? std::chrono::milliseconds(*wait_ms)
-                             : (wanted.versions.empty() ? std::chrono::milliseconds(0) : kDefaultWait);
+  const auto asked = wait_ms
+                         ? std::chrono::milliseconds(*wait_ms)
+                         : (wanted.versions.empty() ? std::chrono::milliseconds(0) : kDefaultWait);
   wanted.wait = std::min(asked, max_wait);
   return wanted;
 }
@@ -80,8 +80,8 @@ json::array behind(const Summary& summary, const Wanted& wanted) {
 
 platform::metrics::Counter& waits(std::string_view outcome) {
   return platform::metrics::registry().counter("checkout_summary_waits_total",
-                                     "Summaries asked to include a client's own change",
-                                     {{"outcome", std::string(outcome)}});
+                                               "Summaries asked to include a client's own change",
+                                               {{"outcome", std::string(outcome)}});
 }
 
 std::string sse_event(const std::string& document, std::uint64_t id) {
@@ -214,8 +214,8 @@ CheckoutHttpApi::Answer CheckoutHttpApi::consent_texts(http::Request request) {
 }
 
 CheckoutHttpApi::Answer CheckoutHttpApi::consents(http::Request request) {
-  PLATFORM_CO_TRY(auto body, co_await service_.save_consents(request.user_id,
-                                                             std::move(request.body), request.trace));
+  PLATFORM_CO_TRY(auto body, co_await service_.save_consents(
+                                 request.user_id, std::move(request.body), request.trace));
   co_return ok(std::move(body));
 }
 

@@ -15,7 +15,7 @@
 namespace checkout::fields {
 
 [[nodiscard]] platform::Result<const boost::json::object*> object(const boost::json::value& value,
-                                                                   std::string_view what);
+                                                                  std::string_view what);
 [[nodiscard]] platform::Result<std::string> text(const boost::json::object& o,
                                                  std::string_view key);
 // A string, or nullopt when missing or null.

@@ -66,8 +66,8 @@ std::vector<Blocker> readiness(const CheckoutView& view, bool has_customer_data,
   }
   if (!has_customer_data) add(out, "no_customer_data", "Podaj dane kontaktowe.");
   for (const auto* text : missing_consents(consents, rules)) {
-    out.push_back(Blocker{"consent_missing", "Zaakceptuj: " + text->title + ".", std::nullopt,
-                          text->id});
+    out.push_back(
+        Blocker{"consent_missing", "Zaakceptuj: " + text->title + ".", std::nullopt, text->id});
   }
   return out;
 }

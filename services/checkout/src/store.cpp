@@ -193,11 +193,10 @@ boost::asio::awaitable<platform::Result<Commit>> CheckoutStore::commit_view(
   std::vector<std::string> keys{session_key(view.session_id), totals_key(view.session_id),
                                 customer_key(view.session_id), consents_key(view.session_id),
                                 user_key(view.user_id)};
-  std::vector<std::string> args{std::to_string(revision), view.user_id, view_to_json(view),
-                                std::move(totals_json),   ttl_ms_,      std::move(now),
+  std::vector<std::string> args{std::to_string(revision),     view.user_id,   view_to_json(view),
+                                std::move(totals_json),       ttl_ms_,        std::move(now),
                                 cart_event_time.value_or(""), view.session_id};
-  PLATFORM_CO_TRY(auto reply,
-                  co_await redis_.eval(commit_view_, std::move(keys), std::move(args)));
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(commit_view_, std::move(keys), std::move(args)));
   co_return commit_of(reply);
 }
 
@@ -214,8 +213,7 @@ boost::asio::awaitable<platform::Result<Commit>> CheckoutStore::commit_own(
   auto event_args = platform::outbox::outbox_argv(event);
   args.insert(args.end(), std::make_move_iterator(event_args.begin()),
               std::make_move_iterator(event_args.end()));
-  PLATFORM_CO_TRY(auto reply,
-                  co_await redis_.eval(commit_own_, std::move(keys), std::move(args)));
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(commit_own_, std::move(keys), std::move(args)));
   co_return commit_of(reply);
 }
 

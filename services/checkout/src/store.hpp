@@ -78,8 +78,7 @@ class CheckoutStore {
                                                               std::string now);
 
   // OrderCreated: the session is ordered and all but its session hash goes. Idempotent.
-  boost::asio::awaitable<platform::Status> end_session(std::string session_id,
-                                                       std::string user_id);
+  boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
  private:
   platform::redis::RedisClient& redis_;

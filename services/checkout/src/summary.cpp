@@ -61,20 +61,18 @@ json::object delivery_json(const CheckoutView& view) {
                    {"free_delivery", free_delivery(view.promotion)}};
   if (shipping.method) {
     const auto& m = *shipping.method;
-    out["method"] = json::object{{"method_id", m.method_id},
-                                 {"name", m.name},
-                                 {"price", money_json(m.price)},
-                                 {"cash_on_delivery_allowed", m.cash_on_delivery_allowed},
-                                 {"destination", m.destination},
-                                 {"delivery_date_required", m.needs_day}};
+    out["method"] = json::object{
+        {"method_id", m.method_id},     {"name", m.name},
+        {"price", money_json(m.price)}, {"cash_on_delivery_allowed", m.cash_on_delivery_allowed},
+        {"destination", m.destination}, {"delivery_date_required", m.needs_day}};
   }
   if (day_counts(shipping)) {
     const auto& d = *shipping.day;
     out["day"] = json::object{
         {"date", d.date},
-        {"time_window", d.window_from.empty()
-                            ? json::value(nullptr)
-                            : json::value(json::object{{"from", d.window_from}, {"to", d.window_to}})},
+        {"time_window", d.window_from.empty() ? json::value(nullptr)
+                                              : json::value(json::object{{"from", d.window_from},
+                                                                         {"to", d.window_to}})},
         {"surcharge", money_json(d.surcharge)}};
   }
   json::array addons;
@@ -128,10 +126,10 @@ json::object promotions_json(const CheckoutView& view) {
 json::array consents_json(const SummaryInput& input) {
   json::array out;
   for (const auto& text : input.rules->consents) {
-    json::object entry{{"consent_id", text.id},     {"required", text.required},
-                       {"text_version", text.version}, {"title", text.title},
-                       {"text", text.text},         {"granted", false},
-                       {"given_at", nullptr}};
+    json::object entry{
+        {"consent_id", text.id}, {"required", text.required}, {"text_version", text.version},
+        {"title", text.title},   {"text", text.text},         {"granted", false},
+        {"given_at", nullptr}};
     for (const auto& given : input.consents) {
       if (given.consent_id != text.id || given.text_version != text.version) continue;
       entry["granted"] = given.granted;
@@ -156,12 +154,9 @@ json::array readiness_json(const std::vector<Blocker>& blockers) {
 }  // namespace
 
 json::object versions_json(const CheckoutView& view, std::int64_t checkout_version) {
-  return json::object{{"cart", view.cart.version},
-                      {"warranty", view.warranty.version},
-                      {"shipping", view.shipping.version},
-                      {"payment", view.payment.version},
-                      {"promotion", view.promotion.version},
-                      {"checkout", checkout_version}};
+  return json::object{{"cart", view.cart.version},           {"warranty", view.warranty.version},
+                      {"shipping", view.shipping.version},   {"payment", view.payment.version},
+                      {"promotion", view.promotion.version}, {"checkout", checkout_version}};
 }
 
 json::object totals_json(const Totals& totals) {
@@ -188,8 +183,7 @@ json::object summary_json(const SummaryInput& input) {
   const auto& totals = input.totals != nullptr ? *input.totals : kNoTotals;
   json::array lines;
   for (const auto& line : view.cart.lines) lines.push_back(line_json(view, line));
-  const auto blockers =
-      readiness(view, !input.customer_json.empty(), input.consents, *input.rules);
+  const auto blockers = readiness(view, !input.customer_json.empty(), input.consents, *input.rules);
   json::object out{
       {"session_id", input.view != nullptr ? json::value(view.session_id) : nullptr},
       {"state", input.view != nullptr ? input.state : "empty"},

@@ -19,9 +19,9 @@ namespace checkout {
 struct SummaryInput {
   const CheckoutView* view = nullptr;  // nullptr: the user has no open session
   const Totals* totals = nullptr;
-  std::string state = "open";            // open, finalizing, ordered
-  std::int64_t checkout_version = 0;     // the Checkout's own per-session version
-  std::string customer_json;             // customer_data_to_json, or "" when not given
+  std::string state = "open";         // open, finalizing, ordered
+  std::int64_t checkout_version = 0;  // the Checkout's own per-session version
+  std::string customer_json;          // customer_data_to_json, or "" when not given
   std::vector<GivenConsent> consents;
   const CheckoutRules* rules = nullptr;
   std::string opened_at;

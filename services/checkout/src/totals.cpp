@@ -93,7 +93,8 @@ Totals compute_totals(const CheckoutView& view, const VatRules& vat) {
   }
   const auto& shipping = view.shipping;
   if (shipping.method) {
-    if (!free_delivery(view.promotion)) totals.shipping_total.amount += shipping.method->price.amount;
+    if (!free_delivery(view.promotion))
+      totals.shipping_total.amount += shipping.method->price.amount;
     if (day_counts(shipping)) totals.shipping_total.amount += shipping.day->surcharge.amount;
     for (const auto& addon : shipping.addons) totals.shipping_total.amount += addon.price.amount;
   }
@@ -116,8 +117,8 @@ Totals compute_totals(const CheckoutView& view, const VatRules& vat) {
   for (const auto& [rate, gross] : goods) {
     if (gross == 0) continue;
     const auto tax = vat_in_gross(gross, rate);
-    totals.vat.push_back(VatGroup{rate, platform::pln(gross - tax), platform::pln(tax),
-                                  platform::pln(gross)});
+    totals.vat.push_back(
+        VatGroup{rate, platform::pln(gross - tax), platform::pln(tax), platform::pln(gross)});
   }
   return totals;
 }

@@ -87,7 +87,8 @@ Applied apply_cart(const CheckoutView& view, std::string_view type, const json::
     } else {
       held->new_unit_price = std::move(new_price);  // the first price the customer saw stays
     }
-    std::erase_if(changes, [](const PriceChange& c) { return c.old_unit_price == c.new_unit_price; });
+    std::erase_if(changes,
+                  [](const PriceChange& c) { return c.old_unit_price == c.new_unit_price; });
   }
   return std::optional(std::move(out));
 }
@@ -103,9 +104,8 @@ Applied apply_warranty(const CheckoutView& view, std::string_view type, const js
   if (type == et::kWarrantySelected || type == et::kWarrantyRemoved) {
     PLATFORM_TRY(auto item_id, fields::text(data, "item_id"));
     PLATFORM_TRY(auto kind, fields::text(data, "kind"));
-    std::erase_if(choices, [&](const WarrantyChoice& c) {
-      return c.item_id == item_id && c.kind == kind;
-    });
+    std::erase_if(choices,
+                  [&](const WarrantyChoice& c) { return c.item_id == item_id && c.kind == kind; });
     if (type == et::kWarrantySelected) {
       WarrantyChoice choice{std::move(item_id), {}, std::move(kind), {}, {}};
       PLATFORM_TRY(choice.plan_id, fields::text(data, "plan_id"));
@@ -140,7 +140,8 @@ platform::Status apply_shipping_type(ShippingPart& part, std::string_view type,
     PLATFORM_TRY(method.method_id, fields::text(data, "method_id"));
     PLATFORM_TRY(method.name, fields::text(data, "method_name"));
     PLATFORM_TRY(method.price, fields::money(data, "price"));
-    PLATFORM_TRY(method.cash_on_delivery_allowed, fields::boolean(data, "cash_on_delivery_allowed"));
+    PLATFORM_TRY(method.cash_on_delivery_allowed,
+                 fields::boolean(data, "cash_on_delivery_allowed"));
     PLATFORM_TRY(auto destination, fields::optional_text(data, "destination"));
     method.destination = destination.value_or("address");
     if (const auto* needs_day = fields::member(data, "delivery_date_required")) {
@@ -232,8 +233,7 @@ platform::Result<AppliedPromotion> promotion_of(std::string_view type, const jso
   return promotion;
 }
 
-Applied apply_promotion(const CheckoutView& view, std::string_view type,
-                        const json::object& data) {
+Applied apply_promotion(const CheckoutView& view, std::string_view type, const json::object& data) {
   PLATFORM_TRY(const auto header, header_of(view, data));
   if (header.version <= view.promotion.version) return std::optional<CheckoutView>();
   CheckoutView out = view;
@@ -334,12 +334,13 @@ platform::Result<CheckoutView> acknowledge_price_changes(const CheckoutView& vie
                                                          const std::vector<std::string>& item_ids) {
   CheckoutView out = view;
   for (const auto& item_id : item_ids) {
-    const auto erased = std::erase_if(
-        out.price_changes, [&](const PriceChange& c) { return c.item_id == item_id; });
+    const auto erased = std::erase_if(out.price_changes,
+                                      [&](const PriceChange& c) { return c.item_id == item_id; });
     if (erased == 0) {
-      return make_error(Errc::invalid,
-                        "Pozycja " + item_id.substr(0, 64) + " nie ma zmiany ceny do potwierdzenia.",
-                        "no_price_change");
+      return make_error(
+          Errc::invalid,
+          "Pozycja " + item_id.substr(0, 64) + " nie ma zmiany ceny do potwierdzenia.",
+          "no_price_change");
     }
   }
   return out;

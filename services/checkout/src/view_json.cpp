@@ -40,12 +40,10 @@ json::object shipping_json(const ShippingPart& part) {
                    {"address", part.address},
                    {"parcel_locker", part.parcel_locker}};
   if (part.method) {
-    out["method"] = json::object{{"method_id", part.method->method_id},
-                                 {"name", part.method->name},
-                                 {"price", money_json(part.method->price)},
-                                 {"cod", part.method->cash_on_delivery_allowed},
-                                 {"destination", part.method->destination},
-                                 {"needs_day", part.method->needs_day}};
+    out["method"] = json::object{
+        {"method_id", part.method->method_id},     {"name", part.method->name},
+        {"price", money_json(part.method->price)}, {"cod", part.method->cash_on_delivery_allowed},
+        {"destination", part.method->destination}, {"needs_day", part.method->needs_day}};
   }
   if (part.day) {
     out["day"] = json::object{{"method_id", part.day->method_id},

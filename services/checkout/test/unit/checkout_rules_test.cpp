@@ -1,7 +1,8 @@
 // The shipped rules parse; a bad file names its line; consents are judged against the texts.
+#include "checkout_rules.hpp"
+
 #include <gtest/gtest.h>
 
-#include "checkout_rules.hpp"
 #include "consents.hpp"
 #include "platform/rules/testing.hpp"
 
@@ -42,22 +43,23 @@ TEST(CheckoutRules, TheShippedFileParses) {
 }
 
 TEST(CheckoutRules, ExemptAndErrorsWithTheirLine) {
-  const auto parsed = platform::rules::parse_rules<CheckoutRules>(kSmall, "c.yaml",
-                                                                  parse_checkout_rules);
+  const auto parsed =
+      platform::rules::parse_rules<CheckoutRules>(kSmall, "c.yaml", parse_checkout_rules);
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_TRUE(parsed->vat.warranties.exempt);
   rt::expect_rules_error(
-      platform::rules::parse_rules<CheckoutRules>(rt::replace_once(kSmall, "goods: 23", "goods: 123"),
-                                                  "c.yaml", parse_checkout_rules),
+      platform::rules::parse_rules<CheckoutRules>(
+          rt::replace_once(kSmall, "goods: 23", "goods: 123"), "c.yaml", parse_checkout_rules),
       "2:10", "goods");
-  rt::expect_rules_error(platform::rules::parse_rules<CheckoutRules>(
-                             rt::replace_once(kSmall, "services: 8", "servces: 8"), "c.yaml",
-                             parse_checkout_rules),
-                         "3:3", "servces");
-  rt::expect_rules_error(platform::rules::parse_rules<CheckoutRules>(
-                             std::string(kSmall) + std::string(kSmall).substr(kSmall.find("  - id")),
-                             "c.yaml", parse_checkout_rules),
-                         "13:9", "used twice");
+  rt::expect_rules_error(
+      platform::rules::parse_rules<CheckoutRules>(
+          rt::replace_once(kSmall, "services: 8", "servces: 8"), "c.yaml", parse_checkout_rules),
+      "3:3", "servces");
+  rt::expect_rules_error(
+      platform::rules::parse_rules<CheckoutRules>(
+          std::string(kSmall) + std::string(kSmall).substr(kSmall.find("  - id")), "c.yaml",
+          parse_checkout_rules),
+      "13:9", "used twice");
 }
 
 TEST(Consents, AnswersAreCheckedAgainstTheTextsInForce) {

@@ -99,12 +99,18 @@ Event method_cleared(std::int64_t version, const std::string& method_id) {
 
 Event address_provided(std::int64_t version) {
   auto data = header(version);
-  data["address"] = json::object{{"first_name", "Anna"},       {"last_name", "Kowalska"},
-                                 {"company_name", nullptr},     {"street", "ul. Prosta"},
-                                 {"building_number", "20"},     {"apartment_number", nullptr},
-                                 {"postal_code", "00-850"},     {"city", "Warszawa"},
-                                 {"country_code", "PL"},        {"phone", "+48 600 100 200"},
-                                 {"floor", 1},                  {"has_elevator", true}};
+  data["address"] = json::object{{"first_name", "Anna"},
+                                 {"last_name", "Kowalska"},
+                                 {"company_name", nullptr},
+                                 {"street", "ul. Prosta"},
+                                 {"building_number", "20"},
+                                 {"apartment_number", nullptr},
+                                 {"postal_code", "00-850"},
+                                 {"city", "Warszawa"},
+                                 {"country_code", "PL"},
+                                 {"phone", "+48 600 100 200"},
+                                 {"floor", 1},
+                                 {"has_elevator", true}};
   data["parcel_locker"] = nullptr;
   return Event{"shipping-events", "ShippingAddressProvided", std::move(data)};
 }

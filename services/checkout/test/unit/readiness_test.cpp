@@ -1,10 +1,11 @@
 // Readiness: each thing missing before the order, and nothing once everything is there.
+#include "readiness.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "event_builders.hpp"
-#include "readiness.hpp"
 
 namespace checkout {
 namespace {
@@ -50,10 +51,10 @@ TEST(Readiness, AnEmptySessionListsEverything) {
 }
 
 TEST(Readiness, AWholeSessionIsReady) {
-  const auto view = fold({cart_event(1, "CartItemAdded", Line{"tv", 329900}),
-                          testing::method_selected(1, "courier", 14900),
-                          testing::address_provided(2), testing::date_selected(3, "courier", 0),
-                          testing::payment_selected(1, "blik", 0)});
+  const auto view =
+      fold({cart_event(1, "CartItemAdded", Line{"tv", 329900}),
+            testing::method_selected(1, "courier", 14900), testing::address_provided(2),
+            testing::date_selected(3, "courier", 0), testing::payment_selected(1, "blik", 0)});
   EXPECT_TRUE(readiness(view, true, accepted(), rules()).empty());
 }
 
@@ -77,12 +78,12 @@ TEST(Readiness, AddressDayAndLockerFollowTheMethod) {
 }
 
 TEST(Readiness, UnvalidatedLinesAndUnseenPricesAreNamed) {
-  const auto view = fold({cart_event(1, "CartItemAdded", Line{"tv", 329900}),
-                          cart_event(2, "CartItemAdded",
-                                     Line{"carry", 4900, 1, "service", "service", "tv", false}),
-                          cart_event(3, "CartItemPriceChanged", Line{"tv", 299900}, 329900),
-                          testing::method_selected(1, "store_pickup", 0, false, "store"),
-                          testing::payment_selected(1, "blik", 0)});
+  const auto view = fold(
+      {cart_event(1, "CartItemAdded", Line{"tv", 329900}),
+       cart_event(2, "CartItemAdded", Line{"carry", 4900, 1, "service", "service", "tv", false}),
+       cart_event(3, "CartItemPriceChanged", Line{"tv", 299900}, 329900),
+       testing::method_selected(1, "store_pickup", 0, false, "store"),
+       testing::payment_selected(1, "blik", 0)});
   const auto blockers = readiness(view, true, accepted(), rules());
   ASSERT_EQ(codes(blockers),
             (std::vector<std::string>{"line_not_validated", "price_change_not_seen"}));

@@ -1,9 +1,10 @@
 // Totals and the VAT breakdown: what is counted, and the rounding rule (VAT from gross per rate,
 // half up to the grosz).
+#include "totals.hpp"
+
 #include <gtest/gtest.h>
 
 #include "event_builders.hpp"
-#include "totals.hpp"
 
 namespace checkout {
 namespace {

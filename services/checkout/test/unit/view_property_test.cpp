@@ -190,7 +190,8 @@ class Generator {
       const auto t = open[static_cast<std::size_t>(pick(static_cast<int>(open.size())))];
       out.push_back(histories[t].events[next[t]++]);
       if (chance(15)) out.push_back(out.back());
-      if (chance(10)) out.push_back(out[static_cast<std::size_t>(pick(static_cast<int>(out.size())))]);
+      if (chance(10))
+        out.push_back(out[static_cast<std::size_t>(pick(static_cast<int>(out.size())))]);
     }
     return out;
   }
@@ -205,9 +206,8 @@ TEST(ViewProperty, AnyDeliveryOrderGivesTheTotalsOfTheFinalStates) {
   vat.warranties = {0, true};
   for (std::uint32_t seed = 1; seed <= 400; ++seed) {
     Generator generate(seed);
-    const std::vector<History> histories{generate.cart(), generate.warranty(),
-                                         generate.shipping(), generate.payment(),
-                                         generate.promotion()};
+    const std::vector<History> histories{generate.cart(), generate.warranty(), generate.shipping(),
+                                         generate.payment(), generate.promotion()};
     CheckoutView expected;
     expected.session_id = testing::kSession;
     expected.cart = histories[0].final_state.cart;

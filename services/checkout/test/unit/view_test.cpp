@@ -1,8 +1,9 @@
 // The view: each component takes only newer events of its own topic; the stored form round-trips.
+#include "view.hpp"
+
 #include <gtest/gtest.h>
 
 #include "event_builders.hpp"
-#include "view.hpp"
 
 namespace checkout {
 namespace {
