@@ -187,9 +187,11 @@ Applied apply_shipping(const CheckoutView& view, std::string_view type, const js
 
 Applied apply_payment(const CheckoutView& view, std::string_view type, const json::object& data) {
   PLATFORM_TRY(const auto header, header_of(view, data));
-  if (header.version <= view.payment.version) return std::optional<CheckoutView>();
+  const bool choice = type == et::kPaymentMethodSelected || type == et::kPaymentMethodCleared;
+  auto& last = choice ? view.payment.version : view.payment.attempt_version;
+  if (header.version <= last) return std::optional<CheckoutView>();
   CheckoutView out = view;
-  out.payment.version = header.version;
+  (choice ? out.payment.version : out.payment.attempt_version) = header.version;
   if (type == et::kPaymentMethodSelected) {
     PaymentChoice choice;
     PLATFORM_TRY(choice.method_id, fields::text(data, "method_id"));

@@ -87,8 +87,13 @@ struct PaymentChoice {
   friend bool operator==(const PaymentChoice&, const PaymentChoice&) = default;
 };
 
+// The Payment publishes the choice (PaymentMethodSelected, PaymentMethodCleared) through its Redis
+// outbox and the attempts' events (PaymentInitialized, ...) through its PostgreSQL outbox: one
+// per-session version, two relays, so the two kinds may cross on the topic. Each kind keeps its
+// own last version; `version` (the choice's) is the component's for read-your-writes.
 struct PaymentPart {
-  std::int64_t version = 0;
+  std::int64_t version = 0;          // of the last choice event
+  std::int64_t attempt_version = 0;  // of the last attempt event
   std::optional<PaymentChoice> method;
   std::optional<Reason> cleared;
   friend bool operator==(const PaymentPart&, const PaymentPart&) = default;

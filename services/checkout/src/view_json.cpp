@@ -193,6 +193,7 @@ std::string view_to_json(const CheckoutView& view) {
                                    {"new", money_json(c.new_unit_price)}});
   }
   json::object payment{{"version", view.payment.version},
+                       {"attempt_version", view.payment.attempt_version},
                        {"cleared", reason_json(view.payment.cleared)}};
   if (view.payment.method) {
     payment["method"] = json::object{{"method_id", view.payment.method->method_id},
@@ -248,6 +249,9 @@ platform::Result<CheckoutView> view_from_json(std::string_view text) {
   PLATFORM_TRY(view.shipping, shipping_from(*shipping));
   PLATFORM_TRY(const auto* payment, fields::object(root->at("payment"), "payment"));
   PLATFORM_TRY(view.payment.version, fields::integer(*payment, "version"));
+  if (fields::member(*payment, "attempt_version") != nullptr) {  // views stored before it: 0
+    PLATFORM_TRY(view.payment.attempt_version, fields::integer(*payment, "attempt_version"));
+  }
   PLATFORM_TRY(view.payment.cleared, reason_from(*payment, "cleared"));
   if (const auto* method = fields::member(*payment, "method")) {
     PLATFORM_TRY(const auto* m, fields::object(*method, "method"));

@@ -51,6 +51,17 @@ TEST(View, EachComponentKeepsItsOwnVersion) {
   EXPECT_EQ(version_of(view, Component::shipping), 0);
 }
 
+TEST(View, PaymentChoicesAndAttemptsKeepTheirOwnVersions) {
+  // The attempt's event (PostgreSQL outbox) may overtake the choice's (Redis outbox).
+  auto initialized = testing::payment_selected(5, "blik", 0);
+  initialized.type = "PaymentInitialized";
+  auto view = apply(empty_view(), initialized);
+  EXPECT_EQ(view.payment.attempt_version, 5);
+  view = apply(view, testing::payment_selected(4, "blik", 0));
+  ASSERT_TRUE(view.payment.method);
+  EXPECT_EQ(version_of(view, Component::payment), 4);
+}
+
 TEST(View, ClearedChoicesSayWhy) {
   auto view = apply(empty_view(), testing::method_selected(1, "courier", 14900));
   view = apply(view, testing::method_cleared(2, "courier"));
