@@ -274,3 +274,66 @@ def seed_payment_cart(ctx, schema):
         print(f"[contract hooks] payment: {user} has a cart; methods: {', '.join(methods)}", flush=True)
     except Exception as e:  # noqa: BLE001  the run still checks every error answer
         print(f"[contract hooks] payment: no seeded cart ({type(e).__name__}: {e})", flush=True)
+
+
+# The Checkout (contracts/openapi/checkout.yaml) answers its writes
+# only for a session its copy has, learnt from cart-events. Seed one TV line for the owner.
+CHECKOUT_TITLE = "Checkout service"
+
+
+def _seed_checkout_cart(base_url):
+    import base64
+    import datetime
+    import json
+    import os
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from confluent_kafka import Producer
+
+    token = _owner_token()
+    payload = token.split(".")[1]
+    user = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+    root = Path(__file__).resolve().parents[2]
+    event = json.loads((root / "contracts/events/examples/CartItemAdded.json").read_text(encoding="utf-8"))
+    session = f"contract-checkout-{uuid.uuid4().hex[:12]}"
+    event.update(session_id=session, user_id=user, version=1, cart_hash=f"contract-{session}",
+                 occurred_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                 .replace("+00:00", "Z"))
+    event["line"]["item_id"] = f"it-{session}"
+    producer = Producer({"bootstrap.servers": os.environ.get("KAFKA_BROKERS", "127.0.0.1:9092"),
+                         "enable.idempotence": True})
+    producer.produce("cart-events", key=session.encode(), value=json.dumps(event, ensure_ascii=False).encode(),
+                     headers=[("ce_specversion", "1.0"), ("ce_id", str(uuid.uuid4())),
+                              ("ce_type", "CartItemAdded"), ("ce_source", "/checkout/cart"),
+                              ("ce_time", event["occurred_at"]), ("ce_subject", session),
+                              ("content-type", "application/json"), ("traceparent", event["traceparent"])])
+    if producer.flush(20):
+        raise RuntimeError("CartItemAdded not delivered within 20 s")
+    request = urllib.request.Request(f"{base_url}/checkout/summary?cart_version=1&wait_ms=5000",
+                                     headers={"Authorization": f"Bearer {token}"})
+    # A new consumer group reads every topic from its start: other tests' events come first.
+    deadline = time.monotonic() + 240
+    while True:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            document = json.loads(response.read())
+            if document.get("session_id") == session:
+                return user, session
+        if time.monotonic() > deadline:
+            raise RuntimeError("the cart was not there within 240 s")
+
+
+@schemathesis.hook("after_load_schema")
+def seed_checkout_cart(ctx, schema):
+    import sys
+
+    if schema.raw_schema.get("info", {}).get("title") != CHECKOUT_TITLE:
+        return
+    argv = sys.argv
+    base_url = argv[argv.index("--url") + 1].rstrip("/") if "--url" in argv else None
+    try:
+        user, session = _seed_checkout_cart(base_url)
+        print(f"[contract hooks] checkout: {user} has session {session}", flush=True)
+    except Exception as e:  # noqa: BLE001
+        print(f"[contract hooks] checkout: no seeded cart ({type(e).__name__}: {e})", flush=True)

@@ -179,6 +179,10 @@ def write_config(path: Path, skus: list[str], api_keys: dict[str, str]) -> None:
     auth = "".join(f"\n[auth.openapi.{scheme}]\napi_key = {toml_str(key)}\n" for scheme, key in api_keys.items())
     path.write_text(
         f"""# Written by tools/schemathesis/run_contract.py for one run.
+# A Server-Sent Events answer (the Checkout's summary stream) is read up to its first event, not
+# until the request's timeout.
+max-stream-events = 1
+
 [dictionaries.catalog_skus]
 values = [{sku_values}]
 

@@ -234,8 +234,11 @@ awaitable<void> Connection::run() {
     clear_deadline();
     RouteMetrics* metrics = nullptr;
     std::string traceparent;
-    const InFlight counted(server.in_flight);
+    request.in_flight = &server.in_flight;
+    std::optional<InFlight> counted(std::in_place, server.in_flight);
     auto response = co_await handle(request, metrics, traceparent);
+    // A stream's pieces come when something happens, not from work in hand: not in flight.
+    if (response.stream) counted.reset();
     const bool keep = keep_alive && !close_requested_ && !server.stopping.load();
     // Recorded before the write so that a client that has its answer also finds it counted.
     metrics->record(response.status, std::chrono::duration<double>(Clock::now() - started).count());

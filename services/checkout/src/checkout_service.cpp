@@ -151,9 +151,35 @@ Summary CheckoutService::summary_of(const StoredSession* stored) const {
   return out;
 }
 
+std::optional<Summary> CheckoutService::rendered(const SessionStamp& stamp,
+                                                 const std::string& digest) const {
+  const std::lock_guard lock(rendered_mutex_);
+  const auto it = rendered_.find(stamp.session_id);
+  if (it == rendered_.end() || it->second.stamp != stamp || it->second.rules_digest != digest) {
+    return std::nullopt;
+  }
+  return it->second.summary;
+}
+
+void CheckoutService::remember(const SessionStamp& stamp, const std::string& digest,
+                               const Summary& summary) {
+  const std::lock_guard lock(rendered_mutex_);
+  if (rendered_.size() >= kRenderedMax && !rendered_.contains(stamp.session_id)) rendered_.clear();
+  rendered_[stamp.session_id] = Rendered{stamp, digest, summary};
+}
+
 boost::asio::awaitable<platform::Result<Summary>> CheckoutService::summary(std::string user_id) {
+  PLATFORM_CO_TRY(auto stamp, co_await store_.current_stamp(user_id));
+  if (!stamp) co_return summary_of(nullptr);
+  const auto digest = rules_()->digest;
+  if (auto hit = rendered(*stamp, digest)) co_return std::move(*hit);
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(std::move(user_id)));
-  co_return summary_of(stored ? &*stored : nullptr);
+  auto summary = summary_of(stored ? &*stored : nullptr);
+  if (stored) {
+    const SessionStamp read{stored->session_id, stored->state, stored->version, stored->revision};
+    remember(read, digest, summary);
+  }
+  co_return summary;
 }
 
 boost::asio::awaitable<platform::Result<std::string>> CheckoutService::save_own(
@@ -239,7 +265,9 @@ boost::asio::awaitable<platform::Result<std::string>> CheckoutService::acknowled
   }
   std::vector<std::string> item_ids;
   for (const auto& id : ids->as_array()) {
-    if (!id.is_string()) co_return make_error(Errc::invalid, "'item_ids' must be strings");
+    if (!id.is_string()) {
+      co_return make_error(Errc::invalid, "'item_ids' must be strings", "invalid_field");
+    }
     item_ids.emplace_back(id.as_string());
   }
   for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {

@@ -9,8 +9,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "change_board.hpp"
@@ -76,6 +78,18 @@ class CheckoutService {
                                                                  OwnWriter write,
                                                                  platform::TraceContext trace);
   Summary summary_of(const StoredSession* stored) const;
+  // The summaries rendered last, by session: a read whose stamp and rules are unchanged answers
+  // from here after one small Redis read (a summary is read far more often than it changes).
+  struct Rendered {
+    SessionStamp stamp;
+    std::string rules_digest;
+    Summary summary;
+  };
+  std::optional<Summary> rendered(const SessionStamp& stamp, const std::string& digest) const;
+  void remember(const SessionStamp& stamp, const std::string& digest, const Summary& summary);
+  static constexpr std::size_t kRenderedMax = 1000;  // a few KB each
+  mutable std::mutex rendered_mutex_;
+  std::unordered_map<std::string, Rendered> rendered_;
   std::string now() const;
 
   CheckoutStore& store_;

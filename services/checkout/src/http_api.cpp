@@ -132,6 +132,7 @@ CheckoutHttpApi::Answer CheckoutHttpApi::summary(http::Request request) {
       co_return ok(std::move(body));
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    const http::LongWait waiting(request);  // the consumer must not give way to waiters
     if (session) {
       co_await board.wait(*session, seen, std::min(left, config_.poll));
     } else {

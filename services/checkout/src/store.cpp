@@ -34,6 +34,15 @@ table.insert(out, 1, sid)
 return out
 )lua";
 
+// KEYS 1 the user's pointer. Replies {} or {sid, user_id, state, version, revision}.
+constexpr std::string_view kStampLua = R"lua(
+local sid = redis.call('HGET', KEYS[1], 'session_id')
+if not sid then return {} end
+local held = redis.call('HMGET', 'checkout:session:{' .. sid .. '}', 'user_id', 'state', 'version',
+                        'revision')
+return {sid, held[1] or '', held[2] or '', held[3] or '0', held[4] or '0'}
+)lua";
+
 // Gives every key of the session `ttl` again.
 constexpr std::string_view kTouchLua = R"lua(
 local function touch(keys, ttl)
@@ -155,6 +164,7 @@ CheckoutStore::CheckoutStore(platform::redis::RedisClient& redis, std::string ou
                                                  std::string(kReadLua) + std::string(kLoadLua))),
       load_current_(platform::redis::Script::from_source(
           "checkout_load_current", std::string(kReadLua) + std::string(kLoadCurrentLua))),
+      stamp_(platform::redis::Script::from_source("checkout_stamp", std::string(kStampLua))),
       commit_view_(platform::redis::Script::from_source(
           "checkout_commit_view", std::string(platform::redis::session_pointer_lua()) +
                                       std::string(kTouchLua) + std::string(kCommitViewLua))),
@@ -185,6 +195,22 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> CheckoutS
     co_return std::optional<StoredSession>();
   }
   co_return std::optional(std::move(stored));
+}
+
+boost::asio::awaitable<platform::Result<std::optional<SessionStamp>>> CheckoutStore::current_stamp(
+    std::string user_id) {
+  std::vector<std::string> keys{user_key(user_id)};
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(stamp_, std::move(keys), {}));
+  if (reply.is_error()) co_return unexpected_reply(reply);
+  const auto& parts = reply.elements();
+  if (parts.size() != 5) co_return std::optional<SessionStamp>();
+  // A pointer to a session that expired or ended meanwhile, or to another user's: no session.
+  if (parts[1].as_string() != user_id || parts[2].as_string().empty() ||
+      parts[2].as_string() == "ordered") {
+    co_return std::optional<SessionStamp>();
+  }
+  co_return std::optional(SessionStamp{parts[0].as_string(), parts[2].as_string(),
+                                       parts[3].as_integer(), parts[4].as_integer()});
 }
 
 boost::asio::awaitable<platform::Result<Commit>> CheckoutStore::commit_view(

@@ -50,6 +50,16 @@ struct StoredSession {
   bool ended() const { return state == "ordered"; }
 };
 
+// What tells one state of a session from the next: the view's revision, the Checkout's own
+// version and the state (every write moves one of them).
+struct SessionStamp {
+  std::string session_id;
+  std::string state;
+  std::int64_t version = 0;
+  std::int64_t revision = 0;
+  friend bool operator==(const SessionStamp&, const SessionStamp&) = default;
+};
+
 enum class Commit { done, moved, ended };
 
 class CheckoutStore {
@@ -60,6 +70,10 @@ class CheckoutStore {
   boost::asio::awaitable<platform::Result<StoredSession>> load(std::string session_id);
   // The user's current session; nullopt when the user has none (or it ended or expired).
   boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> load_current(
+      std::string user_id);
+
+  // The stamp of the user's current session (one small read); nullopt when the user has none.
+  boost::asio::awaitable<platform::Result<std::optional<SessionStamp>>> current_stamp(
       std::string user_id);
 
   // Writes the view and its totals when the view's revision is still `revision` (0: none yet;
@@ -86,6 +100,7 @@ class CheckoutStore {
   std::string ttl_ms_;
   platform::redis::Script load_;
   platform::redis::Script load_current_;
+  platform::redis::Script stamp_;
   platform::redis::Script commit_view_;
   platform::redis::Script commit_own_;
   platform::redis::Script end_;

@@ -89,9 +89,11 @@ json::object delivery_json(const CheckoutView& view) {
 json::object payment_json(const CheckoutView& view) {
   json::object out{{"method", nullptr}, {"cleared", reason_json(view.payment.cleared)}};
   if (view.payment.method) {
-    out["method"] = json::object{{"method_id", view.payment.method->method_id},
-                                 {"gateway", view.payment.method->gateway},
-                                 {"fee", money_json(view.payment.method->fee)}};
+    out["method"] = json::object{
+        {"method_id", view.payment.method->method_id},
+        {"gateway", view.payment.method->gateway ? json::value(*view.payment.method->gateway)
+                                                 : json::value(nullptr)},
+        {"fee", money_json(view.payment.method->fee)}};
   }
   return out;
 }

@@ -195,7 +195,7 @@ Applied apply_payment(const CheckoutView& view, std::string_view type, const jso
   if (type == et::kPaymentMethodSelected) {
     PaymentChoice choice;
     PLATFORM_TRY(choice.method_id, fields::text(data, "method_id"));
-    PLATFORM_TRY(choice.gateway, fields::text(data, "gateway"));
+    PLATFORM_TRY(choice.gateway, fields::optional_text(data, "gateway"));
     PLATFORM_TRY(choice.fee, fields::money(data, "fee"));
     out.payment.method = std::move(choice);
     out.payment.cleared.reset();

@@ -82,7 +82,7 @@ struct ShippingPart {
 
 struct PaymentChoice {
   std::string method_id;
-  std::string gateway;
+  std::optional<std::string> gateway;  // none for cash on delivery
   platform::Money fee;
   friend bool operator==(const PaymentChoice&, const PaymentChoice&) = default;
 };

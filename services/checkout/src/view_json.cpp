@@ -196,9 +196,11 @@ std::string view_to_json(const CheckoutView& view) {
                        {"attempt_version", view.payment.attempt_version},
                        {"cleared", reason_json(view.payment.cleared)}};
   if (view.payment.method) {
-    payment["method"] = json::object{{"method_id", view.payment.method->method_id},
-                                     {"gateway", view.payment.method->gateway},
-                                     {"fee", money_json(view.payment.method->fee)}};
+    payment["method"] = json::object{
+        {"method_id", view.payment.method->method_id},
+        {"gateway", view.payment.method->gateway ? json::value(*view.payment.method->gateway)
+                                                 : json::value(nullptr)},
+        {"fee", money_json(view.payment.method->fee)}};
   }
   return json::serialize(json::object{
       {"session_id", view.session_id},
@@ -257,7 +259,7 @@ platform::Result<CheckoutView> view_from_json(std::string_view text) {
     PLATFORM_TRY(const auto* m, fields::object(*method, "method"));
     PaymentChoice choice;
     PLATFORM_TRY(choice.method_id, fields::text(*m, "method_id"));
-    PLATFORM_TRY(choice.gateway, fields::text(*m, "gateway"));
+    PLATFORM_TRY(choice.gateway, fields::optional_text(*m, "gateway"));
     PLATFORM_TRY(choice.fee, fields::money(*m, "fee"));
     view.payment.method = std::move(choice);
   }

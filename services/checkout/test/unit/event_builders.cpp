@@ -143,7 +143,8 @@ Event addons_selected(std::int64_t version, const std::vector<std::int64_t>& pri
 Event payment_selected(std::int64_t version, const std::string& method_id, std::int64_t fee) {
   auto data = header(version);
   data["method_id"] = method_id;
-  data["gateway"] = method_id == "cash_on_delivery" ? "cash_on_delivery" : "przelewy24";
+  data["gateway"] =
+      method_id == "cash_on_delivery" ? json::value(nullptr) : json::value("przelewy24");
   data["fee"] = money(fee);
   return Event{"payment-events", "PaymentMethodSelected", std::move(data)};
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Plain request and response structs that handlers see. No Beast or Asio here, so services that
 // include this header compile fast; the server converts to and from Beast messages in src/.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
@@ -27,6 +28,9 @@ struct Request {
   std::string route;    // the matched pattern, e.g. "/cart/items/{id}" (a metric label)
   std::string user_id;  // the JWT subject on authenticated routes, empty otherwise
   TraceContext trace;   // from the traceparent header, or fresh
+  // The server's count of requests in flight (what the background half gives way to); see
+  // LongWait.
+  std::atomic<int>* in_flight = nullptr;
 
   std::optional<std::string_view> header(std::string_view lowercase_name) const;
   std::optional<std::string_view> path_param(std::string_view name) const;
@@ -40,6 +44,24 @@ struct Request {
 // producer should not wait longer than a heartbeat (a comment line) between pieces.
 using BodyStream = std::function<boost::asio::awaitable<std::optional<std::string>>()>;
 
+// Held by a handler while it waits on something other than work (a long poll until a change
+// arrives): the request does not count as in flight meanwhile, so many waiting clients do not
+// make the background half give way to them (and so delay the very change they wait for).
+class LongWait {
+ public:
+  explicit LongWait(const Request& request) : count_(request.in_flight) {
+    if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_relaxed);
+  }
+  ~LongWait() {
+    if (count_ != nullptr) count_->fetch_add(1, std::memory_order_relaxed);
+  }
+  LongWait(const LongWait&) = delete;
+  LongWait& operator=(const LongWait&) = delete;
+
+ private:
+  std::atomic<int>* count_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -47,7 +69,7 @@ struct Response {
   std::string body;
   // Set: `body` is sent first, then every piece of `stream`, without Content-Length, and the
   // connection closes at the end (no keep-alive).
-  BodyStream stream;
+  BodyStream stream = {};
 };
 
 // A route handler. It receives the request by value (coroutine parameters are copied into the
