@@ -26,8 +26,8 @@ using asio::awaitable;
 
 namespace {
 constexpr auto kAwaitTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
-constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{1024} * 1024;
 constexpr std::chrono::milliseconds kLingerTime{1000};
 
 std::string_view reason_phrase(int status) {

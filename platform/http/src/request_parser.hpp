@@ -14,7 +14,7 @@
 
 namespace platform::http {
 
-inline constexpr std::size_t kHeaderLimit = 16 * 1024;
+inline constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:

@@ -33,7 +33,11 @@ struct VatRate {
   // "23%", "8%", "0%", "zw": the column an invoice shows.
   std::string label() const;
   friend bool operator==(const VatRate&, const VatRate&) = default;
-  friend auto operator<=>(const VatRate&, const VatRate&) = default;
+  // By percentage, then exempt after 0%: the order of an invoice's VAT table (read backwards).
+  friend bool operator<(const VatRate& a, const VatRate& b) {
+    return a.percent != b.percent ? a.percent < b.percent : a.exempt < b.exempt;
+  }
+  friend bool operator>(const VatRate& a, const VatRate& b) { return b < a; }
 };
 
 struct VatRules {

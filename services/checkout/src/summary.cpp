@@ -179,10 +179,10 @@ json::object totals_json(const Totals& totals) {
 }
 
 json::object summary_json(const SummaryInput& input) {
-  static const CheckoutView kEmpty;
-  static const Totals kNoTotals;
-  const auto& view = input.view != nullptr ? *input.view : kEmpty;
-  const auto& totals = input.totals != nullptr ? *input.totals : kNoTotals;
+  static const CheckoutView empty_view;
+  static const Totals no_totals;
+  const auto& view = input.view != nullptr ? *input.view : empty_view;
+  const auto& totals = input.totals != nullptr ? *input.totals : no_totals;
   json::array lines;
   for (const auto& line : view.cart.lines) lines.push_back(line_json(view, line));
   const auto blockers = readiness(view, !input.customer_json.empty(), input.consents, *input.rules);

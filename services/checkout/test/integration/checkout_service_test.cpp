@@ -41,7 +41,8 @@ json::object money(std::int64_t grosze) {
   return json::object{{"amount", grosze}, {"currency", "PLN"}};
 }
 
-const char* kCompany = R"({"customer":{"email":"Anna.Kowalska@Example.PL","phone":"600 100 200",
+constexpr const char* kCompany =
+    R"({"customer":{"email":"Anna.Kowalska@Example.PL","phone":"600 100 200",
   "first_name":"Anna","last_name":"Kowalska"},"invoice":{"type":"company",
   "company_name":"Kowalska Design Sp. z o.o.","nip":"526-025-02-74","street":"ul. Prosta",
   "building_number":"20","apartment_number":null,"postal_code":"00-850","city":"Warszawa",

@@ -6,17 +6,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace checkout::testing {
 
-SseReader::SseReader(int port, const std::string& target, const std::string& token) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+SseReader::SseReader(int port, const std::string& target, const std::string& token)
+    : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  sockaddr generic{};
+  static_assert(sizeof generic <= sizeof address);
+  std::memcpy(&generic, &address, sizeof generic);
+  if (fd_ < 0 || ::connect(fd_, &generic, sizeof generic) != 0) {
     throw std::runtime_error("cannot connect to the service");
   }
   const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +

@@ -33,6 +33,7 @@ CheckoutView fold(const std::vector<testing::Event>& events) {
 
 std::vector<std::string> codes(const std::vector<Blocker>& blockers) {
   std::vector<std::string> out;
+  out.reserve(blockers.size());
   for (const auto& b : blockers) out.push_back(b.code);
   return out;
 }
