@@ -99,23 +99,7 @@ json::object payment_json(const CheckoutView& view) {
 }
 
 json::object promotions_json(const CheckoutView& view) {
-  json::array applied;
-  for (const auto& p : view.promotion.applied) {
-    json::array allocations;
-    for (const auto& a : p.allocations) {
-      allocations.push_back(json::object{
-          {"item_id", a.item_id},
-          {"amount", money_json(a.amount)},
-          {"lowest_price_30d",
-           a.lowest_price_30d ? json::value(money_json(*a.lowest_price_30d)) : nullptr}});
-    }
-    applied.push_back(json::object{{"promotion_id", p.promotion_id},
-                                   {"name", p.name},
-                                   {"code", p.code ? json::value(*p.code) : nullptr},
-                                   {"discount", money_json(p.discount)},
-                                   {"allocations", std::move(allocations)},
-                                   {"free_delivery", p.free_delivery}});
-  }
+  json::array applied = applied_promotions_json(view.promotion.applied);
   json::value refused = nullptr;
   if (view.promotion.refused) {
     refused = json::object{{"code", view.promotion.refused->code},

@@ -171,6 +171,9 @@ std::int64_t version_of(const CheckoutView& view, Component component);
 [[nodiscard]] platform::Result<CheckoutView> acknowledge_price_changes(
     const CheckoutView& view, const std::vector<std::string>& item_ids);
 
+// The applied promotions as the stored view and the summary both show them.
+boost::json::array applied_promotions_json(const std::vector<AppliedPromotion>& applied);
+
 // The view as stored (one JSON document) and back.
 std::string view_to_json(const CheckoutView& view);
 [[nodiscard]] platform::Result<CheckoutView> view_from_json(std::string_view text);

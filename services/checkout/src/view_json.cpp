@@ -62,23 +62,7 @@ json::object shipping_json(const ShippingPart& part) {
 }
 
 json::object promotion_json(const PromotionPart& part) {
-  json::array applied;
-  for (const auto& p : part.applied) {
-    json::array allocations;
-    for (const auto& a : p.allocations) {
-      allocations.push_back(json::object{
-          {"item_id", a.item_id},
-          {"amount", money_json(a.amount)},
-          {"lowest_price_30d",
-           a.lowest_price_30d ? json::value(money_json(*a.lowest_price_30d)) : nullptr}});
-    }
-    applied.push_back(json::object{{"promotion_id", p.promotion_id},
-                                   {"name", p.name},
-                                   {"code", p.code ? json::value(*p.code) : nullptr},
-                                   {"discount", money_json(p.discount)},
-                                   {"allocations", std::move(allocations)},
-                                   {"free_delivery", p.free_delivery}});
-  }
+  json::array applied = applied_promotions_json(part.applied);
   json::object out{{"version", part.version}, {"applied", std::move(applied)}};
   out["refused"] = part.refused ? json::value(json::object{{"code", part.refused->code},
                                                            {"reason", part.refused->reason},
@@ -176,6 +160,27 @@ platform::Result<PromotionPart> promotion_from(const json::object& o) {
 }
 
 }  // namespace
+
+boost::json::array applied_promotions_json(const std::vector<AppliedPromotion>& applied) {
+  json::array out;
+  for (const auto& p : applied) {
+    json::array allocations;
+    for (const auto& a : p.allocations) {
+      allocations.push_back(json::object{
+          {"item_id", a.item_id},
+          {"amount", money_json(a.amount)},
+          {"lowest_price_30d",
+           a.lowest_price_30d ? json::value(money_json(*a.lowest_price_30d)) : nullptr}});
+    }
+    out.push_back(json::object{{"promotion_id", p.promotion_id},
+                               {"name", p.name},
+                               {"code", p.code ? json::value(*p.code) : nullptr},
+                               {"discount", money_json(p.discount)},
+                               {"allocations", std::move(allocations)},
+                               {"free_delivery", p.free_delivery}});
+  }
+  return out;
+}
 
 std::string view_to_json(const CheckoutView& view) {
   json::array warranties;
