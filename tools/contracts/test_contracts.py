@@ -27,7 +27,7 @@ EXPECTED_TYPES = {
     "ShippingMethodSelected", "ShippingMethodCleared", "ShippingAddressProvided", "DeliveryDateSelected", "ShippingAddonsSelected",
     "PaymentMethodCleared", "PaymentMethodSelected", "PaymentInitialized", "PaymentSucceeded", "PaymentFailed", "PaymentPending",
     "PaymentRefunded",
-    "OrderCreated", "CheckoutCompleted", "CustomerDataProvided", "ConsentsGiven",
+    "OrderCreated", "CheckoutCompleted", "OrderCancelled", "CustomerDataProvided", "ConsentsGiven",
     "PromotionApplied", "PromotionRemoved", "PromoCodeApplied", "PromoCodeInvalid",
     "ServiceAvailabilityCalculated", "CartItemValidated",
     "WarrantySelected", "WarrantyRemoved",

@@ -38,6 +38,7 @@ inline constexpr std::string_view kPaymentSucceeded = "PaymentSucceeded";
 inline constexpr std::string_view kCheckoutCompleted = "CheckoutCompleted";
 inline constexpr std::string_view kConsentsGiven = "ConsentsGiven";
 inline constexpr std::string_view kCustomerDataProvided = "CustomerDataProvided";
+inline constexpr std::string_view kOrderCancelled = "OrderCancelled";
 inline constexpr std::string_view kOrderCreated = "OrderCreated";
 
 // promotion-events
