@@ -1,7 +1,10 @@
 #include "platform/pg/migrate.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -126,6 +129,15 @@ asio::awaitable<Status> migrate(Pool& pool, std::string schema, std::vector<Migr
 asio::awaitable<Status> migrate(Pool& pool, std::string schema, std::filesystem::path dir) {
   PLATFORM_CO_TRY(auto migrations, load_migrations(dir));
   co_return co_await migrate(pool, std::move(schema), std::move(migrations));
+}
+
+Status migrate_before_start(std::string schema, std::vector<Migration> migrations) {
+  asio::io_context io;
+  Pool pool(io, PoolConfig::from_env());
+  auto done =
+      asio::co_spawn(io, migrate(pool, std::move(schema), std::move(migrations)), asio::use_future);
+  io.run();
+  return done.get();
 }
 
 }  // namespace platform::pg

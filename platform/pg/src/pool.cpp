@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -48,6 +49,19 @@ const std::optional<std::string>& QueryResult::value(std::size_t row, std::strin
 
 const std::optional<std::string>& QueryResult::value(std::size_t row, std::size_t column) const {
   return rows_.at(row).at(column);
+}
+
+std::string QueryResult::text(std::size_t row, std::string_view name) const {
+  return value(row, name).value_or("");
+}
+
+std::optional<std::int64_t> QueryResult::integer(std::size_t row, std::string_view name) const {
+  const auto& text = value(row, name);
+  if (!text) return std::nullopt;
+  std::int64_t out = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), out);
+  if (ec != std::errc{} || end != text->data() + text->size()) return std::nullopt;
+  return out;
 }
 
 bool detail::is_retryable(const Error& error) {

@@ -12,6 +12,7 @@
 #include "customer_data.hpp"
 #include "platform/http/json.hpp"
 #include "platform/json_writer.hpp"
+#include "session_snapshot.hpp"
 #include "summary.hpp"
 #include "totals.hpp"
 
@@ -114,34 +115,22 @@ boost::asio::awaitable<platform::Status> CheckoutService::fold(std::string sessi
 Summary CheckoutService::summary_of(const StoredSession* stored) const {
   const auto rules = rules_();
   Summary out;
-  CheckoutView view;
-  std::vector<GivenConsent> consents;
+  SessionSnapshot snapshot;
   SummaryInput input;
   input.rules = &rules->rules;
-  std::optional<Totals> totals;
   if (stored != nullptr) {
     out.session_id = stored->session_id;
-    if (!stored->view.empty()) {
-      if (auto parsed = view_from_json(stored->view)) view = std::move(*parsed);
-    } else {
-      view.session_id = stored->session_id;
-      view.user_id = stored->user_id;
-    }
-    if (!stored->consents.empty()) {
-      if (auto parsed = consents_from_json(stored->consents)) consents = std::move(*parsed);
-    }
-    // Computed with the rules in force now: a VAT change shows at once, the same as the next
-    // event would store it.
-    totals = compute_totals(view, rules->rules.vat);
-    input.view = &view;
-    input.totals = &*totals;
+    snapshot = snapshot_of(*stored, rules->rules);
+    input.view = &snapshot.view;
+    input.totals = &snapshot.totals;
     input.state = stored->state;
     input.checkout_version = stored->version;
     input.customer_json = stored->customer;
-    input.consents = consents;
+    input.consents = snapshot.consents;
     input.opened_at = stored->opened_at;
     input.updated_at = stored->updated_at;
   }
+  const auto& view = snapshot.view;
   for (auto component : {Component::cart, Component::warranty, Component::shipping,
                          Component::payment, Component::promotion}) {
     out.versions.emplace_back(component, version_of(view, component));

@@ -20,6 +20,28 @@ struct CheckoutConfig {
   std::chrono::milliseconds poll{250};
   std::string outbox_stream = "outbox:checkout";
 
+  // Orders (PostgreSQL, the kit's PG_* settings).
+  std::string pg_schema = "checkout";  // CHECKOUT_PG_SCHEMA
+  std::string migrations_dir;          // CHECKOUT_MIGRATIONS_DIR (services/checkout/migrations)
+  // CHECKOUT_HOLD_SECONDS (900): how long an online order's stock is held for its payment.
+  std::chrono::milliseconds hold{900'000};
+  // CHECKOUT_HOLD_GRACE_MS (60000): the ledger keeps a hold this much longer, so the sweeper
+  // cancels the order before its units go back by themselves.
+  std::chrono::milliseconds hold_grace{60'000};
+  // CHECKOUT_SWEEP_MS (1000): how often lapsed holds are cancelled and unsettled sales settled.
+  std::chrono::milliseconds sweep{1000};
+  int sweep_batch = 200;  // CHECKOUT_SWEEP_BATCH
+  // CHECKOUT_FINALIZE_LOCK_MS (30000): a finalize's lock on its session (a crashed one's lapses).
+  std::chrono::milliseconds finalize_lock{30'000};
+  // CHECKOUT_FINALIZE_WAIT_MS (5000): how long a second finalize of a session waits for the
+  // first one's order.
+  std::chrono::milliseconds finalize_wait{5000};
+  // CHECKOUT_REDIRECT_WAIT_MS (3000): how long finalize waits by default for the online
+  // payment's redirect URL (the request's wait_ms overrides it, up to CHECKOUT_MAX_WAIT_MS).
+  std::chrono::milliseconds redirect_wait{3000};
+  // CHECKOUT_FAULT (tests only): after_reservation or after_order_commit exits the process there.
+  std::string fault;
+
   static CheckoutConfig from_env();
 };
 

@@ -32,4 +32,8 @@ struct Migration {
 [[nodiscard]] boost::asio::awaitable<Status> migrate(Pool& pool, std::string schema,
                                                      std::filesystem::path dir);
 
+// The same before a service serves anything: on a pool of its own (PoolConfig::from_env()) and an
+// io_context of its own, blocking the caller until done.
+[[nodiscard]] Status migrate_before_start(std::string schema, std::vector<Migration> migrations);
+
 }  // namespace platform::pg

@@ -60,6 +60,10 @@ class QueryResult {
   // unknown column or row (a bug in the caller).
   const std::optional<std::string>& value(std::size_t row, std::string_view name) const;
   const std::optional<std::string>& value(std::size_t row, std::size_t column) const;
+  // The value as text, "" for NULL (same throws as value()).
+  std::string text(std::size_t row, std::string_view name) const;
+  // The value as a decimal integer; std::nullopt for NULL or text that is not one.
+  std::optional<std::int64_t> integer(std::size_t row, std::string_view name) const;
   // Rows inserted, updated or deleted (PQcmdTuples), 0 when not applicable.
   std::int64_t affected_rows() const { return affected_rows_; }
 
