@@ -1,8 +1,9 @@
 // The Promotion service's composition root.
 //   promotion_service   serve HTTP (promotions, opt-ins, codes), relay the outbox, follow
 //                       cart-events (discounts follow the cart) and catalog-events (price
-//                       history), confirm code uses and end sessions on OrderCreated
-//                       (checkout-events); SIGHUP reloads the promotion rules
+//                       history), confirm code uses and end sessions on OrderCreated and
+//                       give code uses back on OrderCancelled (checkout-events); SIGHUP
+//                       reloads the promotion rules
 #include "contracts/event_types.hpp"
 #include "contracts/session_ref.hpp"
 #include "contracts/topics.hpp"
@@ -36,6 +37,8 @@ struct PromotionOnRedis {
 asio::awaitable<platform::Status> on_event(promotion::PromotionService& service,
                                            platform::CloudEvent event) {
   if (event.topic == kCheckoutTopic) {
+    if (event.type == contracts::event_type::kOrderCancelled)
+      co_return co_await service.order_cancelled(std::move(event));
     if (event.type != contracts::event_type::kOrderCreated) co_return platform::Status{};
     PLATFORM_CO_TRY(auto ref, contracts::session_ref(event.data));
     co_return co_await service.order_created(std::move(ref.session_id), std::move(ref.user_id));

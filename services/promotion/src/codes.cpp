@@ -47,13 +47,29 @@ redis.call('HSET', KEYS[2], ARGV[2], ARGV[3] .. ' ' .. (now + tonumber(ARGV[6]))
 return 1
 )lua";
 
-// KEYS 1 the code's usage, 2 its holds. ARGV 1 session id, 2 user id. Replies 1.
+// KEYS 1 the code's usage, 2 its holds. ARGV 1 session id, 2 user id. Replies 1. A session with
+// a mark already ("1" confirmed, "returned" given back) confirms nothing.
 constexpr std::string_view kConfirmLua = R"lua(
 if redis.call('HEXISTS', KEYS[1], 'order:' .. ARGV[1]) == 1 then return 1 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'order:' .. ARGV[1], '1')
 redis.call('HINCRBY', KEYS[1], 'confirmed', 1)
 redis.call('HINCRBY', KEYS[1], 'user:' .. ARGV[2], 1)
+return 1
+)lua";
+
+// KEYS 1 the code's usage, 2 its holds. ARGV 1 session id, 2 user id. Replies 1 given back, 0
+// nothing to give back. The mark becomes "returned" even without a confirmed use: the order is
+// cancelled, so a late OrderCreated of the session must not confirm it afterwards.
+constexpr std::string_view kGiveBackLua = R"lua(
+local mark = 'order:' .. ARGV[1]
+redis.call('HDEL', KEYS[2], ARGV[1])
+local state = redis.call('HGET', KEYS[1], mark)
+redis.call('HSET', KEYS[1], mark, 'returned')
+if state ~= '1' then return 0 end
+redis.call('HINCRBY', KEYS[1], 'confirmed', -1)
+local user = 'user:' .. ARGV[2]
+if redis.call('HINCRBY', KEYS[1], user, -1) <= 0 then redis.call('HDEL', KEYS[1], user) end
 return 1
 )lua";
 
@@ -89,6 +105,8 @@ CodeUsage::CodeUsage(platform::redis::RedisClient& redis, const platform::Clock&
           "promotion_code_reserve", std::string(kLiveHoldsLua) + std::string(kReserveLua))),
       confirm_script_(
           platform::redis::Script::from_source("promotion_code_confirm", std::string(kConfirmLua))),
+      give_back_script_(platform::redis::Script::from_source("promotion_code_give_back",
+                                                             std::string(kGiveBackLua))),
       count_script_(platform::redis::Script::from_source(
           "promotion_code_count", std::string(kLiveHoldsLua) + std::string(kCountLua))) {}
 
@@ -126,6 +144,17 @@ boost::asio::awaitable<platform::Status> CodeUsage::confirm(std::string code,
                   co_await redis_.eval(confirm_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected_reply(reply);
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<bool>> CodeUsage::give_back(std::string code,
+                                                                    std::string session_id,
+                                                                    std::string user_id) {
+  std::vector<std::string> keys{code_usage_key(code), code_holds_key(code)};
+  std::vector<std::string> args{std::move(session_id), std::move(user_id)};
+  PLATFORM_CO_TRY(auto reply,
+                  co_await redis_.eval(give_back_script_, std::move(keys), std::move(args)));
+  if (reply.is_error()) co_return unexpected_reply(reply);
+  co_return reply.as_integer() == 1;
 }
 
 boost::asio::awaitable<platform::Result<std::int64_t>> CodeUsage::in_use(std::string code) {

@@ -2,10 +2,17 @@
 // Discount-code uses that hold under concurrency: two Redis hashes per code, changed only by the
 // Lua scripts here (each one atomic, so 100 customers applying a code limited to 10 at the same
 // moment get exactly 10 uses):
-//   promo_codes:usage:{code}   confirmed: uses confirmed by an order (OrderCreated);
-//                              user:{user_id}: the confirmed uses of one customer;
+//   promo_codes:usage:{code}   confirmed: uses confirmed by an order (OrderCreated), less those
+//                              given back (OrderCancelled);
+//                              user:{user_id}: the same for one customer (gone at 0);
 //                              order:{session_id}: "1" once that session's order confirmed its
-//                              use (a redelivered OrderCreated confirms nothing twice)
+//                              use, "returned" once its cancelled order gave it back (or was
+//                              cancelled without a confirmed use). Either value is final: a
+//                              redelivered OrderCreated confirms nothing twice, a redelivered
+//                              OrderCancelled gives nothing back twice, and an OrderCreated
+//                              redelivered after the give-back does not count the use again (a
+//                              session orders once: it ends on OrderCreated, so "returned" never
+//                              blocks a real second order). The marks are never deleted.
 //   promo_codes:holds:{code}   session_id → "<user_id> <expiry, ms since the epoch>": a use
 //                              reserved for a session that applied the code and has not ordered
 //                              yet; it lapses at its expiry (an abandoned session gives it back)
@@ -45,6 +52,13 @@ class CodeUsage {
   // The session's order confirms its use (held or not: the order used the code). Idempotent.
   boost::asio::awaitable<platform::Status> confirm(std::string code, std::string session_id,
                                                    std::string user_id);
+  // The session's order was cancelled (OrderCancelled): the use it confirmed is given back
+  // (confirmed and the customer's count go down by one) and the session's mark becomes
+  // "returned", so nothing confirms or gives back this session's use again; a hold the session
+  // may still have is dropped. true: a use was given back; false: none was confirmed (or it was
+  // given back before). Idempotent.
+  boost::asio::awaitable<platform::Result<bool>> give_back(std::string code, std::string session_id,
+                                                           std::string user_id);
   // Uses counted now (confirmed plus live holds), for tests and operators.
   boost::asio::awaitable<platform::Result<std::int64_t>> in_use(std::string code);
 
@@ -53,6 +67,7 @@ class CodeUsage {
   const platform::Clock& clock_;
   platform::redis::Script reserve_script_;
   platform::redis::Script confirm_script_;
+  platform::redis::Script give_back_script_;
   platform::redis::Script count_script_;
 };
 

@@ -383,4 +383,29 @@ boost::asio::awaitable<platform::Status> PromotionService::order_created(std::st
   co_return co_await store_.end_session(std::move(session_id), std::move(user_id));
 }
 
+boost::asio::awaitable<platform::Status> PromotionService::order_cancelled(
+    platform::CloudEvent event) {
+  PLATFORM_CO_TRY(auto ref, contracts::session_ref(event.data));
+  PLATFORM_CO_TRY(auto data, contracts::event_data(event));
+  const auto* codes = data.as_object().if_contains("promo_codes");
+  if (codes == nullptr || !codes->is_array()) {
+    co_return make_error(Errc::invalid, event.type + " " + event.id + ": no promo_codes array");
+  }
+  std::vector<std::string> given;
+  for (const auto& code : codes->as_array()) {
+    auto normalized = code.is_string() ? normalized_code(code.as_string()) : std::string();
+    if (normalized.empty()) {
+      co_return make_error(Errc::invalid,
+                           event.type + " " + event.id + ": promo_codes holds a non-code");
+    }
+    given.push_back(std::move(normalized));
+  }
+  for (const auto& code : given) {
+    // false (nothing confirmed, or given back before) needs nothing more.
+    auto returned = co_await codes_.give_back(code, ref.session_id, ref.user_id);
+    if (!returned) co_return returned.error();
+  }
+  co_return platform::Status{};
+}
+
 }  // namespace promotion

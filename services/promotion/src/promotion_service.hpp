@@ -62,6 +62,10 @@ class PromotionService {
   // OrderCreated (checkout-events): the session's code uses are confirmed, the session ends.
   boost::asio::awaitable<platform::Status> order_created(std::string session_id,
                                                          std::string user_id);
+  // OrderCancelled (checkout-events): each of its promo_codes gets back the use this session's
+  // order confirmed (CodeUsage::give_back; idempotent). Errc::invalid (dead letter) without a
+  // session, a user or a promo_codes array of strings.
+  boost::asio::awaitable<platform::Status> order_cancelled(platform::CloudEvent event);
 
  private:
   struct Step;

@@ -12,15 +12,18 @@
 #include <future>
 #include <thread>
 
+#include "codes.hpp"
 #include "contracts/cart_feed.hpp"
 #include "contracts/event_types.hpp"
 #include "contracts/topics.hpp"
 #include "platform/app/service.hpp"
 #include "platform/ids.hpp"
+#include "platform/testing/configs.hpp"
 #include "platform/testing/contract_events.hpp"
 #include "platform/testing/event_probe.hpp"
 #include "platform/testing/events.hpp"
 #include "platform/testing/eventually.hpp"
+#include "platform/testing/run.hpp"
 #include "platform/testing/service_process.hpp"
 
 namespace {
@@ -55,6 +58,7 @@ const std::string kRun = [] {
 const std::string kWinter = "ZIMA" + kRun;
 const std::string kLimited = "LIMIT" + kRun;
 const std::string kOld = "STARY" + kRun;
+const std::string kSingle = "JEDEN" + kRun;
 
 std::string rules_text() {
   return R"(promotions:
@@ -85,6 +89,14 @@ std::string rules_text() {
     code: )" +
          kLimited + R"(
     code_global_limit: 10
+  - id: single_code
+    name: Kod dla jednego
+    kind: amount_off
+    per: cart
+    amount: 2000
+    code: )" +
+         kSingle + R"(
+    code_global_limit: 1
   - id: old_code
     name: Stary kod
     kind: percent_off
@@ -139,6 +151,19 @@ class PromotionServiceTest : public ::testing::Test {
     data["occurred_at"] = platform::testing::now_rfc3339();
     return platform::testing::test_event(kCheckoutTopic, cart.session(),
                                          std::string(et::kOrderCreated), "/checkout/test",
+                                         json::serialize(data));
+  }
+  static platform::CloudEvent order_cancelled(const TestCart& cart,
+                                              const std::vector<std::string>& codes) {
+    auto data = contract_example(et::kOrderCancelled);
+    data["session_id"] = cart.session();
+    data["user_id"] = cart.user();
+    data["occurred_at"] = platform::testing::now_rfc3339();
+    json::array promo_codes;
+    for (const auto& code : codes) promo_codes.emplace_back(code);
+    data["promo_codes"] = std::move(promo_codes);
+    return platform::testing::test_event(kCheckoutTopic, cart.session(),
+                                         std::string(et::kOrderCancelled), "/checkout/test",
                                          json::serialize(data));
   }
   static platform::CloudEvent price_changed(const std::string& sku, std::int64_t old_price,
@@ -321,11 +346,13 @@ TEST_F(PromotionServiceTest, OtherUsersAndBadBodiesChangeNothing) {
 
 TEST_F(PromotionServiceTest, ACodeLimitedToTenIsUsedExactlyTenTimesUnderConcurrency) {
   std::vector<TestCart> carts;
+  carts.reserve(100);
   for (int i = 0; i < 100; ++i) carts.emplace_back(unique("rush"));
   for (auto& cart : carts) publish(cart.put(tv_line("it-tv")));
   for (auto& cart : carts) available(cart, 1);
 
   std::vector<std::future<int>> answers;
+  answers.reserve(carts.size());
   for (const auto& cart : carts) {
     answers.push_back(
         std::async(std::launch::async, [&cart] { return apply_code(cart, kLimited).status; }));
@@ -401,6 +428,136 @@ TEST_F(PromotionServiceTest, OrderCreatedConfirmsTheCodeAndEndsTheSession) {
                 {"HGET", "promo_codes:usage:{" + kWinter + "}", "user:" + cart.user()})
                 .str,
             "1");
+}
+
+TEST_F(PromotionServiceTest, OrderCancelledGivesTheOrdersCodeUseBackOnce) {
+  TestCart first(unique("u"));
+  TestCart second(unique("u"));
+  publish(first.put(tv_line("it-tv")));
+  publish(second.put(tv_line("it-tv")));
+  available(first, 1);
+  available(second, 1);
+  const auto usage = "promo_codes:usage:{" + kSingle + "}";
+  const auto field = [&](const std::string& name) {
+    const auto reply = platform::testing::redis_command({"HGET", usage, name});
+    return reply.is_nil() ? std::string("nil") : reply.str;
+  };
+  // Every event of a session is handled in order (one key): once an OrderCancelled naming a
+  // throwaway code has left its "returned" mark, everything published before it was handled.
+  int markers = 0;
+  const auto settle = [&](const TestCart& cart) {
+    const auto marker = "MARK" + kRun + std::to_string(++markers);
+    publish(order_cancelled(cart, {marker}));
+    ASSERT_TRUE(eventually([&] {
+      return platform::testing::redis_command(
+                 {"HGET", "promo_codes:usage:{" + marker + "}", "order:" + cart.session()})
+                 .str == "returned";
+    })) << suite().service->log_tail();
+  };
+
+  expect(apply_code(first, kSingle), 200);
+  publish(order_created(first));
+  ASSERT_TRUE(eventually([&] { return field("confirmed") == "1"; })) << suite().service->log_tail();
+  EXPECT_EQ(field("order:" + first.session()), "1");
+  EXPECT_EQ(field("user:" + first.user()), "1");
+  const auto refused = expect(apply_code(second, kSingle), 422);
+  EXPECT_NE(refused.at("type").as_string().find("code_usage_limit_reached"), std::string::npos)
+      << json::serialize(refused);
+
+  const auto cancelled = order_cancelled(first, {kSingle});
+  publish(cancelled);
+  ASSERT_TRUE(eventually([&] { return field("confirmed") == "0"; })) << suite().service->log_tail();
+  EXPECT_EQ(field("order:" + first.session()), "returned");
+  EXPECT_EQ(field("user:" + first.user()), "nil");
+  expect(apply_code(second, kSingle), 200);
+
+  // Redelivered (the same event, and the same again under a new id): nothing more comes back.
+  publish(cancelled);
+  publish(order_cancelled(first, {kSingle}));
+  settle(first);
+  EXPECT_EQ(field("confirmed"), "0");
+  EXPECT_EQ(field("user:" + first.user()), "nil");
+  EXPECT_EQ(field("order:" + first.session()), "returned");
+  expect(apply_code(second, kSingle), 200);  // still its own held use
+
+  // OrderCreated redelivered after the give-back: the use is not counted again.
+  publish(order_created(first));
+  settle(first);
+  EXPECT_EQ(field("confirmed"), "0");
+  EXPECT_EQ(field("user:" + first.user()), "nil");
+  EXPECT_EQ(field("order:" + first.session()), "returned");
+  TestCart third(unique("u"));
+  publish(third.put(tv_line("it-tv")));
+  available(third, 1);
+  const auto held = expect(apply_code(third, kSingle), 422);  // the second session holds it
+  EXPECT_NE(held.at("type").as_string().find("code_usage_limit_reached"), std::string::npos)
+      << json::serialize(held);
+}
+
+TEST_F(PromotionServiceTest, AnOrderCancelledWithoutItsCodesGoesToTheDeadLetterTopic) {
+  TestCart cart(unique("u"));
+  platform::testing::EventProbe dead_letters({kCheckoutTopic + ".dlq"});
+  auto cancelled = order_cancelled(cart, {kSingle});
+  auto data = json::parse(cancelled.data).as_object();
+  data["promo_codes"] = 7;
+  cancelled.data = json::serialize(data);
+  publish(cancelled);
+  const auto dead = [&] {
+    return dead_letters.matching([&](const auto& e) { return e.id == cancelled.id; });
+  };
+  std::string reason;
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& letter : dead()) {
+      for (const auto& [name, value] : letter.extra_headers) {
+        if (name == "dlq_error" && value.find("promo_codes") != std::string::npos) reason = value;
+      }
+    }
+    return !reason.empty();
+  })) << suite().service->log_tail();
+  EXPECT_TRUE(platform::testing::redis_command(
+                  {"HGET", "promo_codes:usage:{" + kSingle + "}", "order:" + cart.session()})
+                  .is_nil());
+}
+
+// The give-back script itself, for what the service's flow cannot reach: an OrderCreated that
+// still finds the session's code (its session not ended yet) after the order was cancelled.
+TEST(CodeUsageTest, AGivenBackUseIsNeitherConfirmedNorGivenBackAgain) {
+  boost::asio::io_context io;
+  platform::redis::RedisClient redis(io, platform::testing::redis_config());
+  ASSERT_TRUE(platform::testing::run(io, redis.wait_connected(std::chrono::seconds(5))));
+  platform::SystemClock clock;
+  promotion::CodeUsage codes(redis, clock);
+  const auto code = "GIVE" + kRun;
+  const std::string session = "cs_give_" + kRun;
+  const std::string user = "u_give_" + kRun;
+  const auto in_use = [&] {
+    auto count = platform::testing::run(io, codes.in_use(code));
+    EXPECT_TRUE(count) << count.error().message;
+    return count ? *count : -1;
+  };
+  const auto give_back = [&] {
+    auto given = platform::testing::run(io, codes.give_back(code, session, user));
+    EXPECT_TRUE(given) << given.error().message;
+    return given && *given;
+  };
+
+  ASSERT_TRUE(platform::testing::run(io, codes.confirm(code, session, user)));
+  EXPECT_EQ(in_use(), 1);
+  EXPECT_TRUE(give_back());
+  EXPECT_EQ(in_use(), 0);
+  EXPECT_FALSE(give_back()) << "given back once";
+  ASSERT_TRUE(platform::testing::run(io, codes.confirm(code, session, user)));
+  EXPECT_EQ(in_use(), 0) << "a late OrderCreated confirms nothing";
+  EXPECT_FALSE(give_back());
+  EXPECT_EQ(in_use(), 0);
+
+  // A cancelled order that never confirmed: nothing comes back, and nothing confirms later.
+  const std::string other = "cs_give_other_" + kRun;
+  auto given = platform::testing::run(io, codes.give_back(code, other, user));
+  ASSERT_TRUE(given);
+  EXPECT_FALSE(*given);
+  ASSERT_TRUE(platform::testing::run(io, codes.confirm(code, other, user)));
+  EXPECT_EQ(in_use(), 0);
 }
 
 TEST_F(PromotionServiceTest, RulesReloadOnSighupAndABadFileKeepsTheOldOnes) {
