@@ -3,7 +3,8 @@
 //                     back office's refunds), relay both outboxes (the session's in Redis, the
 //                     attempts' in PostgreSQL), follow cart-events and shipping-events (the choice
 //                     is judged again), take OrderCreated (record the order, start its online
-//                     payment, end the session), reconcile stuck payments; SIGHUP reloads the
+//                     payment, end the session) and OrderCancelled (cancel its live payment,
+//                     refund what was paid), reconcile stuck payments; SIGHUP reloads the
 //                     payment rules
 #include <spdlog/spdlog.h>
 
@@ -108,6 +109,9 @@ asio::awaitable<platform::Status> on_event(PaymentHalf& half, platform::CloudEve
   if (event.topic == kCheckoutTopic) {
     if (event.type == event_type::kOrderCreated) {
       co_return co_await half.orders.on_order_created(std::move(event));
+    }
+    if (event.type == event_type::kOrderCancelled) {
+      co_return co_await half.orders.on_order_cancelled(std::move(event));
     }
     if (event.type == event_type::kCustomerDataProvided) {
       co_return co_await half.choices.apply_customer_data(std::move(event));

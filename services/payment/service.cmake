@@ -21,7 +21,7 @@ target_link_libraries(payment_service PRIVATE payment_app payment_przelewy24 pay
 
 checkout_test(payment_integration_test
   SOURCES test/integration/payment_harness.cpp test/integration/payment_flow_test.cpp
-          test/integration/payment_choice_test.cpp
+          test/integration/payment_choice_test.cpp test/integration/payment_cancel_test.cpp
   DEPS payment_app contracts_test_support platform_testing_infra platform_app platform_kafka
   LABELS integration)
 target_compile_definitions(payment_integration_test PRIVATE

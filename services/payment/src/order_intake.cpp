@@ -49,6 +49,25 @@ platform::Result<OrderRecord> order_from_event(const platform::CloudEvent& event
   return order;
 }
 
+platform::Result<OrderCancellation> cancellation_from_event(const platform::CloudEvent& event) {
+  PLATFORM_TRY(auto data, contracts::event_data(event));
+  PLATFORM_TRY(auto ref, contracts::session_ref(event.data));
+  const auto& object = data.as_object();
+  const auto* order_id = string_at(object, "order_id");
+  const auto* reason_code = string_at(object, "reason_code");
+  if (order_id == nullptr || order_id->empty() || reason_code == nullptr) {
+    return make_error(Errc::invalid, "OrderCancelled without order_id or reason_code");
+  }
+  const auto* reason = string_at(object, "reason");
+  OrderCancellation cancellation;
+  cancellation.order_id = *order_id;
+  cancellation.session_id = std::move(ref.session_id);
+  cancellation.user_id = std::move(ref.user_id);
+  cancellation.reason_code = *reason_code;
+  if (reason != nullptr) cancellation.reason = *reason;
+  return cancellation;
+}
+
 OrderIntake::OrderIntake(ChoiceService& choices, Payments& payments, PaymentStore& store,
                          RulesSource rules)
     : choices_(choices), payments_(payments), store_(store), rules_(std::move(rules)) {}
@@ -67,6 +86,12 @@ boost::asio::awaitable<platform::Status> OrderIntake::on_order_created(platform:
       order.amount <= 0) {
     co_return platform::Status{};
   }
+  PLATFORM_CO_TRY(auto stored, co_await store_.order(order.order_id));
+  if (stored && stored->cancelled) {
+    // Its OrderCancelled came first (a tombstone): initialize would refuse it anyway.
+    spdlog::info("order {} is cancelled: no payment starts", order.order_id);
+    co_return platform::Status{};
+  }
   PLATFORM_CO_TRY(auto attempts, co_await store_.order_transactions(order.order_id));
   if (!attempts.empty()) co_return platform::Status{};  // started already (a redelivery)
   InitializeRequest request;
@@ -77,6 +102,29 @@ boost::asio::awaitable<platform::Status> OrderIntake::on_order_created(platform:
   if (!started) {
     // The customer (or the Checkout) can start it with POST /payment/initialize.
     spdlog::warn("order {}: payment not started: {}", order.order_id, started.error().message);
+  }
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Status> OrderIntake::on_order_cancelled(
+    platform::CloudEvent event) {
+  PLATFORM_CO_TRY(auto cancellation, cancellation_from_event(event));
+  const auto order_id = cancellation.order_id;
+  const auto trace = platform::TraceContext::parse_or_generate(event.traceparent);
+  PLATFORM_CO_TRY(auto outcome, co_await payments_.cancel_order(std::move(cancellation), trace));
+  switch (outcome) {
+    case CancelOutcome::cancelled:
+      spdlog::info("order {} cancelled", order_id);
+      break;
+    case CancelOutcome::already_cancelled:
+      spdlog::debug("order {} cancelled already (a redelivery)", order_id);
+      break;
+    case CancelOutcome::unknown_order:
+      spdlog::warn(
+          "order {} cancelled before its OrderCreated reached us: recorded, no payment "
+          "will start for it",
+          order_id);
+      break;
   }
   co_return platform::Status{};
 }

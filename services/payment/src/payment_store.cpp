@@ -22,6 +22,10 @@ constexpr std::string_view kTransactionColumns =
     "AS created_at, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
     "AS updated_at";
 
+constexpr std::string_view kOrderColumns =
+    "order_id, session_id, user_id, amount, currency, method_id, email,"
+    " cancelled_at IS NOT NULL AS cancelled";
+
 constexpr std::string_view kRefundColumns =
     "refund_id, transaction_id, amount, state, gateway_refund_id, reason, requested_by, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at";
@@ -42,6 +46,20 @@ platform::Result<std::int64_t> integer(const QueryResult& rows, std::size_t row,
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
   if (ec != std::errc{} || end != value.data() + value.size()) return unreadable(column);
   return out;
+}
+
+platform::Result<std::optional<OrderRecord>> first_order(const QueryResult& rows) {
+  if (rows.empty()) return std::optional<OrderRecord>();
+  OrderRecord order;
+  order.order_id = text(rows, 0, "order_id");
+  order.session_id = text(rows, 0, "session_id");
+  order.user_id = text(rows, 0, "user_id");
+  PLATFORM_TRY(order.amount, integer(rows, 0, "amount"));
+  order.currency = text(rows, 0, "currency");
+  order.method_id = text(rows, 0, "method_id");
+  order.email = text(rows, 0, "email");
+  order.cancelled = text(rows, 0, "cancelled") == "t";
+  return std::optional(std::move(order));
 }
 
 platform::Result<TransactionRecord> transaction_at(const QueryResult& rows, std::size_t row) {
@@ -149,34 +167,28 @@ std::string PaymentStore::table(std::string_view name) const {
 asio::awaitable<platform::Result<bool>> PaymentStore::save_order(OrderRecord order) {
   Params params{order.order_id, order.session_id, order.user_id, std::to_string(order.amount),
                 order.currency, order.method_id,  order.email};
-  PLATFORM_CO_TRY(auto rows, co_await pool_.query(
-                                 "INSERT INTO " + table("orders") +
-                                     " (order_id, session_id, user_id, amount, currency, method_id,"
-                                     " email) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                                     " ON CONFLICT DO NOTHING",
-                                 std::move(params)));
+  PLATFORM_CO_TRY(
+      auto rows,
+      co_await pool_.query("INSERT INTO " + table("orders") +
+                               " (order_id, session_id, user_id, amount, currency, method_id,"
+                               " email) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                               " ON CONFLICT (order_id) DO UPDATE SET"
+                               " session_id = EXCLUDED.session_id, user_id = EXCLUDED.user_id,"
+                               " amount = EXCLUDED.amount, currency = EXCLUDED.currency,"
+                               " method_id = EXCLUDED.method_id, email = EXCLUDED.email,"
+                               " tombstone = false WHERE orders.tombstone",
+                           std::move(params)));
   co_return rows.affected_rows() == 1;
 }
 
 asio::awaitable<platform::Result<std::optional<OrderRecord>>> PaymentStore::order(
     std::string order_id) {
-  Params params{order_id};
+  Params params{std::move(order_id)};
   PLATFORM_CO_TRY(auto rows,
-                  co_await pool_.query(
-                      "SELECT order_id, session_id, user_id, amount, currency, method_id, email"
-                      " FROM " +
-                          table("orders") + " WHERE order_id = $1",
-                      std::move(params)));
-  if (rows.empty()) co_return std::optional<OrderRecord>();
-  OrderRecord order;
-  order.order_id = text(rows, 0, "order_id");
-  order.session_id = text(rows, 0, "session_id");
-  order.user_id = text(rows, 0, "user_id");
-  PLATFORM_CO_TRY(order.amount, integer(rows, 0, "amount"));
-  order.currency = text(rows, 0, "currency");
-  order.method_id = text(rows, 0, "method_id");
-  order.email = text(rows, 0, "email");
-  co_return std::optional(std::move(order));
+                  co_await pool_.query("SELECT " + std::string(kOrderColumns) + " FROM " +
+                                           table("orders") + " WHERE order_id = $1",
+                                       std::move(params)));
+  co_return first_order(rows);
 }
 
 asio::awaitable<platform::Result<std::optional<TransactionRecord>>> PaymentStore::transaction(
@@ -371,6 +383,66 @@ asio::awaitable<platform::Status> PaymentStore::update_transaction(platform::pg:
                                                 std::move(history)));
   (void)added;
   co_return platform::Status{};
+}
+
+asio::awaitable<platform::Result<std::optional<OrderRecord>>> PaymentStore::lock_order(
+    platform::pg::Transaction& tx, std::string order_id) {
+  Params params{std::move(order_id)};
+  PLATFORM_CO_TRY(auto rows,
+                  co_await tx.query("SELECT " + std::string(kOrderColumns) + " FROM " +
+                                        table("orders") + " WHERE order_id = $1 FOR UPDATE",
+                                    std::move(params)));
+  co_return first_order(rows);
+}
+
+asio::awaitable<platform::Result<bool>> PaymentStore::save_tombstone(platform::pg::Transaction& tx,
+                                                                     std::string order_id,
+                                                                     std::string session_id,
+                                                                     std::string user_id) {
+  Params params{std::move(order_id), std::move(session_id), std::move(user_id)};
+  PLATFORM_CO_TRY(auto rows, co_await tx.query("INSERT INTO " + table("orders") +
+                                                   " (order_id, session_id, user_id, amount,"
+                                                   " currency, method_id, tombstone)"
+                                                   " VALUES ($1, $2, $3, 0, 'PLN', '', true)"
+                                                   " ON CONFLICT DO NOTHING",
+                                               std::move(params)));
+  co_return rows.affected_rows() == 1;
+}
+
+asio::awaitable<platform::Status> PaymentStore::mark_cancelled(platform::pg::Transaction& tx,
+                                                               std::string order_id,
+                                                               std::string reason_code,
+                                                               std::string reason) {
+  Params params{std::move(order_id), std::move(reason_code), std::move(reason)};
+  PLATFORM_CO_TRY(auto rows, co_await tx.query("UPDATE " + table("orders") +
+                                                   " SET cancelled_at = now(),"
+                                                   " cancel_reason_code = $2, cancel_reason = $3"
+                                                   " WHERE order_id = $1",
+                                               std::move(params)));
+  if (rows.affected_rows() != 1) co_return unreadable("no such order to cancel");
+  co_return platform::Status{};
+}
+
+asio::awaitable<platform::Result<std::vector<TransactionRecord>>> PaymentStore::lock_order_attempts(
+    platform::pg::Transaction& tx, std::string order_id) {
+  Params params{std::move(order_id)};
+  PLATFORM_CO_TRY(auto rows,
+                  co_await tx.query("SELECT " + std::string(kTransactionColumns) + " FROM " +
+                                        table("transactions") +
+                                        " WHERE order_id = $1 ORDER BY created_at, transaction_id"
+                                        " FOR UPDATE",
+                                    std::move(params)));
+  co_return transactions_of(rows);
+}
+
+asio::awaitable<platform::Result<bool>> PaymentStore::order_cancelled(platform::pg::Transaction& tx,
+                                                                      std::string order_id) {
+  Params params{std::move(order_id)};
+  PLATFORM_CO_TRY(auto rows, co_await tx.query("SELECT 1 FROM " + table("orders") +
+                                                   " WHERE order_id = $1 AND cancelled_at IS NOT"
+                                                   " NULL",
+                                               std::move(params)));
+  co_return !rows.empty();
 }
 
 asio::awaitable<platform::Result<bool>> PaymentStore::paid_elsewhere(platform::pg::Transaction& tx,

@@ -1,8 +1,8 @@
 #pragma once
-// The Payment's PostgreSQL records (migrations/V001__payments.sql, in the schema
-// PAYMENT_PG_SCHEMA): orders as announced by the Checkout, payment attempts with their state
-// history, the gateway events already applied, refunds, webhook alerts, and the outbox
-// (platform/pg/outbox.hpp).
+// The Payment's PostgreSQL records (migrations/V001__payments.sql and the later files, in the
+// schema PAYMENT_PG_SCHEMA): orders as announced by the Checkout (and cancelled by it), payment
+// attempts with their state history, the gateway events already applied, refunds, webhook alerts,
+// and the outbox (platform/pg/outbox.hpp).
 //
 // Statements that change an attempt take the caller's Transaction, so the state, its history,
 // the gateway event's dedupe row and the outbox row commit together or not at all. Reads outside
@@ -37,7 +37,8 @@ struct OrderRecord {
   std::int64_t amount = 0;  // the order's grand total, grosze
   std::string currency = "PLN";
   std::string method_id;
-  std::string email;  // may be empty: the gateways then get a placeholder
+  std::string email;       // may be empty: the gateways then get a placeholder
+  bool cancelled = false;  // OrderCancelled: it takes no payment any more
 };
 
 struct TransactionRecord {
@@ -92,7 +93,8 @@ class PaymentStore {
   platform::pg::Pool& pool() { return pool_; }
 
   // --- outside a transaction ---
-  // Records an order once (a redelivered OrderCreated changes nothing). true: new.
+  // Records an order once (a redelivered OrderCreated changes nothing; one for a tombstone fills
+  // it in and leaves it cancelled). true: new or filled in.
   boost::asio::awaitable<platform::Result<bool>> save_order(OrderRecord order);
   boost::asio::awaitable<platform::Result<std::optional<OrderRecord>>> order(std::string order_id);
   boost::asio::awaitable<platform::Result<std::optional<TransactionRecord>>> transaction(
@@ -134,6 +136,25 @@ class PaymentStore {
   boost::asio::awaitable<platform::Status> update_transaction(platform::pg::Transaction& tx,
                                                               const TransactionRecord& record,
                                                               TxState from, std::string cause);
+  // The order, locked: the cancellation, and initialize against it.
+  boost::asio::awaitable<platform::Result<std::optional<OrderRecord>>> lock_order(
+      platform::pg::Transaction& tx, std::string order_id);
+  // Records a cancelled order we never saw (OrderCancelled before, or without, its OrderCreated):
+  // amount 0, no method, flagged a tombstone. Nothing when the order exists. true: recorded.
+  boost::asio::awaitable<platform::Result<bool>> save_tombstone(platform::pg::Transaction& tx,
+                                                                std::string order_id,
+                                                                std::string session_id,
+                                                                std::string user_id);
+  boost::asio::awaitable<platform::Status> mark_cancelled(platform::pg::Transaction& tx,
+                                                          std::string order_id,
+                                                          std::string reason_code,
+                                                          std::string reason);
+  // Every attempt of the order, locked, oldest first.
+  boost::asio::awaitable<platform::Result<std::vector<TransactionRecord>>> lock_order_attempts(
+      platform::pg::Transaction& tx, std::string order_id);
+  // Whether the order was cancelled (read, not locked: a notification locks its attempt only).
+  boost::asio::awaitable<platform::Result<bool>> order_cancelled(platform::pg::Transaction& tx,
+                                                                 std::string order_id);
   // Whether another attempt of the order has been paid.
   boost::asio::awaitable<platform::Result<bool>> paid_elsewhere(platform::pg::Transaction& tx,
                                                                 std::string order_id,

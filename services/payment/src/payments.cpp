@@ -19,6 +19,9 @@ using platform::pg::Transaction;
 
 constexpr std::size_t kMaxGatewayEmail = 50;
 constexpr std::string_view kShopEmail = "platnosci@sklep.example";
+// The reasons of the refunds the service asks for by itself (the gateway shows them).
+constexpr std::string_view kOverpaymentRefund = "Zwrot nadpłaty";
+constexpr std::string_view kCancelledOrderRefund = "Zwrot: zamówienie anulowane";
 
 // The state a notification asks for is a refund's.
 bool is_refund_state(GatewayState state) {
@@ -29,6 +32,11 @@ bool is_refund_state(GatewayState state) {
 bool is_blik_code(std::string_view code) {
   return code.size() == 6 &&
          std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+platform::Error order_cancelled_error() {
+  return make_error(Errc::conflict, "Zamówienie zostało anulowane: nie przyjmuje już płatności.",
+                    "order_cancelled");
 }
 
 void replace_all(std::string& text, std::string_view token, std::string_view value) {
@@ -110,6 +118,7 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::initialize(
     co_return make_error(Errc::forbidden, "To zamówienie należy do innego klienta.",
                          "not_your_order");
   }
+  if (order->cancelled) co_return order_cancelled_error();
   const auto rules = rules_();
   const auto method_id = request.method_id.value_or(order->method_id);
   const auto* method = rules->rules.method(method_id);
@@ -169,6 +178,10 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
       [&](Transaction& tx) -> asio::awaitable<platform::Result<bool>> {
         existing.reset();
         replaced.reset();
+        // Locked first: a cancellation either came before (refused here) or waits for this
+        // attempt and cancels it.
+        PLATFORM_CO_TRY(auto current, co_await store_.lock_order(tx, order.order_id));
+        if (!current || current->cancelled) co_return order_cancelled_error();
         PLATFORM_CO_TRY(auto paid, co_await store_.paid_elsewhere(tx, order.order_id, ""));
         if (paid) {
           co_return make_error(Errc::conflict, "Zamówienie jest już opłacone.",
@@ -198,17 +211,7 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
   if (!claimed) co_return claimed.error();
   if (!*claimed) co_return InitializeOutcome{std::move(*existing), false};
 
-  if (replaced) {
-    // The replaced attempt must not be paid any more; if it is paid anyway, its success
-    // notification finds it cancelled and the money goes back (transaction.hpp).
-    if (auto* old_client = gateway(replaced->gateway)) {
-      const auto cancelled = co_await old_client->cancel(replaced->attempt());
-      if (!cancelled) {
-        spdlog::warn("could not cancel replaced payment {} at {}: {}", replaced->transaction_id,
-                     gateway_name(replaced->gateway), cancelled.error().message);
-      }
-    }
-  }
+  if (replaced) co_await cancel_at_gateway(std::move(*replaced));
 
   PaymentRequest payment;
   payment.transaction_id = attempt.transaction_id;
@@ -232,6 +235,9 @@ asio::awaitable<platform::Result<InitializeOutcome>> Payments::register_attempt(
   if (!registered) co_return registration_error;
   PLATFORM_CO_TRY(auto stored, co_await store_.transaction(attempt.transaction_id));
   if (!stored) co_return make_error(Errc::internal, "the attempt vanished");
+  // Replaced, or its order cancelled, while it registered: it is stopped at the gateway now
+  // that the gateway knows it.
+  if (stored->state == TxState::cancelled) co_await cancel_at_gateway(*stored);
   co_return InitializeOutcome{std::move(*stored), true};
 }
 
@@ -328,7 +334,8 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_payment(Gateway gatew
         auto record = std::move(*locked);
         PLATFORM_CO_TRY(auto paid_elsewhere,
                         co_await store_.paid_elsewhere(tx, record.order_id, record.transaction_id));
-        const auto step = on_payment(record.state, notification.state, paid_elsewhere);
+        PLATFORM_CO_TRY(auto cancelled, co_await store_.order_cancelled(tx, record.order_id));
+        const auto step = on_payment(record.state, notification.state, paid_elsewhere || cancelled);
         if (!step) co_return Applied::unchanged;
         const auto from = record.state;
         record.state = step->to;
@@ -349,17 +356,9 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_payment(Gateway gatew
           PLATFORM_CO_CHECK(co_await store_.append_event(tx, std::move(event)));
         }
         if (step->refund_whole) {
-          PLATFORM_CO_TRY(auto held, co_await store_.refunds_held(tx, record.transaction_id));
-          if (record.amount - held > 0) {
-            RefundRecord refund;
-            refund.refund_id = platform::new_uuid();
-            refund.transaction_id = record.transaction_id;
-            refund.amount = record.amount - held;
-            refund.reason = "Zwrot nadpłaty";
-            refund.requested_by = "payment";
-            PLATFORM_CO_CHECK(co_await store_.insert_refund(tx, refund));
-            give_back = std::move(refund);
-          }
+          std::string reason(cancelled ? kCancelledOrderRefund : kOverpaymentRefund);
+          PLATFORM_CO_TRY(give_back, co_await refund_rest(tx, record.transaction_id, record.amount,
+                                                          std::move(reason)));
         }
         co_return Applied::changed;
       });
@@ -371,7 +370,88 @@ asio::awaitable<platform::Result<Applied>> Payments::apply_payment(Gateway gatew
   co_return applied;
 }
 
+// --- cancellation ---
+
+asio::awaitable<platform::Result<CancelOutcome>> Payments::cancel_order(
+    OrderCancellation cancellation, platform::TraceContext trace) {
+  std::vector<TransactionRecord> stopped;  // live attempts, to stop at their gateway
+  std::vector<RefundRecord> give_back;
+  const auto cause = "order cancelled: " + cancellation.reason_code;
+  auto outcome = co_await store_.pool().transaction<CancelOutcome>(
+      [&](Transaction& tx) -> asio::awaitable<platform::Result<CancelOutcome>> {
+        stopped.clear();
+        give_back.clear();
+        // An order we never saw is recorded as a tombstone rather than ignored: an OrderCreated
+        // that comes later (sent back from the dead-letter topic) must start no payment, and
+        // initialize must refuse it. Never a poison message: the event itself is sound.
+        PLATFORM_CO_TRY(auto unknown, co_await store_.save_tombstone(tx, cancellation.order_id,
+                                                                     cancellation.session_id,
+                                                                     cancellation.user_id));
+        PLATFORM_CO_TRY(auto order, co_await store_.lock_order(tx, cancellation.order_id));
+        if (!order) co_return make_error(Errc::internal, "the order vanished");
+        if (order->cancelled) co_return CancelOutcome::already_cancelled;
+        PLATFORM_CO_CHECK(co_await store_.mark_cancelled(
+            tx, cancellation.order_id, cancellation.reason_code, cancellation.reason));
+        if (unknown) co_return CancelOutcome::unknown_order;
+        PLATFORM_CO_TRY(auto attempts,
+                        co_await store_.lock_order_attempts(tx, cancellation.order_id));
+        for (auto& attempt : attempts) {
+          const bool live = is_live(attempt.state);
+          PLATFORM_CO_TRY(auto refund, co_await cancel_attempt(tx, attempt, cause));
+          if (live) stopped.push_back(std::move(attempt));
+          if (refund) give_back.push_back(std::move(*refund));
+        }
+        co_return CancelOutcome::cancelled;
+      });
+  if (!outcome) co_return outcome.error();
+  for (auto& attempt : stopped) co_await cancel_at_gateway(std::move(attempt));
+  for (auto& refund : give_back) {
+    spdlog::info("order {} cancelled: refunding {} grosze of payment {}", cancellation.order_id,
+                 refund.amount, refund.transaction_id);
+    co_await execute_refund(std::move(refund), trace);
+  }
+  co_return *outcome;
+}
+
+asio::awaitable<platform::Result<std::optional<RefundRecord>>> Payments::cancel_attempt(
+    Transaction& tx, TransactionRecord attempt, std::string cause) {
+  const auto step = on_order_cancelled(attempt.state);
+  if (!step) co_return std::optional<RefundRecord>();
+  const auto from = attempt.state;
+  if (step->to != from) {
+    attempt.state = step->to;
+    PLATFORM_CO_CHECK(co_await store_.update_transaction(tx, attempt, from, std::move(cause)));
+  }
+  if (!step->refund_rest) co_return std::optional<RefundRecord>();
+  std::string reason(kCancelledOrderRefund);
+  co_return co_await refund_rest(tx, attempt.transaction_id, attempt.amount, std::move(reason));
+}
+
+asio::awaitable<void> Payments::cancel_at_gateway(TransactionRecord attempt) {
+  auto* client = gateway(attempt.gateway);
+  if (client == nullptr) co_return;
+  const auto cancelled = co_await client->cancel(attempt.attempt());
+  if (!cancelled) {
+    spdlog::warn("could not cancel payment {} at {}: {}", attempt.transaction_id,
+                 gateway_name(attempt.gateway), cancelled.error().message);
+  }
+}
+
 // --- refunds ---
+
+asio::awaitable<platform::Result<std::optional<RefundRecord>>> Payments::refund_rest(
+    Transaction& tx, std::string transaction_id, std::int64_t amount, std::string reason) {
+  PLATFORM_CO_TRY(auto held, co_await store_.refunds_held(tx, transaction_id));
+  if (amount - held <= 0) co_return std::optional<RefundRecord>();
+  RefundRecord refund;
+  refund.refund_id = platform::new_uuid();
+  refund.transaction_id = std::move(transaction_id);
+  refund.amount = amount - held;
+  refund.reason = std::move(reason);
+  refund.requested_by = "payment";
+  PLATFORM_CO_CHECK(co_await store_.insert_refund(tx, refund));
+  co_return std::optional(std::move(refund));
+}
 
 asio::awaitable<platform::Result<RefundRecord>> Payments::refund(std::string transaction_id,
                                                                  std::optional<std::int64_t> amount,

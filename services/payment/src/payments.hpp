@@ -8,13 +8,18 @@
 //   refund      a back-office refund through the attempt's gateway, and its notifications
 //   reconcile   attempts stuck in a live state are asked about at their gateway (a webhook may
 //               be lost); a Przelewy24 payment paid but not verified gets verified
-// Money that arrives for an attempt that no longer counts is refunded whole by itself.
+//   cancel      the order's cancellation (OrderCancelled): recorded once, its live attempt
+//               cancelled (at its gateway too), what was paid for it refunded in full; initialize
+//               refuses it from then on
+// Money that arrives for an attempt that no longer counts (its order cancelled too) is refunded
+// whole by itself.
 //
 // Thread-safety: every member may run concurrently from the threads of the pool's io_context;
 // correctness rests on row locks and the unique constraints, not on this object.
 // Ownership: the store, the gateway clients and the clock must outlive it.
 // Errors: Errc::not_found (order, attempt or refund unknown), Errc::forbidden (another user's
-// order), Errc::conflict (already paid, a registration under way, not refundable),
+// order), Errc::conflict (already paid, cancelled: "order_cancelled", a registration under way,
+// not refundable),
 // Errc::invalid (bad method, BLIK code or amount; "amount_mismatch"), Errc::unavailable (the
 // gateway or the database), the gateways' errors (gateway.hpp).
 #include <boost/asio/awaitable.hpp>
@@ -68,6 +73,21 @@ struct InitializeOutcome {
 // What applying a notification did.
 enum class Applied { changed, unchanged, duplicate };
 
+// OrderCancelled's data as the cancellation needs it.
+struct OrderCancellation {
+  std::string order_id;
+  std::string session_id;
+  std::string user_id;
+  std::string reason_code;  // hold_expired, paid_after_hold
+  std::string reason;       // the Checkout's words (Polish)
+};
+
+enum class CancelOutcome {
+  cancelled,          // recorded; its attempts stopped or refunded
+  already_cancelled,  // a redelivery: nothing changed
+  unknown_order,      // never announced: recorded as a cancelled tombstone
+};
+
 class Payments {
  public:
   Payments(PaymentStore& store, std::vector<GatewayClient*> gateways, RulesSource rules,
@@ -94,6 +114,12 @@ class Payments {
                                                                 std::string requested_by,
                                                                 platform::TraceContext trace);
 
+  // Records the order as cancelled once, in one transaction with its attempts: a live one is
+  // cancelled (then at its gateway, as a replaced one), a paid one gets a refund of all that is
+  // left (then sent through its gateway; PaymentRefunded when it succeeds).
+  boost::asio::awaitable<platform::Result<CancelOutcome>> cancel_order(
+      OrderCancellation cancellation, platform::TraceContext trace);
+
   // One pass over stuck attempts and refunds; returns how many it looked at.
   boost::asio::awaitable<int> reconcile_once();
 
@@ -117,7 +143,18 @@ class Payments {
       Gateway gateway, std::optional<std::string> event_key, std::optional<std::string> refund_id,
       std::optional<std::string> gateway_refund_id, GatewayState state, std::string cause,
       platform::TraceContext trace, const Notification* notified = nullptr);
+  // The order's cancellation applied to one of its attempts in `tx`: the refund it asks for.
+  boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> cancel_attempt(
+      platform::pg::Transaction& tx, TransactionRecord attempt, std::string cause);
+  // A refund by the service itself of all of the attempt that no refund holds yet, inserted in
+  // `tx`; none when nothing is left.
+  boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> refund_rest(
+      platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount,
+      std::string reason);
   boost::asio::awaitable<void> execute_refund(RefundRecord refund, platform::TraceContext trace);
+  // Stops an attempt that no longer counts at its gateway (best effort: if it is paid anyway,
+  // the money goes back when its notification comes).
+  boost::asio::awaitable<void> cancel_at_gateway(TransactionRecord attempt);
   boost::asio::awaitable<platform::Status> finish_registration(
       TransactionRecord attempt, platform::Result<Registration> result,
       platform::TraceContext trace);

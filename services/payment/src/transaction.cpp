@@ -69,8 +69,7 @@ bool is_paid(TxState state) {
          state == TxState::refunded;
 }
 
-std::optional<PaymentStep> on_payment(TxState current, GatewayState notified,
-                                      bool order_paid_elsewhere) {
+std::optional<PaymentStep> on_payment(TxState current, GatewayState notified, bool order_closed) {
   switch (notified) {
     case GatewayState::pending:
       if (current == TxState::registering || current == TxState::initialized) {
@@ -79,7 +78,7 @@ std::optional<PaymentStep> on_payment(TxState current, GatewayState notified,
       return std::nullopt;
     case GatewayState::succeeded:
       if (is_live(current)) {
-        if (order_paid_elsewhere) return PaymentStep{TxState::succeeded, std::nullopt, true};
+        if (order_closed) return PaymentStep{TxState::succeeded, std::nullopt, true};
         return PaymentStep{TxState::succeeded, event_type::kPaymentSucceeded};
       }
       // Paid after we gave up on it (failed, or replaced): the money goes back.
@@ -93,6 +92,14 @@ std::optional<PaymentStep> on_payment(TxState current, GatewayState notified,
     default:
       return std::nullopt;
   }
+}
+
+std::optional<CancelStep> on_order_cancelled(TxState current) {
+  if (is_live(current)) return CancelStep{TxState::cancelled, false};
+  if (current == TxState::succeeded || current == TxState::partially_refunded) {
+    return CancelStep{current, true};
+  }
+  return std::nullopt;
 }
 
 std::optional<RefundState> on_refund(RefundState current, GatewayState notified) {

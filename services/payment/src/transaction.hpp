@@ -3,10 +3,11 @@
 // I/O. States move only forward:
 //   registering → initialized → pending → succeeded → partially_refunded → refunded
 //                                        ↘ failed
-//   (any live state) → cancelled (replaced by a newer attempt for the same order)
+//   (any live state) → cancelled (replaced by a newer attempt for the same order, or the order
+//                                 was cancelled: OrderCancelled)
 // A notification never moves an attempt back (a late PENDING after COMPLETED changes nothing),
-// and money that arrives for an attempt that no longer counts (failed, cancelled, or its order
-// already paid by another attempt) is given back whole, never kept silently.
+// and money that arrives for an attempt that no longer counts (failed, cancelled, its order
+// already paid by another attempt or cancelled) is given back whole, never kept silently.
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -21,7 +22,7 @@ enum class TxState {
   pending,      // the gateway reports the payment in progress (PaymentPending)
   succeeded,    // paid (PaymentSucceeded)
   failed,       // declined, cancelled at the gateway, expired, or registration failed
-  cancelled,    // replaced by a newer attempt for the same order
+  cancelled,    // replaced by a newer attempt for the same order, or the order was cancelled
   partially_refunded,
   refunded,
 };
@@ -44,10 +45,22 @@ struct PaymentStep {
   bool refund_whole = false;
 };
 
-// std::nullopt: nothing changes. `order_paid_elsewhere`: another attempt of the order succeeded.
-// Only pending, succeeded and failed are payment states; refund states give std::nullopt.
-std::optional<PaymentStep> on_payment(TxState current, GatewayState notified,
-                                      bool order_paid_elsewhere);
+// std::nullopt: nothing changes. `order_closed`: the order takes no more money (another attempt
+// of it succeeded, or it was cancelled). Only pending, succeeded and failed are payment states;
+// refund states give std::nullopt.
+std::optional<PaymentStep> on_payment(TxState current, GatewayState notified, bool order_closed);
+
+// What the order's cancellation (OrderCancelled) does to one of its attempts.
+struct CancelStep {
+  TxState to = TxState::cancelled;
+  // Money was received for it: give back all that no refund holds yet.
+  bool refund_rest = false;
+};
+
+// A live attempt is cancelled (the customer may no longer pay it), a paid one keeps its state and
+// is refunded; std::nullopt for one that ended without money counted or is refunded in full (money
+// paid late for a failed or cancelled attempt was given back when it arrived: on_payment).
+std::optional<CancelStep> on_order_cancelled(TxState current);
 
 enum class RefundState {
   requested,  // our row exists, the gateway call is under way

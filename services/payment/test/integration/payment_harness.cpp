@@ -209,8 +209,9 @@ void Customer::choose_shipping(const std::string& method_id, bool cash_on_delive
                                         "/checkout/shipping", json::serialize(data)));
 }
 
-std::string Customer::place_order(const std::string& payment_method_id, std::int64_t grand_total) {
-  const auto order_id = "ORD-" + platform::random_hex(6);
+std::string Customer::place_order(const std::string& payment_method_id, std::int64_t grand_total,
+                                  std::string order_id) {
+  if (order_id.empty()) order_id = "ORD-" + platform::random_hex(6);
   auto data = platform::testing::contract_example(et::kOrderCreated);
   data["session_id"] = session();
   data["user_id"] = user();
@@ -222,6 +223,17 @@ std::string Customer::place_order(const std::string& payment_method_id, std::int
   publish(platform::testing::test_event(kCheckoutTopic, session(), std::string(et::kOrderCreated),
                                         "/checkout/checkout", json::serialize(data)));
   return order_id;
+}
+
+void Customer::cancel_order(const std::string& order_id, const std::string& reason_code) {
+  auto data = platform::testing::contract_example(et::kOrderCancelled);
+  data["session_id"] = session();
+  data["user_id"] = user();
+  data["occurred_at"] = platform::testing::now_rfc3339();
+  data["order_id"] = order_id;
+  data["reason_code"] = reason_code;
+  publish(platform::testing::test_event(kCheckoutTopic, session(), std::string(et::kOrderCancelled),
+                                        "/checkout/checkout", json::serialize(data)));
 }
 
 HttpResult Customer::call(const std::string& method, const std::string& target,

@@ -74,8 +74,11 @@ class Customer {
   // ShippingMethodSelected (version `version`) for `method_id`.
   void choose_shipping(const std::string& method_id, bool cash_on_delivery_allowed,
                        std::int64_t version);
-  // OrderCreated for the session: the order's id.
-  std::string place_order(const std::string& payment_method_id, std::int64_t grand_total);
+  // OrderCreated for the session: the order's id (`order_id`, or a new one when empty).
+  std::string place_order(const std::string& payment_method_id, std::int64_t grand_total,
+                          std::string order_id = "");
+  // OrderCancelled for the session's order (a new event id each time).
+  void cancel_order(const std::string& order_id, const std::string& reason_code = "hold_expired");
 
   HttpResult call(const std::string& method, const std::string& target,
                   const std::string& body = "", platform::testing::Headers headers = {}) const;

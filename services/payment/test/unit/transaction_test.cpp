@@ -1,5 +1,6 @@
 // A payment attempt's moves: only forward, every gateway state from every attempt state, money
-// for an attempt that no longer counts given back, refunds and the attempt's state after them.
+// for an attempt that no longer counts given back, the order's cancellation, refunds and the
+// attempt's state after them.
 #include "transaction.hpp"
 
 #include <gtest/gtest.h>
@@ -105,7 +106,62 @@ TEST(TransactionTest, NoNotificationEverMovesAnAttemptBack) {
             << to_string(state) << " + " << gateway_state_name(notified);
       }
     }
+    if (const auto cancel = on_order_cancelled(state)) {
+      EXPECT_GE(rank(cancel->to), rank(state)) << to_string(state) << " + cancellation";
+    }
   }
+}
+
+TEST(TransactionTest, CancellingTheOrderStopsItsLiveAttempt) {
+  for (const auto state : {TxState::registering, TxState::initialized, TxState::pending}) {
+    const auto step = on_order_cancelled(state);
+    ASSERT_TRUE(step) << to_string(state);
+    EXPECT_EQ(step->to, TxState::cancelled);
+    EXPECT_FALSE(step->refund_rest);
+    EXPECT_FALSE(is_live(step->to));
+  }
+}
+
+TEST(TransactionTest, CancellingTheOrderRefundsWhatWasPaidForIt) {
+  // Paid, or paid and refunded in part by the back office: the state stays, the rest goes back
+  // (the refunds' success then moves it to refunded: after_refunds).
+  for (const auto state : {TxState::succeeded, TxState::partially_refunded}) {
+    const auto step = on_order_cancelled(state);
+    ASSERT_TRUE(step) << to_string(state);
+    EXPECT_EQ(step->to, state);
+    EXPECT_TRUE(step->refund_rest);
+  }
+}
+
+TEST(TransactionTest, CancellingTheOrderLeavesEndedAttemptsAlone) {
+  // Nothing counted, or all given back already; a late payment of a failed or cancelled attempt
+  // was refunded when it arrived.
+  for (const auto state : {TxState::failed, TxState::cancelled, TxState::refunded}) {
+    EXPECT_EQ(on_order_cancelled(state), std::nullopt) << to_string(state);
+  }
+  // A redelivered OrderCancelled finds every attempt where the first one left it.
+  for (const auto state : kAll) {
+    const auto first = on_order_cancelled(state);
+    if (!first || first->to == state) continue;
+    EXPECT_EQ(on_order_cancelled(first->to), std::nullopt) << to_string(state);
+  }
+}
+
+TEST(TransactionTest, MoneyForAnAttemptOfACancelledOrderGoesBack) {
+  // Its live attempt was cancelled with the order: paid anyway on the gateway's page, refunded.
+  const auto cancelled = on_order_cancelled(TxState::initialized);
+  ASSERT_TRUE(cancelled);
+  const auto late = on_payment(cancelled->to, GatewayState::succeeded, true);
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->to, TxState::cancelled);
+  EXPECT_EQ(late->event_type, std::nullopt);
+  EXPECT_TRUE(late->refund_whole);
+  // A live attempt of a closed order (never left by the use cases, but never kept either):
+  // recorded as paid, not announced, refunded.
+  const auto live = on_payment(TxState::pending, GatewayState::succeeded, true);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->event_type, std::nullopt);
+  EXPECT_TRUE(live->refund_whole);
 }
 
 TEST(TransactionTest, RefundStatesMoveForward) {
