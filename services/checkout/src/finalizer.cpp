@@ -39,6 +39,12 @@ std::string lock_key(std::string_view session_id) {
   return "checkout:finalizing:{" + std::string(session_id) + "}";
 }
 
+platform::Error in_progress() {
+  return make_error(Errc::conflict,
+                    "Zamówienie jest właśnie składane w innym oknie; spróbuj ponownie za chwilę.",
+                    "finalize_in_progress");
+}
+
 std::int64_t epoch_ms(platform::TimePoint time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
@@ -98,26 +104,53 @@ Finalizer::Finalizer(CheckoutStore& sessions, OrderStore& orders, StockLedger& l
 
 asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::finalize(
     std::string user_id, std::chrono::milliseconds redirect_wait, platform::TraceContext trace) {
-  PLATFORM_CO_TRY(auto stored, co_await sessions_.load_current(user_id));
-  if (!stored) {
-    co_return make_error(Errc::conflict, "Koszyk jest pusty: najpierw dodaj produkt do koszyka.",
-                         "cart_empty");
-  }
-  const auto key = lock_key(stored->session_id);
-  const auto token = platform::new_uuid();
-  const auto lock_ms = platform::redis::milliseconds_text(config_.finalize_lock);
-  PLATFORM_CO_TRY(auto locked, co_await redis_.command("SET", key, token, "NX", "PX", lock_ms));
-  if (locked.is_nil()) co_return co_await await_other(stored->session_id);
-
-  auto placed = co_await existing_or_place(*stored, trace);
-  std::vector<std::string> unlock_keys{key};
-  std::vector<std::string> unlock_args{token};
-  (void)co_await redis_.eval(unlock_script(), std::move(unlock_keys), std::move(unlock_args));
+  auto placed = co_await finalize_once(std::move(user_id), trace);
   if (!placed || !placed->order || !placed->order->online || redirect_wait.count() <= 0) {
     co_return placed;
   }
   placed->order = co_await await_redirect(std::move(*placed->order), redirect_wait);
   co_return placed;
+}
+
+asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::finalize_once(
+    std::string user_id, platform::TraceContext trace) {
+  // Another finalize of the session holds the lock: its order is ours too. When it ends without
+  // one (refused, or failed), this one tries itself.
+  constexpr int kAttempts = 3;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    PLATFORM_CO_TRY(auto stored, co_await sessions_.load_current(user_id));
+    if (!stored) co_return co_await just_placed(user_id);
+    const auto key = lock_key(stored->session_id);
+    const auto token = platform::new_uuid();
+    const auto lock_ms = platform::redis::milliseconds_text(config_.finalize_lock);
+    PLATFORM_CO_TRY(auto locked, co_await redis_.command("SET", key, token, "NX", "PX", lock_ms));
+    if (locked.is_nil()) {
+      PLATFORM_CO_TRY(auto other, co_await await_other(stored->session_id));
+      if (other) co_return std::move(*other);
+      continue;
+    }
+    auto placed = co_await existing_or_place(*stored, trace);
+    std::vector<std::string> unlock_keys{key};
+    std::vector<std::string> unlock_args{token};
+    (void)co_await redis_.eval(unlock_script(), std::move(unlock_keys), std::move(unlock_args));
+    co_return placed;
+  }
+  co_return in_progress();
+}
+
+asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::just_placed(std::string user_id) {
+  PLATFORM_CO_TRY(auto session_id, co_await sessions_.last_ordered(user_id));
+  if (session_id) {
+    PLATFORM_CO_TRY(auto order, co_await orders_.find_by_session(*session_id));
+    const auto age_ms = epoch_ms(clock_.now()) - (order ? order->created_ms : 0);
+    if (order && order->user_id == user_id && age_ms < config_.finalize_lock.count()) {
+      FinalizeOutcome out;
+      out.order = std::move(*order);
+      co_return out;
+    }
+  }
+  co_return make_error(Errc::conflict, "Koszyk jest pusty: najpierw dodaj produkt do koszyka.",
+                       "cart_empty");
 }
 
 asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::existing_or_place(
@@ -243,16 +276,23 @@ asio::awaitable<platform::Result<Catalog>> Finalizer::read_catalog(std::vector<s
   for (std::size_t i = 0; i < skus.size(); ++i) {
     const auto& record = reply.elements()[i];
     if (record.is_nil()) continue;  // no longer sold
+    // A record that does not read is the product system's fault: the product is not sold now.
     boost::system::error_code ec;
     const auto parsed = json::parse(record.as_string(), ec);
-    if (ec) co_return make_error(Errc::internal, "corrupt catalog record " + skus[i]);
-    PLATFORM_CO_TRY(auto product, contracts::product_from_json(parsed));
-    catalog.emplace(skus[i], std::move(product));
+    auto product =
+        ec ? platform::Result<contracts::Product>(make_error(Errc::invalid, ec.message()))
+           : contracts::product_from_json(parsed);
+    if (!product) {
+      spdlog::error("catalog record of {} does not read: {}", skus[i], product.error().message);
+      continue;
+    }
+    catalog.emplace(skus[i], std::move(*product));
   }
   co_return catalog;
 }
 
-asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::await_other(std::string session_id) {
+asio::awaitable<platform::Result<std::optional<FinalizeOutcome>>> Finalizer::await_other(
+    std::string session_id) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   const auto deadline = std::chrono::steady_clock::now() + config_.finalize_wait;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -262,14 +302,12 @@ asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::await_other(std::s
     if (existing) {
       FinalizeOutcome out;
       out.order = std::move(*existing);
-      co_return out;
+      co_return std::optional(std::move(out));
     }
     PLATFORM_CO_TRY(auto held, co_await redis_.command("EXISTS", lock_key(session_id)));
-    if (held.as_integer() == 0) break;  // the other finalize ended without an order
+    if (held.as_integer() == 0) co_return std::optional<FinalizeOutcome>();
   }
-  co_return make_error(
-      Errc::conflict, "Zamówienie jest właśnie składane w innym oknie; spróbuj ponownie za chwilę.",
-      "finalize_in_progress");
+  co_return in_progress();
 }
 
 asio::awaitable<OrderRow> Finalizer::await_redirect(OrderRow order,

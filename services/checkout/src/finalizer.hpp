@@ -2,7 +2,7 @@
 // POST /checkout/finalize as a use case: the session becomes an order, exactly once.
 //   1. one finalize per session at a time (a lock in Redis, checkout:finalizing:{session_id});
 //      a second one waits for the first one's order and answers it; a session that already has
-//      an order answers that order
+//      an order (or was closed by one moments ago) answers that order
 //   2. the checks: the summary's readiness, each line's price and product against the catalog
 //      now, cash on delivery only with a method that takes it
 //   3. the stock of every line held (stock_ledger.hpp), all or none, until the payment's deadline
@@ -58,12 +58,19 @@ class Finalizer {
       std::string user_id, std::chrono::milliseconds redirect_wait, platform::TraceContext trace);
 
  private:
+  // No open session: the order that closed the user's last one, when it is only moments old (a
+  // double click that came after the first finalize finished); cart_empty otherwise.
+  boost::asio::awaitable<platform::Result<FinalizeOutcome>> just_placed(std::string user_id);
   boost::asio::awaitable<platform::Result<FinalizeOutcome>> existing_or_place(
       const StoredSession& stored, platform::TraceContext trace);
   boost::asio::awaitable<platform::Result<FinalizeOutcome>> place(const StoredSession& stored,
                                                                   platform::TraceContext trace);
   boost::asio::awaitable<platform::Result<Catalog>> read_catalog(std::vector<std::string> skus);
-  boost::asio::awaitable<platform::Result<FinalizeOutcome>> await_other(std::string session_id);
+  boost::asio::awaitable<platform::Result<FinalizeOutcome>> finalize_once(
+      std::string user_id, platform::TraceContext trace);
+  // The other finalize's order; nullopt when it ended without one.
+  boost::asio::awaitable<platform::Result<std::optional<FinalizeOutcome>>> await_other(
+      std::string session_id);
   boost::asio::awaitable<OrderRow> await_redirect(OrderRow order, std::chrono::milliseconds wait);
 
   CheckoutStore& sessions_;

@@ -22,7 +22,8 @@ constexpr std::string_view kColumns =
     "stock_settled, transaction_id, gateway, redirect_url, event_version, stock_items::text AS "
     "stock_items, promo_codes::text AS promo_codes, document::text AS document, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS created_at, "
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS updated_at";
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS updated_at, "
+    "(extract(epoch FROM created_at) * 1000)::bigint AS created_ms";
 
 platform::Error unreadable(std::string_view what) {
   return make_error(Errc::internal, "a stored order does not read back: " + std::string(what));
@@ -98,6 +99,7 @@ platform::Result<OrderRow> order_at(const QueryResult& rows, std::size_t row) {
   order.document = rows.text(row, "document");
   order.created_at = rows.text(row, "created_at");
   order.updated_at = rows.text(row, "updated_at");
+  order.created_ms = rows.integer(row, "created_ms").value_or(0);
   return order;
 }
 

@@ -49,6 +49,7 @@ struct OrderRow {
   std::string document;  // JSON: the order as placed
   std::string created_at;
   std::string updated_at;
+  std::int64_t created_ms = 0;  // created_at, ms since the epoch
 };
 
 struct HistoryEntry {

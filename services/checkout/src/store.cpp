@@ -90,7 +90,11 @@ redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 redis.call('HSET', KEYS[1], 'state', 'ordered')
 redis.call('HDEL', KEYS[1], 'revision')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('HGET', KEYS[5], 'session_id') == ARGV[1] then redis.call('DEL', KEYS[5]) end
+if redis.call('HGET', KEYS[5], 'session_id') == ARGV[1] then
+  redis.call('HDEL', KEYS[5], 'session_id')
+  redis.call('HSET', KEYS[5], 'last_ordered', ARGV[1])
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
+end
 return 1
 )lua";
 
@@ -195,6 +199,13 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> CheckoutS
     co_return std::optional<StoredSession>();
   }
   co_return std::optional(std::move(stored));
+}
+
+boost::asio::awaitable<platform::Result<std::optional<std::string>>> CheckoutStore::last_ordered(
+    std::string user_id) {
+  PLATFORM_CO_TRY(auto reply, co_await redis_.command("HGET", user_key(user_id), "last_ordered"));
+  if (reply.is_nil()) co_return std::optional<std::string>();
+  co_return std::optional<std::string>(reply.as_string());
 }
 
 boost::asio::awaitable<platform::Result<std::optional<SessionStamp>>> CheckoutStore::current_stamp(

@@ -10,7 +10,8 @@
 //                                   view.hpp), totals (their totals with the VAT breakdown)
 //   checkout:customer:{session_id}  the customer data (JSON)
 //   checkout:consents:{session_id}  the consents given (JSON)
-//   checkout:user:{user_id}         the user's current session (platform/redis/session_pointer)
+//   checkout:user:{user_id}         the user's current session (platform/redis/session_pointer);
+//                                   last_ordered: the session of the user's last order
 //   outbox:checkout                 the transactional outbox stream (platform/outbox)
 // Every write gives all of a session's keys `session_ttl` to live again: a session nobody touches
 // for that long is abandoned and disappears whole. OrderCreated ends a session: only its session
@@ -90,6 +91,11 @@ class CheckoutStore {
                                                               std::string value,
                                                               const platform::CloudEvent& event,
                                                               std::string now);
+
+  // The session the user's last order closed (kept on the user's pointer until it expires), so a
+  // finalize repeated after the session closed finds its order.
+  boost::asio::awaitable<platform::Result<std::optional<std::string>>> last_ordered(
+      std::string user_id);
 
   // OrderCreated: the session is ordered and all but its session hash goes. Idempotent.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
