@@ -124,8 +124,9 @@ std::string millis(std::chrono::milliseconds d) {
 // SHA-256 over the length-prefixed parts: no two different part lists give the same input.
 std::string fingerprint_of(std::string_view scope, const http::Request& request) {
   std::string input;
-  for (std::string_view part : {scope, std::string_view(request.method),
-                                std::string_view(request.path), std::string_view(request.body)}) {
+  for (std::string_view part :
+       {scope, std::string_view(request.method), std::string_view(request.path),
+        std::string_view(request.query), std::string_view(request.body)}) {
     input.append(std::to_string(part.size())).append(":").append(part);
   }
   return sha256_hex(input);
