@@ -8,7 +8,7 @@
 // same fingerprint gets the stored response plus `Idempotent-Replayed: true` without running the
 // handler; a concurrent duplicate waits up to `wait_for_first` for the first one's outcome.
 // The scope (the user) is part of both the key and the fingerprint (SHA-256 over the
-// length-prefixed scope, method, path and body), so no two users ever share a record.
+// length-prefixed scope, method, path, query and body), so no two users ever share a record.
 //
 // Making the record final in the same atomic step as the change (run() with a ClaimHandler).
 // Storing the response after the change leaves a window: if the process or Redis dies between
