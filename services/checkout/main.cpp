@@ -43,7 +43,7 @@ struct CheckoutHalf {
         orders(pool, config.pg_schema),
         ledger(redis),
         finalizer(store, orders, ledger, redis, std::move(rules), config, clock, board),
-        saga(orders, ledger, clock, board, config.sweep_batch) {}
+        saga(orders, ledger, store, clock, board, config.sweep_batch) {}
 
   checkout::CheckoutStore store;
   checkout::CheckoutService service;

@@ -8,9 +8,7 @@
 //                     payment rules
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <memory>
 #include <stdexcept>
 
@@ -96,12 +94,8 @@ struct PaymentHalf {
 void migrate(const payment::PaymentConfig& config) {
   auto migrations = payment::payment_migrations(config.migrations_dir);
   if (!migrations) throw std::runtime_error(migrations.error().message);
-  asio::io_context io;
-  platform::pg::Pool pool(io, platform::pg::PoolConfig::from_env());
-  auto done = asio::co_spawn(io, platform::pg::migrate(pool, config.pg_schema, *migrations),
-                             asio::use_future);
-  io.run();
-  const auto migrated = done.get();
+  const auto migrated =
+      platform::pg::migrate_before_start(config.pg_schema, std::move(*migrations));
   if (!migrated) throw std::runtime_error("migrations: " + migrated.error().message);
 }
 

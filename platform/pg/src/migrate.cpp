@@ -74,7 +74,7 @@ asio::awaitable<Result<QueryResult>> apply(Transaction& tx, std::string schema,
 }  // namespace
 
 Result<std::vector<Migration>> load_migrations(const std::filesystem::path& dir) {
-  static const std::regex kFile(R"(V([0-9]+)__(.+)\.sql)");
+  static const std::regex migration_file(R"(V([0-9]+)__(.+)\.sql)");
   std::vector<Migration> out;
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
@@ -86,7 +86,7 @@ Result<std::vector<Migration>> load_migrations(const std::filesystem::path& dir)
   for (const auto& entry : it) {
     std::smatch match;
     const std::string file = entry.path().filename().string();
-    if (!entry.is_regular_file() || !std::regex_match(file, match, kFile)) continue;
+    if (!entry.is_regular_file() || !std::regex_match(file, match, migration_file)) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
@@ -116,11 +116,13 @@ asio::awaitable<Status> migrate(Pool& pool, std::string schema, std::vector<Migr
   std::sort(migrations.begin(), migrations.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   PLATFORM_CO_TRY(auto prepared, co_await pool.transaction<QueryResult>(
-                                     std::bind(prepare, std::placeholders::_1, schema)));
+                                     [&schema](Transaction& tx) { return prepare(tx, schema); }));
   (void)prepared;
   for (auto& migration : migrations) {
-    PLATFORM_CO_TRY(auto applied, co_await pool.transaction<QueryResult>(
-                                      std::bind(apply, std::placeholders::_1, schema, migration)));
+    PLATFORM_CO_TRY(auto applied,
+                    co_await pool.transaction<QueryResult>([&schema, &migration](Transaction& tx) {
+                      return apply(tx, schema, migration);
+                    }));
     (void)applied;
   }
   co_return Status{};

@@ -1,5 +1,6 @@
 #include "platform/pg/outbox.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <functional>
@@ -57,6 +58,24 @@ std::string column(const QueryResult& rows, std::size_t row, std::string_view na
 
 Migration outbox_migration(int version) {
   return Migration{version, "outbox", outbox_ddl()};
+}
+
+Result<std::vector<Migration>> migrations_with_outbox(const std::string& dir, int outbox_version,
+                                                      std::string_view setting) {
+  PLATFORM_TRY(auto migrations, load_migrations(dir));
+  if (migrations.empty()) {
+    return make_error(Errc::invalid, "no migrations in " + dir + " (" + std::string(setting) + ")");
+  }
+  for (const auto& migration : migrations) {
+    if (migration.version == outbox_version) {
+      return make_error(Errc::invalid, "migration version " + std::to_string(outbox_version) +
+                                           " is the outbox's: renumber " + migration.name);
+    }
+  }
+  migrations.push_back(outbox_migration(outbox_version));
+  std::sort(migrations.begin(), migrations.end(),
+            [](const auto& a, const auto& b) { return a.version < b.version; });
+  return migrations;
 }
 
 asio::awaitable<Status> append_outbox(Transaction& tx, std::string schema, CloudEvent event) {

@@ -140,6 +140,19 @@ Summary CheckoutService::summary_of(const StoredSession* stored) const {
   return out;
 }
 
+Summary CheckoutService::summary_of_ordered(const std::string& session_id,
+                                            const std::string& order_json) const {
+  const auto rules = rules_();
+  SummaryInput input;
+  input.rules = &rules->rules;
+  input.ordered_session_id = session_id;
+  input.order_json = order_json;
+  Summary out;
+  out.session_id = session_id;
+  out.document = json::serialize(summary_json(input));
+  return out;
+}
+
 std::optional<Summary> CheckoutService::rendered(const SessionStamp& stamp,
                                                  const std::string& digest) const {
   const std::lock_guard lock(rendered_mutex_);
@@ -159,7 +172,11 @@ void CheckoutService::remember(const SessionStamp& stamp, const std::string& dig
 
 boost::asio::awaitable<platform::Result<Summary>> CheckoutService::summary(std::string user_id) {
   PLATFORM_CO_TRY(auto stamp, co_await store_.current_stamp(user_id));
-  if (!stamp) co_return summary_of(nullptr);
+  if (!stamp) {
+    // No open session: the order that closed the last one, while its session hash lives.
+    PLATFORM_CO_TRY(auto ordered, co_await store_.last_order(std::move(user_id)));
+    co_return ordered ? summary_of_ordered(ordered->first, ordered->second) : summary_of(nullptr);
+  }
   const auto digest = rules_()->digest;
   if (auto hit = rendered(*stamp, digest)) co_return std::move(*hit);
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(std::move(user_id)));

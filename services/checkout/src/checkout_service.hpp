@@ -78,6 +78,7 @@ class CheckoutService {
                                                                  OwnWriter write,
                                                                  platform::TraceContext trace);
   Summary summary_of(const StoredSession* stored) const;
+  Summary summary_of_ordered(const std::string& session_id, const std::string& order_json) const;
   // The summaries rendered last, by session: a read whose stamp and rules are unchanged answers
   // from here after one small Redis read (a summary is read far more often than it changes).
   struct Rendered {

@@ -17,7 +17,8 @@ CheckoutConfig CheckoutConfig::from_env() {
   config.pg_schema = env::get_string("CHECKOUT_PG_SCHEMA", "checkout");
   config.migrations_dir =
       env::get_string("CHECKOUT_MIGRATIONS_DIR", CHECKOUT_DEFAULT_MIGRATIONS_DIR);
-  config.hold = std::chrono::seconds(env::get_int("CHECKOUT_HOLD_SECONDS", 900, 1, 7 * 86400));
+  config.hold =
+      std::chrono::seconds(env::get_int("CHECKOUT_HOLD_SECONDS", 900, 1, std::int64_t{7} * 86400));
   config.hold_grace =
       std::chrono::milliseconds(env::get_int("CHECKOUT_HOLD_GRACE_MS", 60000, 0, 86'400'000));
   config.sweep = std::chrono::milliseconds(env::get_int("CHECKOUT_SWEEP_MS", 1000, 10, 600000));

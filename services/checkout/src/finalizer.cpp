@@ -12,6 +12,7 @@
 #include "contracts/session_event.hpp"
 #include "contracts/topics.hpp"
 #include "order_events.hpp"
+#include "order_json.hpp"
 #include "platform/pg/pool.hpp"
 #include "platform/redis/replies.hpp"
 #include "session_snapshot.hpp"
@@ -47,6 +48,10 @@ platform::Error in_progress() {
 
 std::int64_t epoch_ms(platform::TimePoint time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+std::int64_t epoch_us(platform::TimePoint time) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
 }
 
 int year_of(platform::TimePoint time) {
@@ -251,7 +256,6 @@ asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::place(const Stored
     spdlog::warn("order {}: the session stays open until OrderCreated comes back: {}",
                  order.order_id, ended.error().message);
   }
-  board_.changed(stored.session_id);
   if (!order.online) {
     // Cash on delivery is final at once: the hold becomes a sale (the sweeper does it after a
     // crash here).
@@ -260,6 +264,15 @@ asio::awaitable<platform::Result<FinalizeOutcome>> Finalizer::place(const Stored
       order.stock_settled = true;
     }
   }
+  // The closed session's summary shows the order (the saga keeps it current).
+  auto brief = order_json(order, nullptr);
+  if (auto recorded =
+          co_await sessions_.record_order(stored.session_id, epoch_us(now), std::move(brief));
+      !recorded) {
+    spdlog::warn("order {}: not shown in the summary: {}", order.order_id,
+                 recorded.error().message);
+  }
+  board_.changed(stored.session_id);
   out.order = std::move(order);
   out.created = true;
   co_return out;

@@ -30,9 +30,6 @@ class IdempotencyStore;
 
 namespace checkout {
 
-// An order as the routes answer it (OpenAPI Order).
-std::string order_json(const OrderRow& order, const std::vector<HistoryEntry>* history);
-
 class OrderHttpApi {
  public:
   OrderHttpApi(Finalizer& finalizer, OrderStore& orders, OrderSaga& saga,

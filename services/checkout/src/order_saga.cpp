@@ -8,6 +8,7 @@
 #include "contracts/topics.hpp"
 #include "json_fields.hpp"
 #include "order_events.hpp"
+#include "order_json.hpp"
 #include "platform/metrics.hpp"
 #include "platform/pg/pool.hpp"
 
@@ -48,18 +49,37 @@ platform::CloudEvent next_event(
 }
 
 platform::metrics::Counter& short_at_settlement() {
-  static auto& counter = platform::metrics::registry().counter(
+  return platform::metrics::registry().counter(
       "checkout_stock_short_at_settlement_total",
       "Paid or confirmed orders whose units were gone when their sale was written (a crash "
       "outlasted the hold's grace): people must look.");
-  return counter;
 }
 
 }  // namespace
 
-OrderSaga::OrderSaga(OrderStore& orders, StockLedger& ledger, const platform::Clock& clock,
-                     ChangeBoard& board, int sweep_batch)
-    : orders_(orders), ledger_(ledger), clock_(clock), board_(board), sweep_batch_(sweep_batch) {}
+OrderSaga::OrderSaga(OrderStore& orders, StockLedger& ledger, CheckoutStore& sessions,
+                     const platform::Clock& clock, ChangeBoard& board, int sweep_batch)
+    : orders_(orders),
+      ledger_(ledger),
+      sessions_(sessions),
+      clock_(clock),
+      board_(board),
+      sweep_batch_(sweep_batch) {}
+
+asio::awaitable<void> OrderSaga::announce(const OrderRow& order) {
+  auto brief = order_json(order, nullptr);
+  auto recorded = co_await sessions_.record_order(order.session_id, now_us(), std::move(brief));
+  if (!recorded) {
+    spdlog::warn("order {}: the summary keeps its older state: {}", order.order_id,
+                 recorded.error().message);
+  }
+  board_.changed(order.session_id);
+}
+
+std::int64_t OrderSaga::now_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().time_since_epoch())
+      .count();
+}
 
 std::int64_t OrderSaga::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
@@ -77,7 +97,7 @@ asio::awaitable<platform::Status> OrderSaga::apply(platform::CloudEvent event) {
   PLATFORM_CO_TRY(auto gateway, fields::optional_text(*object, "gateway"));
   const auto trace = platform::TraceContext::parse_or_generate(event.traceparent).child();
   const auto now = clock_.now();
-  std::string session_id;
+  std::optional<OrderRow> changed;
   auto applied = co_await orders_.pool().transaction<bool>(
       [&](platform::pg::Transaction& tx) -> asio::awaitable<platform::Result<bool>> {
         PLATFORM_CO_TRY(auto fresh, co_await orders_.claim_event(tx, event.id));
@@ -88,7 +108,6 @@ asio::awaitable<platform::Status> OrderSaga::apply(platform::CloudEvent event) {
           co_return false;
         }
         auto order = std::move(*locked);
-        session_id = order.session_id;
         const auto from = order.status;
         const auto step =
             on_payment({order.status, order.transaction_id.value_or("")}, *fact, transaction_id);
@@ -122,10 +141,11 @@ asio::awaitable<platform::Status> OrderSaga::apply(platform::CloudEvent event) {
         }
         PLATFORM_CO_CHECK(co_await orders_.update(tx, order, from, cause));
         if (out) PLATFORM_CO_CHECK(co_await orders_.append_event(tx, std::move(*out)));
+        changed = order;
         co_return true;
       });
   if (!applied) co_return applied.error();
-  if (*applied) board_.changed(session_id);
+  if (*applied && changed) co_await announce(*changed);
   co_return platform::Status{};
 }
 
@@ -174,7 +194,7 @@ asio::awaitable<platform::Result<std::optional<OrderRow>>> OrderSaga::cancel(
         PLATFORM_CO_CHECK(co_await orders_.append_event(tx, std::move(event)));
         co_return std::optional<OrderRow>(std::move(order));
       });
-  if (cancelled && *cancelled) board_.changed((*cancelled)->session_id);
+  if (cancelled && *cancelled) co_await announce(**cancelled);
   co_return cancelled;
 }
 

@@ -10,9 +10,10 @@
 //                  OrderCancelled hold_expired: code uses given back, a late payment refunded);
 //                  paid or confirmed orders whose sale a crash left unwritten are settled
 //   cancel_by_customer()  the same cancellation, asked by the order's owner
-// Every step: the row lock, the ledger, the status with its history row and the event's outbox
-// row in one transaction; the ledger's scripts are idempotent, so a transaction that fails after
-// them is simply run again by the redelivery or the next sweep.
+// After each step the ordered session's summary shows the order as it is now (store.hpp
+// record_order). Every step: the row lock, the ledger, the status with its history row and the
+// event's outbox row in one transaction; the ledger's scripts are idempotent, so a transaction that
+// fails after them is simply run again by the redelivery or the next sweep.
 //
 // Threads: one instance per io_context (its store and ledger are that context's). Errors:
 // Errc::invalid for a payment event without its order or attempt (a poison message);
@@ -28,13 +29,14 @@
 #include "platform/error.hpp"
 #include "platform/ids.hpp"
 #include "stock_ledger.hpp"
+#include "store.hpp"
 
 namespace checkout {
 
 class OrderSaga {
  public:
-  OrderSaga(OrderStore& orders, StockLedger& ledger, const platform::Clock& clock,
-            ChangeBoard& board, int sweep_batch);
+  OrderSaga(OrderStore& orders, StockLedger& ledger, CheckoutStore& sessions,
+            const platform::Clock& clock, ChangeBoard& board, int sweep_batch);
 
   boost::asio::awaitable<platform::Status> apply(platform::CloudEvent event);
 
@@ -55,9 +57,13 @@ class OrderSaga {
       std::string order_id, Cancellation why, platform::TraceContext trace);
   boost::asio::awaitable<platform::Status> settle(std::string order_id);
   std::int64_t now_ms() const;
+  std::int64_t now_us() const;
+  // After a commit: the ordered session's summary shows the order as it is now; its waiters wake.
+  boost::asio::awaitable<void> announce(const OrderRow& order);
 
   OrderStore& orders_;
   StockLedger& ledger_;
+  CheckoutStore& sessions_;
   const platform::Clock& clock_;
   ChangeBoard& board_;
   int sweep_batch_;

@@ -1,6 +1,5 @@
 #include "order_store.hpp"
 
-#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -125,20 +124,7 @@ std::optional<std::string> hold_until_param(const OrderRow& order) {
 
 platform::Result<std::vector<platform::pg::Migration>> checkout_migrations(const std::string& dir) {
   constexpr int kOutboxVersion = 2;
-  PLATFORM_TRY(auto migrations, platform::pg::load_migrations(dir));
-  if (migrations.empty()) {
-    return make_error(Errc::invalid, "no migrations in " + dir + " (CHECKOUT_MIGRATIONS_DIR)");
-  }
-  for (const auto& migration : migrations) {
-    if (migration.version == kOutboxVersion) {
-      return make_error(Errc::invalid,
-                        "migration version 2 is the outbox's: renumber " + migration.name);
-    }
-  }
-  migrations.push_back(platform::pg::outbox_migration(kOutboxVersion));
-  std::sort(migrations.begin(), migrations.end(),
-            [](const auto& a, const auto& b) { return a.version < b.version; });
-  return migrations;
+  return platform::pg::migrations_with_outbox(dir, kOutboxVersion, "CHECKOUT_MIGRATIONS_DIR");
 }
 
 OrderStore::OrderStore(platform::pg::Pool& pool, std::string schema)

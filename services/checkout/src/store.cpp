@@ -98,6 +98,24 @@ end
 return 1
 )lua";
 
+// KEYS 1 the session hash. ARGV 1 the order's version, 2 its brief.
+constexpr std::string_view kRecordOrderLua = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local held = tonumber(redis.call('HGET', KEYS[1], 'order_version') or '-1')
+if held >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'order', ARGV[2], 'order_version', ARGV[1])
+return 1
+)lua";
+
+// KEYS 1 the user's pointer. Replies {} or {session id, the order's brief}.
+constexpr std::string_view kLastOrderLua = R"lua(
+local sid = redis.call('HGET', KEYS[1], 'last_ordered')
+if not sid then return {} end
+local brief = redis.call('HGET', 'checkout:session:{' .. sid .. '}', 'order')
+if not brief then return {} end
+return {sid, brief}
+)lua";
+
 std::string text_of(const Reply& reply) {
   return reply.is_nil() ? std::string() : reply.as_string();
 }
@@ -175,7 +193,11 @@ CheckoutStore::CheckoutStore(platform::redis::RedisClient& redis, std::string ou
       commit_own_(platform::redis::Script::from_source(
           "checkout_commit_own", std::string(platform::outbox::outbox_lua_append()) +
                                      std::string(kTouchLua) + std::string(kCommitOwnLua))),
-      end_(platform::redis::Script::from_source("checkout_end", std::string(kEndLua))) {}
+      end_(platform::redis::Script::from_source("checkout_end", std::string(kEndLua))),
+      record_order_(platform::redis::Script::from_source("checkout_record_order",
+                                                         std::string(kRecordOrderLua))),
+      last_order_(platform::redis::Script::from_source("checkout_last_order",
+                                                       std::string(kLastOrderLua))) {}
 
 boost::asio::awaitable<platform::Result<StoredSession>> CheckoutStore::load(
     std::string session_id) {
@@ -199,6 +221,27 @@ boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> CheckoutS
     co_return std::optional<StoredSession>();
   }
   co_return std::optional(std::move(stored));
+}
+
+boost::asio::awaitable<platform::Status> CheckoutStore::record_order(std::string session_id,
+                                                                     std::int64_t order_version,
+                                                                     std::string brief) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{std::to_string(order_version), std::move(brief)};
+  PLATFORM_CO_TRY(auto reply,
+                  co_await redis_.eval(record_order_, std::move(keys), std::move(args)));
+  if (reply.is_error()) co_return unexpected_reply(reply);
+  co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<std::optional<std::pair<std::string, std::string>>>>
+CheckoutStore::last_order(std::string user_id) {
+  using Found = std::optional<std::pair<std::string, std::string>>;
+  std::vector<std::string> keys{user_key(user_id)};
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(last_order_, std::move(keys), {}));
+  if (reply.is_error()) co_return unexpected_reply(reply);
+  if (reply.elements().size() != 2) co_return Found();
+  co_return Found(std::pair(reply.elements()[0].as_string(), reply.elements()[1].as_string()));
 }
 
 boost::asio::awaitable<platform::Result<std::optional<std::string>>> CheckoutStore::last_ordered(

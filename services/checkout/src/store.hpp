@@ -5,7 +5,8 @@
 //   checkout:session:{session_id}   hash: user_id, state (open | ordered), opened_at,
 //                                   updated_at, version (the Checkout's own per-session version:
 //                                   CustomerDataProvided, ConsentsGiven), revision (the view's
-//                                   compare-and-set token)
+//                                   compare-and-set token); once ordered: order (the order's
+//                                   brief, JSON) and order_version
 //   checkout:totals:{session_id}    hash: view (every other service's events folded,
 //                                   view.hpp), totals (their totals with the VAT breakdown)
 //   checkout:customer:{session_id}  the customer data (JSON)
@@ -97,6 +98,16 @@ class CheckoutStore {
   boost::asio::awaitable<platform::Result<std::optional<std::string>>> last_ordered(
       std::string user_id);
 
+  // The order of an ordered session as its summary shows it (order_json), kept on the session's
+  // hash while it lives; `order_version` (the writer's clock, µs since the epoch, after its
+  // commit) keeps an older brief from replacing a newer one.
+  boost::asio::awaitable<platform::Status> record_order(std::string session_id,
+                                                        std::int64_t order_version,
+                                                        std::string brief);
+  // The user's last ordered session and its order as recorded; nullopt when there is none.
+  boost::asio::awaitable<platform::Result<std::optional<std::pair<std::string, std::string>>>>
+  last_order(std::string user_id);
+
   // OrderCreated: the session is ordered and all but its session hash goes. Idempotent.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
 
@@ -110,6 +121,8 @@ class CheckoutStore {
   platform::redis::Script commit_view_;
   platform::redis::Script commit_own_;
   platform::redis::Script end_;
+  platform::redis::Script record_order_;
+  platform::redis::Script last_order_;
 };
 
 }  // namespace checkout

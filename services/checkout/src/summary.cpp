@@ -171,8 +171,12 @@ json::object summary_json(const SummaryInput& input) {
   for (const auto& line : view.cart.lines) lines.push_back(line_json(view, line));
   const auto blockers = readiness(view, !input.customer_json.empty(), input.consents, *input.rules);
   json::object out{
-      {"session_id", input.view != nullptr ? json::value(view.session_id) : nullptr},
-      {"state", input.view != nullptr ? input.state : "empty"},
+      {"session_id", input.view != nullptr               ? json::value(view.session_id)
+                     : !input.ordered_session_id.empty() ? json::value(input.ordered_session_id)
+                                                         : nullptr},
+      {"state", input.view != nullptr       ? input.state
+                : !input.order_json.empty() ? std::string("ordered")
+                                            : std::string("empty")},
       {"opened_at", input.opened_at.empty() ? json::value(nullptr) : json::value(input.opened_at)},
       {"updated_at",
        input.updated_at.empty() ? json::value(nullptr) : json::value(input.updated_at)},
@@ -186,6 +190,7 @@ json::object summary_json(const SummaryInput& input) {
       {"totals", totals_json(totals)},
       {"readiness", readiness_json(blockers)},
       {"ready", blockers.empty()},
+      {"order", parsed_or_null(input.order_json)},
   };
   return out;
 }

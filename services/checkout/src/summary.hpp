@@ -26,6 +26,10 @@ struct SummaryInput {
   const CheckoutRules* rules = nullptr;
   std::string opened_at;
   std::string updated_at;
+  // With no open session: the session the user's last order closed and that order's brief
+  // (order_json), shown as state "ordered" with the order (its status, its payment's redirect).
+  std::string ordered_session_id;
+  std::string order_json;
 };
 
 // The components' versions as a JSON object {"cart": 3, "shipping": 0, ...}.

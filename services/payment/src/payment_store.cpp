@@ -141,20 +141,7 @@ AttemptRef TransactionRecord::attempt() const {
 platform::Result<std::vector<platform::pg::Migration>> payment_migrations(const std::string& dir) {
   // The outbox table is migration 2 (it came right after the tables); the files take the others.
   constexpr int kOutboxVersion = 2;
-  PLATFORM_TRY(auto migrations, platform::pg::load_migrations(dir));
-  if (migrations.empty()) {
-    return make_error(Errc::invalid, "no migrations in " + dir + " (PAYMENT_MIGRATIONS_DIR)");
-  }
-  for (const auto& migration : migrations) {
-    if (migration.version == kOutboxVersion) {
-      return make_error(Errc::invalid,
-                        "migration version 2 is the outbox's: renumber " + migration.name);
-    }
-  }
-  migrations.push_back(platform::pg::outbox_migration(kOutboxVersion));
-  std::sort(migrations.begin(), migrations.end(),
-            [](const auto& a, const auto& b) { return a.version < b.version; });
-  return migrations;
+  return platform::pg::migrations_with_outbox(dir, kOutboxVersion, "PAYMENT_MIGRATIONS_DIR");
 }
 
 PaymentStore::PaymentStore(platform::pg::Pool& pool, std::string schema)

@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "platform/cloud_event.hpp"
 #include "platform/error.hpp"
@@ -34,6 +36,12 @@ class Transaction;
 const std::string& outbox_ddl();
 // The outbox table as a migration to add to a service's own list, at a version it chooses.
 Migration outbox_migration(int version);
+// A service's migrations: the V<n>__*.sql files of `dir` (load_migrations) with the outbox table
+// as version `outbox_version`, sorted. Errc::invalid when `dir` has none (`setting` names the
+// environment variable that points at it) or a file takes the outbox's version.
+[[nodiscard]] Result<std::vector<Migration>> migrations_with_outbox(const std::string& dir,
+                                                                    int outbox_version,
+                                                                    std::string_view setting);
 
 // Inserts `event` into <schema>.outbox within `tx`. Errc::conflict when the event id exists.
 [[nodiscard]] boost::asio::awaitable<Status> append_outbox(Transaction& tx, std::string schema,
