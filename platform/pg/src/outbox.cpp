@@ -152,6 +152,7 @@ asio::awaitable<Result<std::size_t>> PgOutboxRelay::Impl::publish_batch(StopSign
     event.extra_headers = decode_headers(column(rows, i, "headers"));
   }
   std::vector<std::string> ids;
+  ids.reserve(events.size());
   for (const auto& event : events) ids.push_back(event.id);
   // The whole batch goes to the broker before the first ack is awaited (as the Redis relay does).
   auto acks = co_await stop.wait(publisher.publish_all(std::move(events)));
@@ -184,7 +185,7 @@ asio::awaitable<void> PgOutboxRelay::Impl::refresh_backlog() {
 asio::awaitable<void> PgOutboxRelay::Impl::run(StopSignal stop) {
   while (!stop.stop_requested()) {
     auto batch = co_await pool.transaction<std::size_t>(
-        std::bind(&Impl::publish_batch, this, stop, std::placeholders::_1));
+        [this, stop](Transaction& tx) { return publish_batch(stop, tx); });
     if (batch) {
       published.inc(*batch);
     } else if (!stop.stop_requested()) {

@@ -152,7 +152,9 @@ MethodOption evaluate(const MethodRule& rule, const CartCopy& cart, const CartMe
   option.price = platform::pln(0);
   option.estimate = rule.estimate;
   option.cash_on_delivery = rule.cash_on_delivery;
-  option.has_calendar = rule.calendar_service.has_value();
+  // A day is chosen only for a door (select_day): a locker's calendar gives estimates only.
+  option.has_calendar =
+      rule.calendar_service.has_value() && rule.destination == Destination::address;
   option.reasons = cart.empty() ? std::vector{cart_empty()} : method_reasons(rule, measures);
   option.available = option.reasons.empty();
   const auto band =

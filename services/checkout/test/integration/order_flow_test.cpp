@@ -230,9 +230,11 @@ TEST_F(OrderFlowTest, ManyBuyersForAFewUnitsGetExactlyThatManyOrders) {
   constexpr int kBuyers = 12;
   const auto sku = stocked_sku(kUnits);
   std::vector<TestCart> carts;
+  carts.reserve(kBuyers);
   for (int i = 0; i < kBuyers; ++i) carts.push_back(ready_session(sku, true));
   std::vector<int> statuses(kBuyers);
   std::vector<std::thread> buyers;
+  buyers.reserve(kBuyers);
   for (int i = 0; i < kBuyers; ++i) {
     buyers.emplace_back(
         [&, i] { statuses[i] = call(carts[i].user(), "POST", "/checkout/finalize").status; });

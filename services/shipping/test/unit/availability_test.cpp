@@ -235,6 +235,8 @@ TEST(Methods, EvaluatedInTheRulesOrderWithTheirTerms) {
   EXPECT_TRUE(locker.available);
   EXPECT_EQ(locker.destination, shipping::Destination::parcel_locker);
   EXPECT_FALSE(locker.cash_on_delivery);
+  // No day is chosen for a locker, so none is required (the Checkout's readiness follows it).
+  EXPECT_FALSE(locker.has_calendar);
   const auto& pickup = options[3];
   EXPECT_TRUE(pickup.available);
   EXPECT_EQ(pickup.price, pln(0));
