@@ -188,19 +188,20 @@ asio::awaitable<platform::Status> OrderStore::append_event(platform::pg::Transac
 }
 
 asio::awaitable<platform::Result<std::optional<OrderRow>>> OrderStore::find(std::string order_id) {
-  Params params{std::move(order_id)};
-  PLATFORM_CO_TRY(auto rows, co_await pool_.query("SELECT " + std::string(kColumns) + " FROM " +
-                                                      table("orders") + " WHERE order_id = $1",
-                                                  std::move(params)));
-  co_return first_order(rows);
+  return find_one("order_id", std::move(order_id));
 }
 
 asio::awaitable<platform::Result<std::optional<OrderRow>>> OrderStore::find_by_session(
     std::string session_id) {
-  Params params{std::move(session_id)};
-  PLATFORM_CO_TRY(auto rows, co_await pool_.query("SELECT " + std::string(kColumns) + " FROM " +
-                                                      table("orders") + " WHERE session_id = $1",
-                                                  std::move(params)));
+  return find_one("session_id", std::move(session_id));
+}
+
+asio::awaitable<platform::Result<std::optional<OrderRow>>> OrderStore::find_one(
+    std::string_view column, std::string value) {
+  Params params{std::move(value)};
+  const auto sql = "SELECT " + std::string(kColumns) + " FROM " + table("orders") + " WHERE " +
+                   std::string(column) + " = $1";
+  PLATFORM_CO_TRY(auto rows, co_await pool_.query(sql, std::move(params)));
   co_return first_order(rows);
 }
 

@@ -108,6 +108,9 @@ class OrderStore {
 
  private:
   std::string table(std::string_view name) const;
+  // The order whose `column` (a unique one, named by this class) is `value`.
+  boost::asio::awaitable<platform::Result<std::optional<OrderRow>>> find_one(
+      std::string_view column, std::string value);
 
   platform::pg::Pool& pool_;
   std::string schema_;

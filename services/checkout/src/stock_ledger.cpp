@@ -177,21 +177,22 @@ StockLedger::StockLedger(platform::redis::RedisClient& redis)
 boost::asio::awaitable<platform::Result<std::vector<Shortage>>> StockLedger::reserve(
     std::string order_id, std::vector<StockItem> items, std::int64_t expires_ms,
     std::int64_t now_ms) {
-  if (items.empty()) co_return std::vector<Shortage>{};
-  auto keys = keys_of(items);
-  auto args = args_of(items, now_ms, std::move(order_id), expires_ms);
-  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(reserve_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return make_error(Errc::internal, "stock reserve: " + reply.str);
-  co_return shortages_from(reply, items);
+  return run_for_shortages(reserve_, std::move(order_id), std::move(items), expires_ms, now_ms);
 }
 
 boost::asio::awaitable<platform::Result<std::vector<Shortage>>> StockLedger::sell(
     std::string order_id, std::vector<StockItem> items, std::int64_t now_ms) {
+  return run_for_shortages(sell_, std::move(order_id), std::move(items), 0, now_ms);
+}
+
+boost::asio::awaitable<platform::Result<std::vector<Shortage>>> StockLedger::run_for_shortages(
+    const platform::redis::Script& script, std::string order_id, std::vector<StockItem> items,
+    std::int64_t expires_ms, std::int64_t now_ms) {
   if (items.empty()) co_return std::vector<Shortage>{};
   auto keys = keys_of(items);
-  auto args = args_of(items, now_ms, std::move(order_id), 0);
-  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(sell_, std::move(keys), std::move(args)));
-  if (reply.is_error()) co_return make_error(Errc::internal, "stock sell: " + reply.str);
+  auto args = args_of(items, now_ms, std::move(order_id), expires_ms);
+  PLATFORM_CO_TRY(auto reply, co_await redis_.eval(script, std::move(keys), std::move(args)));
+  if (reply.is_error()) co_return make_error(Errc::internal, script.name + ": " + reply.str);
   co_return shortages_from(reply, items);
 }
 

@@ -74,6 +74,10 @@ class StockLedger {
   boost::asio::awaitable<platform::Result<StockLevel>> level(std::string sku, std::int64_t now_ms);
 
  private:
+  boost::asio::awaitable<platform::Result<std::vector<Shortage>>> run_for_shortages(
+      const platform::redis::Script& script, std::string order_id, std::vector<StockItem> items,
+      std::int64_t expires_ms, std::int64_t now_ms);
+
   platform::redis::RedisClient& redis_;
   platform::redis::Script reserve_;
   platform::redis::Script sell_;
