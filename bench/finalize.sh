@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks placing orders (POST /checkout/finalize) on the dev stack, in two parts, beside
 # pgbench's TPS on the same PostgreSQL in the same run.
-#  1. Orders per second. ready checkout sessions are prepared through Kafka
+#  1. Orders per second: ready checkout sessions are prepared through Kafka
 #     (bench/finalize/orders.py setup: each session's cart, delivery and payment events as the
 #     Cart, the Shipping and the Payment publish them, then the customer data and consents on the
 #     Checkout's own API, until its summary says "ready":true), then:
@@ -15,8 +15,8 @@
 #       others 409 out_of_stock, exactly HOT_STOCK orders with that sku in PostgreSQL
 #       (checkout.orders.stock_items) and held + sold == HOT_STOCK in the ledger
 #       (checkout:stock:{SKU}): 0 oversold.
-#     Also each process's CPU time per order during the many-sessions burst (the services, Redis,
-#     the Kafka broker's JVM, PostgreSQL with its backends).
+#     Also each process's CPU time per order during the many-sessions burst beyond what it spends
+#     idle (the services, Redis, the Kafka broker's JVM, PostgreSQL with its backends).
 #  2. Whole checkouts per second through the real services (bench/finalize/checkouts.py): CUSTOMERS
 #     customers at once, each doing one checkout after another as a browser would (two adds, the
 #     cart, the delivery methods once the Shipping has followed the cart, courier, address,
@@ -24,14 +24,14 @@
 #     delivery, the checkout page, customer data, consents, the summary once ready, finalize), for
 #     CHECKOUT_WARMUP + CHECKOUT_SECONDS seconds: completed checkouts per second in the measured
 #     window, the whole checkout's and each step's p50/p99, polls, failures, CPU per checkout by
-#     process.
+#     process (beyond idle).
 # Baseline (after part 1, on a settled stack): pgbench -M prepared -c PGBENCH_CLIENTS -j 2, a
 # single-row INSERT of an order-sized row per transaction (bench/finalize/pgbench_order.sql: the
 # jsonb document of an order this run placed) into a scratch table of the bench's own schema,
 # WRK_WARMUP then WRK_DURATION. Orders per second are reported as a ratio to its TPS.
-# Peak resident memory (VmRSS polled every 0.2 s) of every service in each part. At the end the
-# ledger of every bench sku is checked against the orders in PostgreSQL (held + sold == the
-# units ordered).
+# Peak resident memory (VmRSS polled every 0.2 s) of every service while they follow the set-up's
+# events, under the finalize bursts and under the checkouts. At the end the ledger of every bench
+# sku is checked against the orders in PostgreSQL (held + sold == the units ordered).
 # Targets (2 cores): >= 1,000 orders/s for many sessions; 0 oversold; >= 800 checkouts/s.
 #
 # Needs the dev stack running (./dev up: Redis, Kafka, PostgreSQL, the Cart, Shipping, Payment
@@ -46,7 +46,7 @@
 # cleanup.py: the keys tagged with its users, sessions, cart hashes and skus, in every service),
 # its orders (checkout.orders, order_history, their published outbox rows, payment.orders) and the
 # pgbench schema.
-# A run takes about four minutes.
+# A run takes two and a half to four minutes (longer when other tenants keep the cores busy).
 #
 # Needs: curl, redis-cli, psql, pgbench, python3, the build (dev_token), confluent-kafka in
 # .local/venv (./dev install).
@@ -79,7 +79,7 @@ venv_python="$repo/.local/venv/bin/python"
 here="$repo/bench/finalize"
 
 [[ "$profile" == dev ]] ||
-  { echo "bench/finalize.sh measures the dev stack: run it with BENCH_PROFILE=dev (./dev bench)" >&2; exit 2; }
+  { echo "bench/finalize.sh measures the dev stack: BENCH_PROFILE=dev (./dev bench)" >&2; exit 2; }
 bench_require_tools curl python3 redis-cli psql pgbench
 [[ -x "$bench_dev_token_bin" ]] || { echo "build first (./dev build)" >&2; exit 2; }
 "$venv_python" -c 'import confluent_kafka' 2>/dev/null ||
@@ -146,20 +146,37 @@ tree_ticks() {
       else awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; fi
     done | awk '{s += $1} END {print s + 0}'
 }
-# cpu_snapshot FILE: "name ticks" for every running service and the infrastructure.
+# cpu_snapshot FILE: "@ <seconds since the epoch>", then "name ticks" for every running service
+# and the infrastructure.
 cpu_snapshot() {
   local name
-  for name in "${!svc_pid[@]}"; do echo "$name $(tree_ticks "${svc_pid[$name]}")"; done > "$1"
+  echo "@ $(date +%s.%N)" > "$1"
+  for name in "${!svc_pid[@]}"; do echo "$name $(tree_ticks "${svc_pid[$name]}")"; done >> "$1"
   for name in "${!infra[@]}"; do
     [[ -n "${infra[$name]}" ]] && echo "$name $(tree_ticks "${infra[$name]}")" >> "$1"
   done
   return 0
 }
-# cpu_per UNITS BEFORE AFTER: "name=ms" of CPU per unit, largest first, and the total.
+# cpu_per UNITS BEFORE AFTER: "name=ms" of CPU per unit beyond what the process spends idle
+# (its rate between the snapshots cpu-idle-0 and cpu-idle-1, taken on the settled stack before
+# the first phase), largest first, and the total.
 cpu_per() {
-  join <(sort "$2") <(sort "$3") | awk -v n="$1" -v hz="$(getconf CLK_TCK)" '
-    {ms = ($3 - $2) * 1000 / hz / n; total += ms; printf "%s %.2f\n", $1, ms}
-    END {printf "TOTAL %.2f\n", total}' | sort -k2 -rn | awk '{printf "%s=%s ", $1, $2}'
+  python3 - "$1" "$2" "$3" "$work/cpu-idle-0" "$work/cpu-idle-1" "$(getconf CLK_TCK)" <<'PY'
+import sys
+units, hz = float(sys.argv[1]), float(sys.argv[6])
+def load(path):
+    rows = dict(line.split() for line in open(path))
+    return float(rows.pop("@")), {k: float(v) for k, v in rows.items()}
+(t0, before), (t1, after), (i0, idle0), (i1, idle1) = (load(p) for p in sys.argv[2:6])
+net, raw = {}, 0.0
+for name in after:
+    used = after[name] - before.get(name, 0)
+    idle = (idle1.get(name, 0) - idle0.get(name, 0)) * (t1 - t0) / (i1 - i0)
+    net[name] = max(0.0, used - idle) * 1000 / hz / units
+    raw += used * 1000 / hz / units
+parts = [f"{k}={v:.2f}" for k, v in sorted(net.items(), key=lambda kv: -kv[1])]
+print(f"TOTAL={sum(net.values()):.2f} (with idle {raw:.2f}) " + " ".join(parts))
+PY
 }
 # rss_watch FILE: polls every service's VmRSS every 0.2 s; FILE holds "name peak_kB" lines.
 rss_watch() {
@@ -185,21 +202,34 @@ rss_watch() {
 }
 rss_stop() { kill "$rss_watcher" 2>/dev/null || true; wait "$rss_watcher" 2>/dev/null || true; }
 rss_line() { sort "$1" 2>/dev/null | awk '{printf "%s %.1f MB  ", $1, $2 / 1024}'; }
+# The machine's state: its load average and, where the kernel reports it, the share of the last
+# 10 s in which some task waited for a CPU (other tenants share these two cores).
+machine() {
+  local pressure=""
+  [[ -r /proc/pressure/cpu ]] &&
+    pressure=", CPU pressure $(awk -F'[ =]' '/^some/ {print $3}' /proc/pressure/cpu)%"
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg)$pressure"
+}
 field() { python3 -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
-echo "run $run; services: ${!svc_pid[*]}; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "run $run; services: ${!svc_pid[*]}; $(machine)"
 settled_before="$(bench_settle "${metrics[@]}")"
+cpu_snapshot "$work/cpu-idle-0"
+sleep 5
+cpu_snapshot "$work/cpu-idle-1"
 
 # Part 1: set-up.
 "$bench_dev_token_bin" --many "$marker-m" "$many" > "$work/many.tokens"
 "$bench_dev_token_bin" --many "$marker-h" "$hot" > "$work/hot.tokens"
 touched=1
-rss_watch "$work/rss-orders"
+rss_watch "$work/rss-setup"
 setup_result="$(cd "$here" && "$venv_python" orders.py setup "$work" --brokers "$KAFKA_BROKERS" \
   --checkout "http://127.0.0.1:8104" --redis "$REDIS_HOST:$REDIS_PORT" --run "$run" \
   --lines "$lines" --hot-stock "$hot_stock")" ||
   { echo "set-up failed: $setup_result" >&2; exit 1; }
 settled_setup="$(bench_settle "${metrics[@]}")"
+rss_stop
+rss_watch "$work/rss-orders"
 hot_sku="$(grep -- '-HOT$' "$work/skus")"
 
 # Part 1: many sessions.
@@ -210,7 +240,7 @@ many_result="$(cd "$here" && "$venv_python" orders.py fire http://127.0.0.1:8104
   "$work/many.ready" "$work/many" --connections "$connections" "${idempotency[@]}")" ||
   { echo "finalize failed: $many_result" >&2; exit 1; }
 cpu_snapshot "$work/cpu-many-1"
-many_load="$(cut -d' ' -f1-3 /proc/loadavg)"
+many_load="$(machine)"
 settled_many="$(bench_settle "${metrics[@]}")"
 
 # Part 1: the hot product.
@@ -230,7 +260,8 @@ sql "CREATE SCHEMA $schema;
        WHERE user_id LIKE '$marker-m%' LIMIT 1;
      CREATE TABLE $schema.orders_scratch (order_id text PRIMARY KEY, document jsonb NOT NULL,
        created_at timestamptz NOT NULL DEFAULT now());"
-doc_bytes="$(sql "SELECT length(document::text) || ' B (' || pg_column_size(document) || ' B stored)'
+doc_bytes="$(sql "SELECT length(document::text) || ' B (' || pg_column_size(document)
+                         || ' B stored)'
                   FROM checkout.orders WHERE user_id LIKE '$marker-m%' LIMIT 1")"
 pgbench_run() {
   PGOPTIONS="-c search_path=$schema" pgbench -n -M prepared -c "$pgbench_clients" \
@@ -245,6 +276,8 @@ sql "SET client_min_messages = warning; DROP SCHEMA $schema CASCADE" > /dev/null
 
 # Part 2: whole checkouts.
 checkouts_result=""
+settled_baseline="-"
+settled_checkouts="-"
 if [[ "${SKIP_CHECKOUTS:-0}" != 1 ]]; then
   settled_baseline="$(bench_settle "${metrics[@]}")"
   "$bench_dev_token_bin" --many "$marker-c" "$checkout_users" > "$work/checkout.tokens"
@@ -256,7 +289,7 @@ if [[ "${SKIP_CHECKOUTS:-0}" != 1 ]]; then
     --warmup "$checkout_warmup" --measure "$checkout_seconds" --poll-ms "$poll_ms")" ||
     { echo "checkouts failed: $checkouts_result" >&2; exit 1; }
   cpu_snapshot "$work/cpu-checkouts-1"
-  checkouts_load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  checkouts_load="$(machine)"
   rss_stop
   settled_checkouts="$(bench_settle "${metrics[@]}")"
 fi
@@ -267,13 +300,20 @@ while read -r sku; do
   ordered="$(sql "SELECT coalesce(sum((item->>'quantity')::bigint), 0)
                   FROM checkout.orders, jsonb_array_elements(stock_items) item
                   WHERE user_id LIKE '$marker-%' AND item->>'sku' = '$sku'")"
-  read -r held sold <<< "$("${bench_redis[@]}" hmget "checkout:stock:{$sku}" held sold | tr '\n' ' ')"
+  read -r held sold <<< \
+    "$("${bench_redis[@]}" hmget "checkout:stock:{$sku}" held sold | tr '\n' ' ')"
   ledger_lines+="$sku ${ordered:-0} ${held:-0} ${sold:-0}"$'\n'
 done < "$work/skus"
 
-echo "== POST /checkout/finalize (run $run; idle ${settled_before}s after the start)"
-echo "set-up: $setup_result; idle ${settled_setup}s later"
-echo "baseline: pgbench -M prepared -c $pgbench_clients -j $bench_wrk_threads -T ${bench_duration%s}," \
+echo "== POST /checkout/finalize (run $run)"
+echo "set-up: $setup_result"
+secs() { [[ "$1" =~ ^[0-9]+$ ]] && echo "${1}s" || echo "$1"; }
+echo "idle (outboxes and consumer lags at zero) $(secs "$settled_before") after the start," \
+  "$(secs "$settled_setup") after the set-up, $(secs "$settled_many") after the many sessions'" \
+  "burst, $(secs "$settled_hot") after the hot product's, $(secs "$settled_baseline") after" \
+  "pgbench, $(secs "$settled_checkouts") after the checkouts"
+echo "baseline: pgbench -M prepared -c $pgbench_clients -j $bench_wrk_threads" \
+  "-T ${bench_duration%s}," \
   "one single-row INSERT of an order's document ($doc_bytes) a transaction: $pg_tps TPS" \
   "(latency average $pg_latency)"
 report_status=0
@@ -281,23 +321,24 @@ python3 - "$many_result" "$hot_result" "$pg_tps" "$hot_stock" "$hot_orders" "${h
   "${hot_sold:-0}" "$many" "$hot" "$connections" "$lines" \
   "$(cpu_per "$(field "$many_result" sent)" "$work/cpu-many-0" "$work/cpu-many-1")" \
   "$(rss_line "$work/rss-orders")" "$ledger_lines" "$many_load" "${IDEMPOTENCY:-0}" \
+  "$(rss_line "$work/rss-setup")" \
   <<'PY' || report_status=$?
 import json, sys
 many, hot = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 tps, stock, orders, held, sold = float(sys.argv[3]), *(int(x) for x in sys.argv[4:8])
 n_many, n_hot, conns, lines = sys.argv[8:12]
-cpu, rss, ledger, load, idem = sys.argv[12:17]
+cpu, rss, ledger, load, idem, rss_setup = sys.argv[12:18]
 ok = lambda b: "yes" if b else "NO"  # noqa: E731
 def answers(r):
     return ", ".join(f"{k}: {v}" for k, v in sorted(r["answers"].items()))
 rate = many["orders_per_s"]
 print(f"many sessions: {n_many} ready sessions ({lines}-line carts, courier, cash on delivery),"
-      f" {conns} connections{', Idempotency-Key' if idem == '1' else ''}, load {load}")
+      f" {conns} connections{', Idempotency-Key' if idem == '1' else ''}; {load}")
 print(f"  {rate:.0f} orders/s ({answers(many)}; {many['seconds']} s), p50 {many['p50_ms']} ms,"
       f" p99 {many['p99_ms']} ms, max {many['max_ms']} ms; load generator CPU"
       f" {many['client_cpu_s']} s")
 print(f"  / pgbench TPS: {rate / tps:.3f}x; target >= 1000 orders/s: {ok(rate >= 1000)}")
-print(f"  CPU per finalize (ms) by process: {cpu}")
+print(f"  CPU per finalize beyond idle (ms) by process: {cpu}")
 created = hot["answers"].get("201", 0)
 short = hot["answers"].get("409 out_of_stock", 0)
 oversold = max(0, held + sold - stock, orders - stock, created - stock)
@@ -313,23 +354,25 @@ for line in ledger.strip().splitlines():
         mismatched.append(f"{sku} ordered {ordered}, held {h} + sold {s}")
 print(f"ledger against the orders, every bench sku: "
       + ("held + sold == units ordered" if not mismatched else "MISMATCH " + "; ".join(mismatched)))
-print(f"peak RSS in part 1 (set-up and both bursts): {rss}")
+print(f"peak RSS under the finalize bursts: {rss}")
+print(f"peak RSS while the services followed the set-up's events: {rss_setup}")
 sys.exit(0 if oversold == 0 and not mismatched and created == stock else 1)
 PY
 if [[ -n "$checkouts_result" ]]; then
   echo "== whole checkouts through the Cart, Shipping, Payment and Checkout"
   python3 - "$checkouts_result" "$(cpu_per "$(field "$checkouts_result" completed_total)" \
     "$work/cpu-checkouts-0" "$work/cpu-checkouts-1")" "$(rss_line "$work/rss-checkouts")" \
-    "$checkouts_load" "$settled_checkouts" "$pg_tps" <<'PY' || report_status=$?
+    "$checkouts_load" "$pg_tps" <<'PY' || report_status=$?
 import json, sys
 r = json.loads(sys.argv[1])
-cpu, rss, load, settled = sys.argv[2:6]
-tps = float(sys.argv[6])
+cpu, rss, load = sys.argv[2:5]
+tps = float(sys.argv[5])
 rate = r["checkouts_per_s"]
-print(f"{r['customers']} customers at once, {r['measured_s']:.0f} s measured: {rate:.1f} checkouts/s"
+print(f"{r['customers']} customers at once, {r['measured_s']:.0f} s measured:"
+      f" {rate:.1f} checkouts/s"
       f" ({r['completed_in_window']} completed in the window; {r['completed_total']} of"
       f" {r['started_total']} started in all; failures: {r['failures'] or 'none'});"
-      f" target >= 800/s: {'yes' if rate >= 800 else 'NO'}; load {load}")
+      f" target >= 800/s: {'yes' if rate >= 800 else 'NO'}; {load}")
 print(f"  / pgbench TPS: {rate / tps:.4f}x; whole checkout p50 {r['whole_p50_ms']} ms,"
       f" p99 {r['whole_p99_ms']} ms")
 print("  step              p50 ms    p99 ms")
@@ -337,9 +380,8 @@ for name, s in r["steps"].items():
     print(f"  {name:16} {s['p50']:8.1f} {s['p99']:9.1f}")
 print(f"  polls (a service had not followed the events yet; asked again after the poll interval):"
       f" {r['polls'] or 'none'}; load generator CPU {r['client_cpu_s']} s")
-print(f"  CPU per checkout (ms) by process: {cpu}")
+print(f"  CPU per checkout beyond idle (ms) by process: {cpu}")
 print(f"  peak RSS: {rss}")
-print(f"  idle {settled}s after the last checkout")
 sys.exit(1 if r["failures"] else 0)
 PY
 fi

@@ -67,7 +67,8 @@ def head(method, path, token, body=None, extra=b""):
     out = (method.encode() + b" " + path.encode() + b" HTTP/1.1\r\nHost: bench\r\n"
            b"Authorization: Bearer " + token.encode() + b"\r\n" + extra)
     if body is not None:
-        out += b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n"
+        out += (b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+                + b"\r\n")
     return out + b"\r\n"
 
 

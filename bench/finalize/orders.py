@@ -3,7 +3,7 @@
 
 usage:
   orders.py setup WORK --brokers B --checkout URL --redis HOST:PORT --run RUN --lines L
-                  --hot-stock K [--timeout S] [--connections C]
+                  --hot-stock K [--timeout S] [--connections C (12)]
   orders.py fire CHECKOUT_URL TOKENS OUT_PREFIX [--connections C] [--idempotency]
 
 setup (unmeasured; run with .local/venv's Python, confluent-kafka): WORK holds many.tokens and
@@ -23,6 +23,8 @@ hot.tokens (one dev JWT a line, the user is its `sub`).
     &payment_version=1&wait_ms=10000 until complete (the session exists and has every event),
     POST /checkout/customer-data, POST /checkout/consents, and GET /checkout/summary again, which
     must say "ready":true.
+ Fewer than 16 connections (BACKGROUND_GIVE_WAY_AT): with more requests in flight the
+ Checkout's consumer would give way to them and fold one event per 10 ms.
  Prints one line of counts and timings; exits 1 if a publish failed or a session did not become
  ready within --timeout (300 s). Writes WORK/many.ready and WORK/hot.ready (the tokens of ready
  sessions, in a random order).
@@ -43,15 +45,16 @@ import sys
 import time
 import uuid
 
+from urllib.parse import urlsplit
+
 from common import (ADDRESS, CONSENTS, CUSTOMER, PRODUCTS, Conn, Redis, describe, head,
                     now_rfc3339, pct, product_record, publish, traceparent, user_of)
-from urllib.parse import urlsplit
 
 BIG_STOCK = 100_000_000
 HOT = ("HOT", "Smartfon w promocji", "phone", "offer", 49900, 200, (72, 150, 8))
 
 
-def session_events(session, user, lines, hot_sku):
+def session_events(session, user, lines):
     """The events of a ready session: its cart, delivery and payment."""
     events = []
 
@@ -146,7 +149,7 @@ async def setup(args):
                 lines = [products["HOT"]]
             else:
                 lines = [random.choice(goods)] + random.sample(extras, min(args.lines - 1, 2))
-            events.append(session_events(session, user_of(token), lines, None))
+            events.append(session_events(session, user_of(token), lines))
             plans.append((group, token, len(lines)))
     # Session by session, so that each session's events leave close together.
     flat = [event for session in events for event in session]
@@ -262,7 +265,7 @@ def main():
     s.add_argument("--lines", type=int, default=2)
     s.add_argument("--hot-stock", type=int, required=True)
     s.add_argument("--timeout", type=float, default=300)
-    s.add_argument("--connections", type=int, default=32)
+    s.add_argument("--connections", type=int, default=12)
     f = sub.add_parser("fire")
     f.add_argument("checkout_url")
     f.add_argument("tokens")
