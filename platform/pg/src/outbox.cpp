@@ -183,9 +183,14 @@ asio::awaitable<void> PgOutboxRelay::Impl::refresh_backlog() {
 }
 
 asio::awaitable<void> PgOutboxRelay::Impl::run(StopSignal stop) {
+  // Named, not a temporary in the co_await operand: g++ 12 destroys a lambda temporary that
+  // captures by value (the StopSignal) too early there, and the relay crashed.
+  const std::function<asio::awaitable<Result<std::size_t>>(Transaction&)> one_batch =
+      [this, stop](Transaction& tx) {
+        return publish_batch(stop, tx);
+      };
   while (!stop.stop_requested()) {
-    auto batch = co_await pool.transaction<std::size_t>(
-        [this, stop](Transaction& tx) { return publish_batch(stop, tx); });
+    auto batch = co_await pool.transaction<std::size_t>(one_batch);
     if (batch) {
       published.inc(*batch);
     } else if (!stop.stop_requested()) {
