@@ -269,7 +269,7 @@ TEST_F(OrderFlowTest, PaymentFactsMoveTheOrderOnlyForwardAndOnce) {
   EXPECT_EQ(summary.at("order").at("payment").at("redirect_url"),
             order(cart.user(), order_id).at("payment").at("redirect_url"));
   publish(payment_fact(cart, et::kPaymentFailed, 3, order_id, "tx-1"));
-  ASSERT_TRUE(eventually([&] { return status_of(cart.user(), order_id) == "payment_failed"; }));
+  ASSERT_TRUE(soon([&] { return status_of(cart.user(), order_id) == "payment_failed"; }));
   // The customer pays again (another attempt); the success is delivered twice, and the first
   // attempt's failure once more, late.
   publish(payment_fact(cart, et::kPaymentInitialized, 4, order_id, "tx-2"));
@@ -277,7 +277,7 @@ TEST_F(OrderFlowTest, PaymentFactsMoveTheOrderOnlyForwardAndOnce) {
   publish(success);
   publish(success);
   publish(payment_fact(cart, et::kPaymentFailed, 6, order_id, "tx-1"));
-  ASSERT_TRUE(eventually([&] { return status_of(cart.user(), order_id) == "paid"; }));
+  ASSERT_TRUE(soon([&] { return status_of(cart.user(), order_id) == "paid"; }));
   ASSERT_TRUE(soon([&] {
     return types_published(cart) == names({et::kOrderCreated, et::kCheckoutCompleted});
   })) << suite().service->log_tail();
@@ -379,8 +379,8 @@ TEST_F(CrashedFinalizeTest, KilledAfterTheCommitOrderCreatedIsStillPublished) {
   const auto orders = expect(call(cart.user(), "GET", "/checkout/orders"), 200);
   ASSERT_EQ(orders.at("orders").as_array().size(), 1U);
   // The cash-on-delivery sale the crash left unwritten is settled by the sweeper.
-  ASSERT_TRUE(eventually(
-      [&] { return stock_of(sku) == std::make_pair(std::int64_t{0}, std::int64_t{1}); }));
+  ASSERT_TRUE(
+      soon([&] { return stock_of(sku) == std::make_pair(std::int64_t{0}, std::int64_t{1}); }));
 }
 
 }  // namespace
