@@ -46,7 +46,8 @@ class OrderFlowTest : public CheckoutSuite<OrderSettings> {
   }
 
   // A session ready to order: one line of `sku`, courier delivery with its address and day, the
-  // payment `method` (cash on delivery or Przelewy24), customer data and the required consents.
+  // payment `method` (cash on delivery or BLIK through Przelewy24), customer data and the required
+  // consents.
   static TestCart ready_session(const std::string& sku, bool cash_on_delivery,
                                 std::int64_t price = 329900) {
     TestCart cart("user-" + platform::new_uuid());
@@ -57,10 +58,12 @@ class OrderFlowTest : public CheckoutSuite<OrderSettings> {
     publish(event_of(cart, t::kShippingTopic, et::kShippingAddressProvided, 2));
     publish(event_of(cart, t::kShippingTopic, et::kDeliveryDateSelected, 3,
                      {{"method_id", "courier_carry_in"}}));
+    // Online: BLIK typed on the shop's page. A Payment running beside (other tests) records the
+    // order but starts no attempt of its own, so the payment facts here are the test's alone.
     const json::object payment = cash_on_delivery ? json::object{{"method_id", "cash_on_delivery"},
                                                                  {"gateway", nullptr},
                                                                  {"fee", money(500)}}
-                                                  : json::object{{"method_id", "przelewy24"},
+                                                  : json::object{{"method_id", "blik_code"},
                                                                  {"gateway", "przelewy24"},
                                                                  {"fee", money(0)}};
     publish(event_of(cart, t::kPaymentTopic, et::kPaymentMethodSelected, 1, payment));
