@@ -101,36 +101,35 @@ json::value refusal_details(const FinalizeOutcome& outcome, std::string_view& me
   return list;
 }
 
-platform::Result<int> limit_of(const http::Request& request) {
-  const auto text = request.query_param("limit");
-  if (!text) return kDefaultListLimit;
-  int value = 0;
+// A whole-number query parameter within [min, max]; nullopt when absent.
+platform::Result<std::optional<std::int64_t>> query_number(const http::Request& request,
+                                                           const std::string& name,
+                                                           std::int64_t min, std::int64_t max) {
+  const auto text = request.query_param(name);
+  if (!text) return std::optional<std::int64_t>();
+  std::int64_t value = min - 1;
   const auto* end = text->data() + text->size();
   const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc{} || ptr != end || value < 1 || value > kMaxListLimit) {
+  if (ec != std::errc{} || ptr != end || value < min || value > max) {
     return make_error(Errc::malformed,
-                      "the query parameter limit must be a whole number from 1 to " +
-                          std::to_string(kMaxListLimit),
+                      "the query parameter " + name + " must be a whole number from " +
+                          std::to_string(min) + " to " + std::to_string(max),
                       "invalid_query");
   }
-  return value;
+  return std::optional(value);
+}
+
+platform::Result<int> limit_of(const http::Request& request) {
+  PLATFORM_TRY(const auto limit, query_number(request, "limit", 1, kMaxListLimit));
+  return limit ? static_cast<int>(*limit) : kDefaultListLimit;
 }
 
 platform::Result<std::chrono::milliseconds> wait_of(const http::Request& request,
                                                     const CheckoutConfig& config) {
-  const auto text = request.query_param("wait_ms");
-  if (!text) return std::min(config.redirect_wait, config.max_wait);
-  std::int64_t value = -1;
-  const auto* end = text->data() + text->size();
-  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
   constexpr std::int64_t kMaxWaitParam = 60000;
-  if (ec != std::errc{} || ptr != end || value < 0 || value > kMaxWaitParam) {
-    return make_error(Errc::malformed,
-                      "the query parameter wait_ms must be a whole number from 0 "
-                      "to 60000",
-                      "invalid_query");
-  }
-  return std::min(std::chrono::milliseconds(value), config.max_wait);
+  PLATFORM_TRY(const auto wait, query_number(request, "wait_ms", 0, kMaxWaitParam));
+  const auto asked = wait ? std::chrono::milliseconds(*wait) : config.redirect_wait;
+  return std::min(asked, config.max_wait);
 }
 
 platform::Result<std::string> order_id_of(const http::Request& request) {
