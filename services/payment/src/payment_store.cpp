@@ -475,12 +475,13 @@ asio::awaitable<platform::Status> PaymentStore::insert_refund(platform::pg::Tran
 }
 
 asio::awaitable<platform::Result<std::optional<RefundRecord>>> PaymentStore::lock_refund(
-    platform::pg::Transaction& tx, std::optional<std::string> refund_id,
+    platform::pg::Transaction& tx, std::string transaction_id, std::optional<std::string> refund_id,
     std::optional<std::string> gateway_refund_id) {
-  Params params{std::move(refund_id), std::move(gateway_refund_id)};
+  Params params{std::move(transaction_id), std::move(refund_id), std::move(gateway_refund_id)};
   PLATFORM_CO_TRY(auto rows, co_await tx.query("SELECT " + std::string(kRefundColumns) + " FROM " +
                                                    table("refunds") +
-                                                   " WHERE refund_id = $1 OR gateway_refund_id = $2"
+                                                   " WHERE transaction_id = $1"
+                                                   " AND (refund_id = $2 OR gateway_refund_id = $3)"
                                                    " ORDER BY refund_id LIMIT 1"
                                                    " FOR UPDATE",
                                                std::move(params)));
@@ -490,14 +491,15 @@ asio::awaitable<platform::Result<std::optional<RefundRecord>>> PaymentStore::loc
 }
 
 asio::awaitable<platform::Result<std::optional<RefundRecord>>> PaymentStore::lock_unassigned_refund(
-    platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount) {
-  Params params{std::move(transaction_id), std::to_string(amount)};
+    platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount,
+    std::string gateway_refund_id) {
+  Params params{std::move(transaction_id), std::to_string(amount), std::move(gateway_refund_id)};
   PLATFORM_CO_TRY(
       auto rows,
       co_await tx.query("SELECT " + std::string(kRefundColumns) + " FROM " + table("refunds") +
                             " WHERE transaction_id = $1 AND amount = $2::bigint"
-                            " AND gateway_refund_id IS NULL"
-                            " AND state IN ('requested', 'pending')"
+                            " AND (gateway_refund_id = $3 OR (gateway_refund_id IS NULL"
+                            " AND state IN ('requested', 'pending')))"
                             " ORDER BY refund_id LIMIT 2 FOR UPDATE",
                         std::move(params)));
   if (rows.size() != 1) co_return std::optional<RefundRecord>();

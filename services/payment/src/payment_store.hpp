@@ -166,15 +166,20 @@ class PaymentStore {
                                                                      std::string transaction_id);
   boost::asio::awaitable<platform::Status> insert_refund(platform::pg::Transaction& tx,
                                                          const RefundRecord& refund);
-  // A refund by our id or, failing that, the gateway's id, locked.
+  // A refund of the payment `transaction_id` by our id or the gateway's id, locked. Only within
+  // its payment: a gateway's refund ids need not be unique across its merchants' payments (a
+  // restarted simulator counts from 1 again), and a notification must not reach another's refund.
   boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> lock_refund(
-      platform::pg::Transaction& tx, std::optional<std::string> refund_id,
-      std::optional<std::string> gateway_refund_id);
-  // The one unfinished refund of `amount` on the payment that has no gateway id yet, locked;
-  // none when there is no such refund or more than one (a notification that raced the refund
-  // call's answer; PayU does not echo our id).
+      platform::pg::Transaction& tx, std::string transaction_id,
+      std::optional<std::string> refund_id, std::optional<std::string> gateway_refund_id);
+  // The one refund of `amount` on the payment that is unfinished with no gateway id yet, or has
+  // `gateway_refund_id`, locked; none when there is no such refund or more than one. For a
+  // notification that raced the refund call's answer (PayU does not echo our id): when that
+  // answer's transaction holds the row, the lock waits and the row, read again with the id the
+  // answer recorded, still matches.
   boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> lock_unassigned_refund(
-      platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount);
+      platform::pg::Transaction& tx, std::string transaction_id, std::int64_t amount,
+      std::string gateway_refund_id);
   boost::asio::awaitable<platform::Status> update_refund(platform::pg::Transaction& tx,
                                                          const RefundRecord& refund);
   // What refunds not failed already hold of an attempt (asked or done).

@@ -287,9 +287,9 @@ asio::awaitable<platform::Result<Applied>> Payments::apply(Gateway gateway,
                                                            std::string cause,
                                                            platform::TraceContext trace) {
   if (is_refund_state(notification.state)) {
-    co_return co_await apply_refund(gateway, notification.event_key, notification.refund_id,
-                                    notification.gateway_refund_id, notification.state,
-                                    std::move(cause), trace, &notification);
+    co_return co_await apply_refund(gateway, notification.transaction_id, notification.event_key,
+                                    notification.refund_id, notification.gateway_refund_id,
+                                    notification.state, std::move(cause), trace, &notification);
   }
   co_return co_await apply_payment(gateway, notification, std::move(cause), trace);
 }
@@ -514,17 +514,18 @@ asio::awaitable<void> Payments::execute_refund(RefundRecord refund, platform::Tr
   if (!accepted) {
     if (accepted.error().code == Errc::invalid) {
       spdlog::error("gateway refused refund {}: {}", refund.refund_id, accepted.error().message);
-      (void)co_await apply_refund((*attempt)->gateway, std::nullopt, refund.refund_id, std::nullopt,
-                                  GatewayState::refund_failed, "refund refused", trace);
+      (void)co_await apply_refund((*attempt)->gateway, refund.transaction_id, std::nullopt,
+                                  refund.refund_id, std::nullopt, GatewayState::refund_failed,
+                                  "refund refused", trace);
     } else {
       // Left requested: reconciliation asks again (our refund id makes it idempotent there).
       spdlog::warn("refund {} not sent yet: {}", refund.refund_id, accepted.error().message);
     }
     co_return;
   }
-  auto applied =
-      co_await apply_refund((*attempt)->gateway, std::nullopt, refund.refund_id,
-                            accepted->gateway_refund_id, accepted->state, "refund accepted", trace);
+  auto applied = co_await apply_refund((*attempt)->gateway, refund.transaction_id, std::nullopt,
+                                       refund.refund_id, accepted->gateway_refund_id,
+                                       accepted->state, "refund accepted", trace);
   if (!applied) {
     spdlog::error("refund {} accepted but not recorded: {}", refund.refund_id,
                   applied.error().message);
@@ -532,15 +533,17 @@ asio::awaitable<void> Payments::execute_refund(RefundRecord refund, platform::Tr
 }
 
 asio::awaitable<platform::Result<Applied>> Payments::apply_refund(
-    Gateway gateway, std::optional<std::string> event_key, std::optional<std::string> refund_id,
-    std::optional<std::string> gateway_refund_id, GatewayState state, std::string cause,
-    platform::TraceContext trace, const Notification* notified) {
+    Gateway gateway, std::string transaction_id, std::optional<std::string> event_key,
+    std::optional<std::string> refund_id, std::optional<std::string> gateway_refund_id,
+    GatewayState state, std::string cause, platform::TraceContext trace,
+    const Notification* notified) {
   co_return co_await store_.pool().transaction<Applied>(
       [&](Transaction& tx) -> asio::awaitable<platform::Result<Applied>> {
-        PLATFORM_CO_TRY(auto locked, co_await store_.lock_refund(tx, refund_id, gateway_refund_id));
+        PLATFORM_CO_TRY(auto locked, co_await store_.lock_refund(tx, transaction_id, refund_id,
+                                                                 gateway_refund_id));
         if (!locked && notified != nullptr && gateway_refund_id) {
           PLATFORM_CO_TRY(locked, co_await store_.lock_unassigned_refund(
-                                      tx, notified->transaction_id, notified->amount));
+                                      tx, transaction_id, notified->amount, *gateway_refund_id));
         }
         if (!locked) {
           co_return make_error(Errc::not_found, "no such refund", "refund_not_found");

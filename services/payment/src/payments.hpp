@@ -137,12 +137,14 @@ class Payments {
                                                                   const Notification& notification,
                                                                   std::string cause,
                                                                   platform::TraceContext trace);
-  // `notified`: the gateway's notification, whose payment and amount find a refund it names
-  // only by the gateway's id when that id is not recorded yet.
+  // A fact about a refund of the payment `transaction_id`. `notified`: the gateway's
+  // notification, whose amount finds a refund it names only by the gateway's id when that id is
+  // not recorded yet.
   boost::asio::awaitable<platform::Result<Applied>> apply_refund(
-      Gateway gateway, std::optional<std::string> event_key, std::optional<std::string> refund_id,
-      std::optional<std::string> gateway_refund_id, GatewayState state, std::string cause,
-      platform::TraceContext trace, const Notification* notified = nullptr);
+      Gateway gateway, std::string transaction_id, std::optional<std::string> event_key,
+      std::optional<std::string> refund_id, std::optional<std::string> gateway_refund_id,
+      GatewayState state, std::string cause, platform::TraceContext trace,
+      const Notification* notified = nullptr);
   // The order's cancellation applied to one of its attempts in `tx`: the refund it asks for.
   boost::asio::awaitable<platform::Result<std::optional<RefundRecord>>> cancel_attempt(
       platform::pg::Transaction& tx, TransactionRecord attempt, std::string cause);
