@@ -26,6 +26,8 @@ start() {
   fi
   command -v nginx >/dev/null 2>&1 || die "nginx not installed (package nginx-light)"
   mkdir -p "${PREFIX}/tmp" "${LOCAL_DIR}/run" "${LOCAL_DIR}/logs"
+  # The storefront's build, served at / (deploy/nginx/nginx.conf: root storefront).
+  ln -sfn "${ROOT}/storefront/dist" "${PREFIX}/storefront"
   nginx_cmd -t -q || die "nginx config test failed: ${CONF#"${ROOT}"/}"
   log "starting nginx gateway on 127.0.0.1:${GATEWAY_PORT}"
   nginx_cmd || die "nginx did not start; see ${LOGFILE}"

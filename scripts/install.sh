@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the machine lacks: Debian packages, the Kafka broker jars, the Python venv.
+# Installs what the machine lacks: Debian packages, the Kafka broker jars, the Python venv, the
+# npm packages of the storefront and of the browser tests.
 # Idempotent; a second run touches the network only if something is missing.
-# Usage: scripts/install.sh [all|packages|kafka|venv]
+# Usage: scripts/install.sh [all|packages|kafka|venv|npm]
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +14,7 @@ DEB_PACKAGES=(
   libgtest-dev libgmock-dev
   libbenchmark-dev redis-server postgresql-15 nginx-light wrk kafkacat maven
   openjdk-17-jre-headless python3-venv jq
+  chromium fonts-dejavu-core
 )
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
@@ -111,6 +113,26 @@ install_venv() {
   echo "${want}" >"${stamp}"
 }
 
+# The npm projects: each folder with a package-lock.json gets `npm ci` when its lock file changed
+# since the last install (a stamp in node_modules), so a second run stays offline.
+NPM_PROJECTS=("${ROOT}/storefront" "${ROOT}/tests/browser")
+
+install_npm() {
+  local dir stamp want
+  for dir in "${NPM_PROJECTS[@]}"; do
+    [[ -f "${dir}/package-lock.json" ]] || continue
+    command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 20 (${dir#"${ROOT}"/} needs it)"
+    stamp="${dir}/node_modules/.lock.sha256"
+    want="$(sha256sum "${dir}/package-lock.json" | cut -d' ' -f1)"
+    if [[ -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
+      continue
+    fi
+    log "npm ci in ${dir#"${ROOT}"/}"
+    (cd "${dir}" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "${want}" >"${stamp}"
+  done
+}
+
 main() {
   mkdir -p "${LOCAL_DIR}"
   case "${1:-all}" in
@@ -118,11 +140,13 @@ main() {
       install_packages
       install_kafka
       install_venv
+      install_npm
       ;;
     packages) install_packages ;;
     kafka) install_kafka ;;
     venv) install_venv ;;
-    *) die "usage: $0 [all|packages|kafka|venv]" ;;
+    npm) install_npm ;;
+    *) die "usage: $0 [all|packages|kafka|venv|npm]" ;;
   esac
 }
 
