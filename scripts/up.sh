@@ -25,6 +25,10 @@ if ((build)); then
     problems+=("the C++ build failed (see above); services start from whatever binaries exist")
     printf '\033[1;31m%s\033[0m\n' "BUILD FAILED - continuing with the infrastructure" >&2
   fi
+  if ! "${ROOT}/scripts/storefront.sh"; then
+    problems+=("the storefront build failed (see above); the gateway serves the last build, if any")
+    printf '\033[1;31m%s\033[0m\n' "STOREFRONT BUILD FAILED - continuing" >&2
+  fi
 fi
 
 "${ROOT}/scripts/infra.sh" start dev

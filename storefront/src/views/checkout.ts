@@ -1,0 +1,3 @@
+export async function renderCheckout(view: HTMLElement, _isCurrent: () => boolean): Promise<void> {
+  view.textContent = '…';
+}
