@@ -83,6 +83,19 @@ if ((fast == 0)); then
   if "${ROOT}/scripts/build.sh" build-asan -DCHECKOUT_SANITIZE=ON; then
     # A fresh infrastructure, so the sanitizer pass sees the same clean state as the first.
     start_test_infra
+    # The browser tests drive the optimized build only (-LE browser), merged with a -LE the user
+    # gave: ctest keeps only the last -LE.
+    asan_args=()
+    label_exclude=""
+    for ((i = 0; i < ${#ctest_args[@]}; i++)); do
+      if [[ "${ctest_args[i]}" == -LE ]]; then
+        label_exclude="${ctest_args[i + 1]}"
+        i=$((i + 1))
+      else
+        asan_args+=("${ctest_args[i]}")
+      fi
+    done
+    ctest_args=("${asan_args[@]}" -LE "${label_exclude:+(${label_exclude})|}browser")
     run_ctest build-asan ASAN_OPTIONS=detect_leaks=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 || step_failed "ctest (build-asan/, ASan+UBSan)"
   else
