@@ -25,15 +25,33 @@ export async function renderOrders(view: HTMLElement, _isCurrent: () => boolean)
       h('td', {}, h('span', { class: 'money' }, formatMoney(o.grand_total.amount))))))));
 }
 
-const CAUSES: Record<string, string> = {
-  order_created: 'zamówienie złożone',
-  finalize: 'zamówienie złożone',
-};
+// The Checkout writes each history entry's cause in English ("payment initialized (txn …)"):
+// the customer reads it in Polish; a cause not known here is shown as it is.
+const CAUSES: [RegExp, string][] = [
+  [/^order placed/, 'zamówienie złożone'],
+  [/^payment initialized too late/, 'płatność rozpoczęta po terminie'],
+  [/^payment initialized/, 'płatność rozpoczęta'],
+  [/^payment pending/, 'płatność w toku'],
+  [/^payment succeeded again/, 'płatność przyjęta ponownie'],
+  [/^payment succeeded/, 'płatność przyjęta'],
+  [/^payment failed/, 'płatność nieudana'],
+  [/^payment refunded/, 'zwrot płatności'],
+  [/^(hold expired|hold lapsed)/, 'minął czas na płatność'],
+  [/^cancelled by (the )?customer/, 'anulowane przez ciebie'],
+  [/^confirmed/, 'potwierdzone'],
+  [/^paid/, 'opłacone'],
+  [/^cancelled/, 'anulowane'],
+];
+
+function causeText(cause: string): string {
+  const found = CAUSES.find(([re]) => re.test(cause));
+  return found ? found[1] : cause;
+}
 
 function historyText(e: Order['history'][number]): string {
   const to = ORDER_STATUS_NAMES[e.to] ?? e.to;
-  const cause = CAUSES[e.cause] ?? e.cause.replace(/_/g, ' ');
-  return `${formatDateTime(e.at)}: ${e.from ? `${ORDER_STATUS_NAMES[e.from] ?? e.from} → ` : ''}${to} (${cause})`;
+  const from = e.from && e.from !== e.to ? `${ORDER_STATUS_NAMES[e.from] ?? e.from} → ` : '';
+  return `${formatDateTime(e.at)}: ${from}${to} – ${causeText(e.cause)}`;
 }
 
 export async function renderOrder(view: HTMLElement, orderId: string, isCurrent: () => boolean): Promise<void> {
