@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The simulators of external systems the services call (carrier calendar; the payment gateways
-# Przelewy24, PayU and Stripe), dev profile. They are tools, not services: no Redis, Kafka or
-# JWT, loopback only.
+# Przelewy24, PayU and Stripe) and the dev sign-in standing in for the shop's identity provider
+# (dev_auth: it signs tokens with the JWT_* settings of scripts/env.sh), dev profile. They are
+# tools, not services: no Redis or Kafka, loopback only.
 # Usage: scripts/simulators.sh start|stop|status [BUILD_DIR]
 # Each runs in the background with the environment of scripts/env.sh plus its port variable,
 # its log in .local/logs/<name>.log and its pid in .local/run/simulators/<name>.pid (a folder of
@@ -22,6 +23,7 @@ SIMULATORS=(
   "przelewy24_sim|tools/przelewy24_sim/przelewy24_sim|8202|P24_SIM_PORT"
   "payu_sim|tools/payu_sim/payu_sim|8203|PAYU_SIM_PORT"
   "stripe_sim|tools/stripe_sim/stripe_sim|8204|STRIPE_SIM_PORT"
+  "dev_auth|tools/dev_auth/dev_auth|8190|DEV_AUTH_PORT"
 )
 
 # sim_port DEFAULT VARIABLE: the port the simulator gets: $VARIABLE if set, else DEFAULT.
