@@ -81,7 +81,7 @@ export function mountSummary(aside: HTMLElement, ctx: CheckoutContext): void {
     }
     // One key for this click's retries: a retried request finds the order the first one placed.
     const key = newIdempotencyKey();
-    const order = await sendWithRetries<OrderBrief>('POST', '/checkout/finalize?wait_ms=5000', {}, key);
+    const order = await sendWithRetries<OrderBrief>('POST', `/checkout/finalize?wait_ms=${payState.blikChosen ? 0 : 5000}`, {}, key);
     resetVersions();
     setCartCount(0);
     announce(`Zamówienie ${order.order_number} złożone.`);
@@ -96,24 +96,29 @@ async function afterOrder(order: OrderBrief): Promise<void> {
   if (payState.blikChosen) {
     const key = newIdempotencyKey();
     const body = { order_id: order.order_id, blik_code: payState.blikCode };
+    // The order's page shows its status meanwhile; the code goes to the Payment from here.
+    toOrder();
     // The Payment learns the order from OrderCreated a moment later: "not found" means "not yet".
     for (let i = 0; ; i++) {
       try {
         await write<Attempt>('payment', 'POST', '/payment/initialize', body, () => undefined, { idempotencyKey: key });
         break;
       } catch (e) {
-        if (e instanceof ApiError && (e.code === 'order_not_found' || e.code === 'payment_registering') && i < 10) { await sleep(500); continue; }
+        if (e instanceof ApiError && (e.code === 'order_not_found' || e.code === 'payment_registering') && i < 60) {
+          if (i === 4) announce('Czekamy, aż system płatności przyjmie zamówienie…');
+          await sleep(500);
+          continue;
+        }
         showError(e);
         break;
       }
     }
     payState.blikCode = '';
     announce('Potwierdź płatność w aplikacji banku.');
-    toOrder();
     return;
   }
   let redirect = order.payment.redirect_url;
-  for (let i = 0; !redirect && i < 10; i++) {
+  for (let i = 0; !redirect && i < 20; i++) {
     await sleep(500);
     const o = await get<OrderBrief>(`/checkout/orders/${encodeURIComponent(order.order_id)}`).catch(() => null);
     redirect = o?.payment.redirect_url ?? null;
