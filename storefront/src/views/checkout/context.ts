@@ -14,7 +14,14 @@ export function makeContext(isCurrent: () => boolean): CheckoutContext {
   return {
     isCurrent,
     changed: (what) => {
-      for (const l of listeners) if ((l.what === what || l.what === '*') && isCurrent()) l.fn();
+      // The other services learn of a change from Kafka a moment later: their sections are
+      // asked again at once and twice more shortly after.
+      const fire = () => {
+        for (const l of listeners) if ((l.what === what || l.what === '*') && isCurrent()) l.fn();
+      };
+      fire();
+      window.setTimeout(fire, 800);
+      window.setTimeout(fire, 2500);
     },
     on: (what, fn) => { listeners.push({ what, fn }); },
   };
