@@ -117,9 +117,8 @@ async function start(): Promise<void> {
   try {
     await ensureIdentity();
   } catch (e) {
-    buildHeader();
+    // The products still show (the catalog is in the page); the next call asks for a guest token again.
     showError(e instanceof ApiError ? e : new Error('Nie udało się rozpocząć zakupów. Odśwież stronę.'));
-    return;
   }
   buildHeader();
   onIdentityChange(() => {

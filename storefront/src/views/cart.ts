@@ -10,6 +10,17 @@ import type {
   AvailableServices, AvailableWarranties, CartLine, CartView, LineResponse, LineSelection, ServiceOffer,
 } from '../types';
 import { refreshSummary } from '../summary-store';
+import { PRODUCTS } from '../generated/catalog';
+
+// Accessories suggested under a product line, by the product's category (catalog sku prefixes).
+const ACCESSORY_PREFIXES: Record<string, string[]> = {
+  tv: ['ACC-HDMI', 'ACC-WALL', 'ACC-SB', 'ACC-REMOTE', 'ACC-CLEAN', 'ACC-PS'],
+  phone: ['ACC-CHG', 'ACC-CASE', 'ACC-GLASS', 'ACC-HP', 'ACC-PB', 'ACC-USBC'],
+  laptop: ['ACC-MOUSE', 'ACC-BAG', 'ACC-USBC', 'ACC-PS'],
+  washing_machine: ['ACC-WM'],
+  fridge: ['ACC-FR'],
+  dishwasher: ['ACC-DW'],
+};
 
 interface CartData {
   cart: CartView;
@@ -191,8 +202,10 @@ function lineItem(line: CartLine, data: CartData, reload: () => void): HTMLEleme
       ? h('ul', { class: 'children', 'aria-label': `Dodane do: ${line.name}` }, children.map((c) => h('li', {},
         `${c.name} × ${c.quantity}: `, h('span', { class: 'money' }, formatMoney(c.line_total.amount)),
         c.validation === 'not_yet_validated' ? h('span', { class: 'hint' }, ' (czeka na potwierdzenie; cena może się zmienić)') : null,
+        c.type === 'accessory' ? [' ', removeChild(c, reload)] : null,
         priceChangeNotice(c, reload))))
       : null,
+    accessorySuggestions(line, children, reload),
     warrantyFieldset(line, data.warranties.get(line.item_id), reload),
     serviceFieldset(line, data, reload),
   );
@@ -284,4 +297,36 @@ function standaloneServices(data: CartData, lines: CartLine[], reload: () => voi
     h('legend', {}, 'Usługi do całego zamówienia'),
     offers.map((s) => serviceCheckbox(s, null, data, reload)),
     lines.filter((l) => !offers.some((o) => o.sku === l.sku)).map((l) => h('p', {}, `${l.name} × ${l.quantity}`)));
+}
+
+function removeChild(c: CartLine, reload: () => void): HTMLElement {
+  const b = h('button', { type: 'button', class: 'link-button', testid: 'child-remove', 'data-item-id': c.item_id, 'aria-label': `Usuń: ${c.name}` }, 'Usuń');
+  b.addEventListener('click', () => void act(b, async () => {
+    const cart = await write<CartView>('cart', 'DELETE', `/cart/items/${encodeURIComponent(c.item_id)}`, undefined, (x) => x.version);
+    noteCart(cart);
+    announce(`Usunięto z koszyka: ${c.name}`);
+    reload();
+  }));
+  return b;
+}
+
+function accessorySuggestions(line: CartLine, children: CartLine[], reload: () => void): Node | null {
+  const prefixes = ACCESSORY_PREFIXES[line.category];
+  if (!prefixes || line.type !== 'offer') return null;
+  const have = new Set(children.map((c) => c.sku));
+  const offers = PRODUCTS.filter((p) => p.category === 'accessory' && p.stock > 0 && !have.has(p.sku) &&
+    prefixes.some((x) => p.sku.startsWith(`${x}-`))).slice(0, 4);
+  if (offers.length === 0) return null;
+  return h('details', { class: 'accessories' },
+    h('summary', {}, 'Akcesoria pasujące do tego produktu'),
+    h('ul', {}, offers.map((p) => {
+      const b = h('button', { type: 'button', class: 'secondary', testid: 'accessory-add', 'data-sku': p.sku, 'aria-label': `Dodaj: ${p.name}` }, 'Dodaj');
+      b.addEventListener('click', () => void act(b, async () => {
+        await write<LineResponse>('cart', 'POST', '/cart/items',
+          { type: 'accessory', sku: p.sku, quantity: 1, parent_item_id: line.item_id }, (a) => a.cart_version);
+        announce(`Dodano do koszyka: ${p.name}`);
+        reload();
+      }));
+      return h('li', {}, `${p.name} – `, h('span', { class: 'money' }, formatMoney(p.price)), ' ', b);
+    })));
 }
