@@ -102,6 +102,7 @@ interface SendOptions {
   token?: string;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  retried?: boolean;
 }
 
 async function send<T>(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<T> {
@@ -132,6 +133,11 @@ async function send<T>(method: string, path: string, body?: unknown, opts: SendO
     } catch {
       parsed = null;
     }
+  }
+  if (response.status === 401 && opts.auth !== false && !opts.token && identity?.guest && !opts.retried) {
+    // A guest token that no longer holds (expired, or the stack's key changed): a new guest.
+    await newGuest();
+    return send<T>(method, path, body, { ...opts, retried: true });
   }
   if (!response.ok) {
     const problem: Problem =

@@ -5,7 +5,9 @@ import type { CartView } from './types';
 let count = 0;
 const listeners: ((n: number) => void)[] = [];
 
+/** The header's one listener (a rebuilt header replaces the old one). */
 export function onCartCount(fn: (n: number) => void): void {
+  listeners.length = 0;
   listeners.push(fn);
   fn(count);
 }

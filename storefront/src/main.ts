@@ -64,6 +64,7 @@ function buildHeader(): void {
 }
 
 let renderSeq = 0;
+let navigated = false;
 async function route(): Promise<void> {
   const seq = ++renderSeq;
   const hash = location.hash.replace(/^#/, '') || '/';
@@ -85,6 +86,8 @@ async function route(): Promise<void> {
   if (isCurrent()) {
     const h1 = view.querySelector('h1');
     document.title = `${h1?.textContent ?? 'Sklep'} – Sklep RTV AGD`;
+    // After a navigation, screen readers start at the new view.
+    if (navigated) main.focus({ preventScroll: false });
   }
 }
 
@@ -129,7 +132,7 @@ async function start(): Promise<void> {
   startSummaryStream();
   refreshCartCount();
   await handlePaymentReturn();
-  window.addEventListener('hashchange', () => void route());
+  window.addEventListener('hashchange', () => { navigated = true; void route(); });
   await route();
 }
 

@@ -8,7 +8,6 @@ import { mountPromotions } from './checkout/promotions';
 import { mountCustomer } from './checkout/customer';
 import { mountConsents } from './checkout/consents';
 import { mountSummary } from './checkout/summary';
-import { onVersionNoted } from '../versions';
 import { get } from '../api';
 import type { CartView } from '../types';
 
@@ -20,7 +19,7 @@ export async function renderCheckout(view: HTMLElement, isCurrent: () => boolean
     view.append(h('p', {}, 'Twój koszyk jest pusty.'), h('p', {}, h('a', { href: '#/' }, 'Przejdź do produktów')));
     return;
   }
-  const delivery = h('section', { 'aria-labelledby': 'delivery-h', class: 'step', id: 'delivery' });
+  const delivery = h('section', { class: 'step', id: 'delivery' });
   const payment = h('section', { class: 'step', id: 'payment' });
   const promotions = h('section', { class: 'step', id: 'promotions' });
   const customer = h('section', { class: 'step', id: 'customer' });
@@ -29,7 +28,6 @@ export async function renderCheckout(view: HTMLElement, isCurrent: () => boolean
   view.append(h('div', { class: 'checkout-grid' },
     h('div', { class: 'checkout-sections' }, delivery, payment, promotions, customer, consents),
     summary));
-  delivery.removeAttribute('aria-labelledby');
   mountSummary(summary, ctx);
   const results = await Promise.allSettled([
     mountDelivery(delivery, ctx),
@@ -39,6 +37,4 @@ export async function renderCheckout(view: HTMLElement, isCurrent: () => boolean
     mountConsents(consents, ctx),
   ]);
   for (const r of results) if (r.status === 'rejected' && isCurrent()) showError(r.reason);
-  // A change anywhere (a cart change from another tab arrives with the summary) may change the others.
-  onVersionNoted(() => undefined);
 }

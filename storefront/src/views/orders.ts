@@ -1,6 +1,6 @@
 // #/orders : the customer's orders; #/orders/<id> : one order with its status and history, paying
 // again with another method after a failed payment, refreshed every 2 s while awaiting payment.
-import { ApiError, get, newIdempotencyKey, sendWithRetries } from '../api';
+import { ApiError, get, newIdempotencyKey, sendWithRetries, write } from '../api';
 import { h, clear, uid } from '../dom';
 import { act } from '../ui';
 import { formatDateTime, formatMoney, ORDER_STATUS_NAMES } from '../format';
@@ -106,6 +106,7 @@ function build(order: Order, methods: PaymentMethod[]): HTMLElement {
   wrap.append(h('h2', {}, 'Historia'),
     h('ol', { testid: 'order-history' }, order.history.map((e) => h('li', { 'data-status': e.to }, historyText(e)))));
   if (methods.length > 0) wrap.append(payAgain(order, methods));
+  if (order.status === 'awaiting_payment' || order.status === 'payment_failed') wrap.append(cancelButton(order));
   wrap.append(h('p', {}, h('a', { href: '#/orders' }, 'Wszystkie zamówienia'), ' · ', h('a', { href: '#/' }, 'Wróć do zakupów')));
   return wrap;
 }
@@ -132,4 +133,15 @@ function payAgain(order: Order, methods: PaymentMethod[]): HTMLElement {
     });
   });
   return form;
+}
+
+function cancelButton(order: Order): HTMLElement {
+  const b = h('button', { type: 'button', class: 'secondary', testid: 'order-cancel' }, 'Anuluj zamówienie');
+  b.addEventListener('click', () => {
+    void act(b, async () => {
+      await write<Order>('checkout', 'POST', `/checkout/orders/${encodeURIComponent(order.order_id)}/cancel`, {}, () => undefined);
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+  });
+  return h('p', {}, b);
 }
