@@ -9,7 +9,7 @@ import { mountCustomer } from './checkout/customer';
 import { mountConsents } from './checkout/consents';
 import { mountSummary } from './checkout/summary';
 import { get } from '../api';
-import type { CartView } from '../types';
+import type { CartView, Summary } from '../types';
 
 export async function renderCheckout(view: HTMLElement, isCurrent: () => boolean): Promise<void> {
   const ctx = makeContext(isCurrent);
@@ -17,6 +17,11 @@ export async function renderCheckout(view: HTMLElement, isCurrent: () => boolean
   view.append(h('h1', {}, 'Dostawa, płatność i podsumowanie'));
   if (cart.lines.length === 0) {
     view.append(h('p', {}, 'Twój koszyk jest pusty.'), h('p', {}, h('a', { href: '#/' }, 'Przejdź do produktów')));
+    const last = await get<Summary>('/checkout/summary').catch(() => null);
+    if (last?.order && isCurrent()) {
+      view.append(h('p', {}, 'Ostatnie zamówienie: ',
+        h('a', { href: `#/orders/${encodeURIComponent(last.order.order_id)}` }, last.order.order_number)));
+    }
     return;
   }
   const delivery = h('section', { class: 'step', id: 'delivery' });

@@ -65,7 +65,10 @@ export function mountSummary(aside: HTMLElement, ctx: CheckoutContext): void {
       lastGrand = t.grand_total.amount;
     }
     clear(readiness);
-    for (const b of s.readiness) readiness.append(h('li', {}, b.message));
+    for (const b of s.readiness) {
+      const where = b.code === 'price_change_not_seen' || b.code === 'line_not_validated' ? '#/cart' : null;
+      readiness.append(h('li', {}, b.message, where ? [' ', h('a', { href: where }, 'Zobacz w koszyku')] : null));
+    }
     if (s.ready) readiness.append(h('li', { class: 'ok' }, 'Wszystko gotowe – możesz złożyć zamówienie.'));
     finalize.disabled = !s.ready || s.lines.length === 0;
   };
