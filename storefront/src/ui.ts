@@ -31,19 +31,20 @@ export function announce(text: string): void {
 
 /**
  * Runs one customer action: clears the last error, disables the control while it runs, and shows
- * the service's problem if it fails. Answers the action's result, or undefined after an error.
+ * the service's problem if it fails. Answers whether it succeeded.
  */
-export async function act<T>(control: HTMLElement | null, fn: () => Promise<T>): Promise<T | undefined> {
+export async function act(control: HTMLElement | null, fn: () => Promise<unknown>): Promise<boolean> {
   clearError();
   const c = control as (HTMLElement & { disabled?: boolean }) | null;
   const wasDisabled = c?.disabled ?? false;
   if (c && 'disabled' in c) c.disabled = true;
   c?.setAttribute('aria-busy', 'true');
   try {
-    return await fn();
+    await fn();
+    return true;
   } catch (e) {
     showError(e);
-    return undefined;
+    return false;
   } finally {
     if (c && 'disabled' in c && c.isConnected) c.disabled = wasDisabled;
     c?.removeAttribute('aria-busy');

@@ -9,7 +9,7 @@ import { focusKey, restoreFocus } from '../focus';
 import type {
   AvailableServices, AvailableWarranties, CartLine, CartView, LineResponse, LineSelection, ServiceOffer,
 } from '../types';
-import { refreshSummary } from '../summary-store';
+import { priceChangeNotice as sharedPriceChangeNotice } from '../price-change';
 import { PRODUCTS } from '../generated/catalog';
 
 // Accessories suggested under a product line, by the product's category (catalog sku prefixes).
@@ -124,28 +124,7 @@ function stockNotice(line: CartLine): Node | null {
 }
 
 function priceChangeNotice(line: CartLine, reload: () => void): Node | null {
-  const pc = line.price_change;
-  if (!pc) return null;
-  const ack = h('button', { type: 'button', testid: 'price-change-ack' }, 'Rozumiem, akceptuję nową cenę');
-  ack.addEventListener('click', () => void act(ack, async () => {
-    await write<CartView>('cart', 'POST', '/cart/price-changes/acknowledge', { item_ids: [line.item_id] }, () => undefined);
-    // The Checkout holds the order back until it hears the customer saw the new price too.
-    try {
-      await write('checkout', 'POST', '/checkout/price-changes/acknowledge', { item_ids: [line.item_id] }, () => undefined);
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 'no_price_change')) throw e;
-    }
-    refreshSummary();
-    announce('Nowa cena zaakceptowana.');
-    reload();
-  }));
-  return h('div', { class: 'notice', testid: 'price-change-notice', role: 'note' },
-    h('p', {}, 'Cena tego produktu zmieniła się: było ',
-      h('span', { class: 'money old', testid: 'old-price' }, formatMoney(pc.old_unit_price.amount)),
-      ', jest ',
-      h('strong', { class: 'money', testid: 'new-price' }, formatMoney(pc.new_unit_price.amount)),
-      ' za sztukę.'),
-    ack);
+  return line.price_change ? sharedPriceChangeNotice(line.item_id, null, line.price_change, reload) : null;
 }
 
 function linePromotions(line: CartLine): Node | null {
@@ -177,7 +156,7 @@ function lineItem(line: CartLine, data: CartData, reload: () => void): HTMLEleme
         { quantity: Number.isInteger(n) ? n : qty.value }, (a) => a.cart_version);
       announce(`Ilość: ${answer.line.quantity}. Razem ${formatMoney(answer.line.line_total.amount)}.`);
       reload();
-    }).then((r) => { if (r === undefined) qty.value = String(line.quantity); });
+    }).then((ok) => { if (!ok) qty.value = String(line.quantity); });
   });
   const remove = h('button', { type: 'button', class: 'secondary', testid: 'line-remove', 'data-item-id': line.item_id }, 'Usuń');
   remove.addEventListener('click', () => void act(remove, async () => {
@@ -274,7 +253,7 @@ function serviceCheckbox(offer: ServiceOffer, parent: CartLine | null, data: Car
       announce(`Usunięto usługę: ${offer.name}`);
     }
     reload();
-  }).then((r) => { if (r === undefined) input.checked = !input.checked; }));
+  }).then((ok) => { if (!ok) input.checked = !input.checked; }));
   return h('div', { class: `option ${!offer.available && !existing ? 'unavailable' : ''}` },
     input,
     h('label', { for: inputId }, `${offer.name} – `, h('span', { class: 'money' }, offer.price.amount === 0 ? 'bezpłatnie' : formatMoney(offer.price.amount))),

@@ -31,7 +31,7 @@ export async function mountConsents(section: HTMLElement, ctx: CheckoutContext):
         granted.set(`${t.consent_id}@${t.text_version}`, input.checked);
         offerSummary(answer.summary);
         ctx.changed('checkout');
-      }).then((r) => { if (r === undefined) input.checked = !input.checked; }));
+      }).then((ok) => { if (!ok) input.checked = !input.checked; }));
       body.append(h('div', { class: 'option consent' }, input,
         h('label', { for: id }, h('strong', {}, t.title), t.required ? ' (wymagana)' : ' (dobrowolna)', ': ', t.text)));
     }

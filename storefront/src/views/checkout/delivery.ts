@@ -85,7 +85,7 @@ function build(
           announce(`Wybrano dostawę: ${m.name}`);
           reload();
           ctx.changed('shipping');
-        }).then((r) => { if (r === undefined) reload(); });
+        }).then((ok) => { if (!ok) reload(); });
       });
       return h('div', { class: `option ${m.available ? '' : 'unavailable'}` },
         input,
@@ -258,7 +258,7 @@ function calendarPart(
       // Addons still allowed on the new day stay chosen.
       const keep = [...chosenAddons].filter((a) => d.addons.includes(a));
       void act(input, async () => { await setDate(d.date, keep); announce(`Dzień dostawy: ${formatDay(d.date)}`); })
-        .then((r) => { if (r === undefined) reload(); });
+        .then((ok) => { if (!ok) reload(); });
     });
     return h('div', { class: `option ${d.available ? '' : 'unavailable'}` },
       input, h('label', { for: id }, formatDay(d.date)),
@@ -282,7 +282,7 @@ function calendarPart(
         input.addEventListener('change', () => {
           const next = new Set(chosenAddons);
           if (input.checked) next.add(addonId); else next.delete(addonId);
-          void act(input, () => setDate(day.date, [...next])).then((r) => { if (r === undefined) reload(); });
+          void act(input, () => setDate(day.date, [...next])).then((ok) => { if (!ok) reload(); });
         });
         const price = charged?.price.amount ?? known?.price;
         return h('div', { class: 'option' }, input,

@@ -41,7 +41,7 @@ function build(available: AvailablePayment, ctx: CheckoutContext, reload: () => 
         announce(`Wybrano płatność: ${m.name}`);
         reload();
         ctx.changed('payment');
-      }).then((r) => { if (r === undefined) reload(); });
+      }).then((ok) => { if (!ok) reload(); });
     });
     const fee = m.fee && m.fee.amount > 0 ? [' – opłata ', h('span', { class: 'money' }, formatMoney(m.fee.amount))] : null;
     return h('div', { class: `option ${enabled ? '' : 'unavailable'}` },

@@ -68,7 +68,7 @@ function build(p: AvailablePromotions, ctx: CheckoutContext, reload: () => void)
         else await write<AvailablePromotions>('promotion', 'DELETE', `/promotions/${encodeURIComponent(o.promotion_id)}`, undefined, (x) => x.version);
         reload();
         ctx.changed('promotion');
-      }).then((r) => { if (r === undefined) reload(); }));
+      }).then((ok) => { if (!ok) reload(); }));
       return h('div', { class: 'option' }, input, h('label', { for: id }, o.name));
     })));
   }

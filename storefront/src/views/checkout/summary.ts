@@ -8,12 +8,14 @@ import type { Attempt, OrderBrief, Summary } from '../../types';
 import { subscribeSummary, refreshSummary, type SummaryState } from '../../summary-store';
 import { resetVersions } from '../../versions';
 import { setCartCount } from '../../cart-count';
+import { priceChangeNotice } from '../../price-change';
 import { payState, type CheckoutContext } from './context';
 
 export function mountSummary(aside: HTMLElement, ctx: CheckoutContext): void {
   const status = h('p', { class: 'recalc', testid: 'summary-recalculating', hidden: true }, 'przeliczanie…');
   const totals = h('dl', {});
   const lines = h('ul', { class: 'summary-lines' });
+  const changes = h('div', { class: 'price-changes' });
   const readiness = h('ul', { testid: 'readiness', 'aria-label': 'Co jeszcze zostało' });
   const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const finalize = h('button', { type: 'button', testid: 'finalize', disabled: true }, 'Zamawiam i płacę');
@@ -22,7 +24,7 @@ export function mountSummary(aside: HTMLElement, ctx: CheckoutContext): void {
 
   aside.append(
     h('h2', { id: 'summary-title' }, 'Podsumowanie'),
-    lines, status, totals, live,
+    changes, lines, status, totals, live,
     h('h3', {}, 'Zanim zamówisz'), readiness,
     finalize);
 
@@ -40,6 +42,13 @@ export function mountSummary(aside: HTMLElement, ctx: CheckoutContext): void {
     if (st.stale && current) { finalize.disabled = true; return; }
     const s = st.summary;
     current = s;
+    // A price change not yet acknowledged holds the order back: shown here too, with its button.
+    const keyChanges = s.lines.filter((l) => l.price_change).map((l) => `${l.item_id}:${l.price_change?.new_unit_price.amount}`).join(',');
+    if (changes.dataset.key !== keyChanges) {
+      changes.dataset.key = keyChanges;
+      clear(changes);
+      for (const l of s.lines) if (l.price_change) changes.append(priceChangeNotice(l.item_id, l.name, l.price_change, () => undefined));
+    }
     clear(lines);
     for (const l of s.lines.filter((x) => x.parent_item_id === null || x.type === 'service')) {
       lines.append(h('li', {}, `${l.name} × ${l.quantity} `, h('span', { class: 'money' }, formatMoney(l.line_total.amount)),
