@@ -52,12 +52,18 @@ async function fillCheckout(s, page, items, paymentMethod) {
   await choosePayment(page, paymentMethod);
   await s.step(page, 'payment');
   await giveCustomerData(page);
-  await giveConsents(page);
+  await giveConsents(s, page);
   await waitReady(page);
   await s.step(page, 'ready');
   const totals = await summaryTotals(page);
   assertTotalsAddUp(totals, items.reduce((sum, [sku, quantity]) => sum + price(sku) * quantity, 0));
   return totals;
+}
+
+// The gateway sent the browser back to the storefront's /?payment=<transaction_id>.
+function assertCameBack(s, page) {
+  const back = new RegExp(`^${s.base.replace(/[.]/g, '\\.')}/\\?payment=[^&#]+`);
+  assert.ok(page.visited.some((url) => back.test(url)), `the browser never came back to ${s.base}/?payment=<transaction_id>: ${page.visited.join(' → ')}`);
 }
 
 // A whole checkout paid on a gateway simulator's page.
@@ -69,7 +75,7 @@ function paidOnline({ items, method, simulator }) {
       await page.locator(tid('finalize')).click();
       await onGatewayPage(s, page, simulator, 'Zapłać', `${simulator}-page`);
       const orderId = await backOnOrderPage(s, page);
-      assert.match(page.url(), /[?&]payment=/, 'the gateway sends the browser back to /?payment=<transaction_id>');
+      assertCameBack(s, page);
       await waitOrderStatus(page, 'paid');
       await s.step(page, 'order-paid');
       const row = await assertOrderMatches(s, page, orderId, totals, 'paid');
@@ -198,35 +204,30 @@ export const SCENARIOS = {
     },
   },
 
-  // The price of a product in the cart changes in the catalog during the checkout: the page shows
-  // the old and the new price, the customer acknowledges, the order is placed at the new price.
+  // The price of a product in the cart changes in the catalog while the customer is on the
+  // checkout page: the summary shows the old and the new price and holds the order back until the
+  // customer accepts; the order is placed at the new price.
   'price-change-during-checkout': {
     async run(s) {
       const product = CATALOG.get('PH-REA-C55-8256');
+      const rise = 1234;
       const page = await s.newPage();
       const before = await fillCheckout(s, page, [[product.sku, 1]], 'cash_on_delivery');
-      const newPrice = product.price + 1234;
-      await importCatalog(s, [{ ...product, price: newPrice }], 'price-change');
+      await importCatalog(s, [{ ...product, price: product.price + rise }], 'price-change');
       try {
-        const notice = page.locator(tid('price-change-notice'));
-        const shown = await eventually(async () => {
-          if (!(await notice.isVisible())) {
-            // The page may only learn of it from the Cart (its view) or when finalize is refused.
-            if (await page.locator(tid('finalize')).isEnabled()) await page.locator(tid('finalize')).click().catch(() => {});
-            return false;
-          }
-          return true;
-        }, SOON, 1000);
-        assert.ok(shown, 'the page never showed the price change');
+        const notice = page.locator(`${tid('summary')} ${tid('price-change-notice')}`);
+        await notice.waitFor({ timeout: SOON });
         await s.step(page, 'price-changed');
         assert.equal(money(await notice.locator(tid('old-price')).innerText()), product.price);
-        assert.equal(money(await notice.locator(tid('new-price')).innerText()), newPrice);
+        assert.equal(money(await notice.locator(tid('new-price')).innerText()), product.price + rise);
+        assert.ok(await page.locator(tid('finalize')).isDisabled(), 'finalize is held back until the new price is accepted');
         await notice.locator(tid('price-change-ack')).click();
+        await notice.waitFor({ state: 'detached', timeout: SOON });
         await waitReady(page);
         const totals = await summaryTotals(page);
-        assert.equal(totals['total-lines'], newPrice);
-        assert.equal(totals['total-grand'] - before['total-grand'], 1234);
-        await s.step(page, 'acknowledged');
+        assertTotalsAddUp(totals, product.price + rise);
+        assert.equal(totals['total-grand'] - before['total-grand'], rise, 'the grand total grew by the price rise');
+        await s.step(page, 'accepted');
         await page.locator(tid('finalize')).click();
         await page.waitForURL((url) => /#\/orders\/.+/.test(url.hash), { timeout: SOON });
         await waitOrderStatus(page, 'confirmed');

@@ -79,7 +79,7 @@ async function httpStatus(url) {
 export function tail(file, lines = 40) {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text.split('\n').slice(-lines - 1).map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line)).join('\n');
   } catch {
     return `(no log at ${file})`;
   }
@@ -89,7 +89,7 @@ class Child {
   constructor(name, command, args, env, logFile) {
     this.name = name;
     this.logFile = logFile;
-    const log = fs.openSync(logFile, 'a');
+    const log = fs.openSync(logFile, 'w');
     this.process = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     this.exited = null;
@@ -255,6 +255,10 @@ export class Stack {
         PAYU_URL: url('payu'),
         STRIPE_URL: url('stripe'),
         PAYMENT_RETURN_URL: `http://127.0.0.1:${this.ports.gateway}/?payment={transaction_id}`,
+        // Przelewy24 sends no notification of a declined payment: the Payment learns it by asking
+        // (reconciliation), here after seconds rather than minutes.
+        PAYMENT_RECONCILE_INTERVAL_S: '2',
+        PAYMENT_RECONCILE_AFTER_S: '5',
       },
       checkout: { CHECKOUT_PG_SCHEMA: this.checkoutSchema, CHECKOUT_MAX_WAIT_MS: '10000' },
     };
@@ -290,7 +294,9 @@ export class Stack {
     this.gatewayDir = dir;
     const prefix = path.join(dir, 'nginx');
     fs.mkdirSync(path.join(prefix, 'tmp'), { recursive: true });
-    fs.symlinkSync(storefrontDist(), path.join(prefix, 'storefront'));
+    // A copy of the page's build rather than a link to it: a rebuild of storefront/dist while the
+    // tests run (vite empties the folder first) does not pull the page from under them.
+    fs.cpSync(storefrontDist(), path.join(prefix, 'storefront'), { recursive: true, dereference: true });
     // The config logs to ../logs relative to the prefix: the test output's logs.
     fs.symlinkSync(this.logDir, path.join(dir, 'logs'));
     let conf = fs.readFileSync(path.join(ROOT, 'deploy/nginx/nginx.conf'), 'utf8');
@@ -335,7 +341,7 @@ export class Stack {
     log(`services caught up with Kafka in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  logTails(lines = 25) {
+  logTails(lines = 8) {
     return this.children.map((c) => `--- ${c.name} (${c.running() ? 'running' : `exited ${JSON.stringify(c.exited)}`}) ${c.logFile}\n${c.tail(lines)}`).join('\n');
   }
 
