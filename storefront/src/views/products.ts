@@ -55,6 +55,7 @@ export async function renderProducts(view: HTMLElement, _isCurrent: () => boolea
 
 function stockText(p: Product): string {
   if (p.stock <= 0) return 'Chwilowo niedostępny';
+  if (p.stock === 1) return 'Ostatnia sztuka';
   if (p.stock <= 3) return `Ostatnie sztuki (${p.stock})`;
   return 'Dostępny';
 }
