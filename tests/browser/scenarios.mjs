@@ -86,6 +86,14 @@ function paidOnline({ items, method, simulator }) {
   };
 }
 
+// Why a guest's cart cannot be merged at sign-in yet (the Cart's POST /cart/merge is another
+// helper's work in progress), or null once it can.
+async function mergeMissing(s) {
+  const probe = await fetch(`${s.base}/cart/merge`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  await probe.arrayBuffer();
+  return probe.status === 404 || probe.status === 405 ? `the Cart has no POST /cart/merge yet (the gateway answered ${probe.status})` : null;
+}
+
 async function importCatalog(s, products, label) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'browser-catalog-')), `${label}.jsonl`);
   fs.writeFileSync(file, products.map((p) => JSON.stringify(p)).join('\n') + '\n');
@@ -139,26 +147,30 @@ export const SCENARIOS = {
     },
   },
 
-  // Refused on Przelewy24's page, paid again from the order page through PayU.
+  // Declined on PayU's page (PayU notifies the decline; Przelewy24 does not), paid again from
+  // the order page through Stripe.
   'payment-failed-paid-again': {
     async run(s) {
       const page = await s.newPage();
-      const totals = await fillCheckout(s, page, [['ACC-WALL-MAC-MC750', 1]], 'przelewy24');
+      const totals = await fillCheckout(s, page, [['ACC-WALL-MAC-MC750', 1]], 'payu_transfer');
       await page.locator(tid('finalize')).click();
-      await onGatewayPage(s, page, 'przelewy24', 'Odrzuć płatność', 'przelewy24-page');
+      await onGatewayPage(s, page, 'payu', 'Odrzuć płatność', 'payu-page');
       const orderId = await backOnOrderPage(s, page);
+      assertCameBack(s, page);
       await waitOrderStatus(page, 'payment_failed');
-      const again = page.locator(`${tid('pay-again-method')}[data-method-id="payu_transfer"]`);
+      const again = page.locator(`${tid('pay-again-method')}[data-method-id="stripe_card"]`);
       await again.waitFor({ timeout: SOON });
       await s.step(page, 'order-payment-failed');
-      await again.check();
+      await again.click();
+      page.visited.length = 0;
       await page.locator(tid('pay-again')).click();
-      await onGatewayPage(s, page, 'payu', 'Zapłać', 'payu-page');
+      await onGatewayPage(s, page, 'stripe', 'Zapłać', 'stripe-page');
       assert.equal(await backOnOrderPage(s, page), orderId, 'back on the same order');
+      assertCameBack(s, page);
       await waitOrderStatus(page, 'paid');
       await s.step(page, 'order-paid');
       const row = await assertOrderMatches(s, page, orderId, totals, 'paid');
-      assert.equal(row.gateway, 'payu', 'the live attempt is the PayU one');
+      assert.equal(row.gateway, 'stripe', 'the live attempt is the Stripe one');
       const history = await page.locator(`${tid('order-history')} li`).count();
       assert.ok(history >= 3, `the order's history shows the failure and the payment (${history} items)`);
     },
@@ -169,8 +181,8 @@ export const SCENARIOS = {
     async run(s) {
       const user = `anna-${s.stack.suffix}`;
       const [shared, guestOnly] = ['LT-HP-VICTUS16R0', 'ACC-PS-APC-PM5GR'];
-      const probe = await fetch(`${s.base}/cart/merge`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-      if (probe.status === 404 || probe.status === 405) return `POST /cart/merge is not there yet (the gateway answered ${probe.status})`;
+      const missing = await mergeMissing(s);
+      if (missing) return missing;
       // The user's own cart first, in another browser.
       const other = await s.newPage();
       await openStore(s, other);
@@ -244,6 +256,9 @@ export const SCENARIOS = {
     async run(s) {
       const script = path.join(ROOT, 'docs', 'walkthrough.sh');
       if (!fs.existsSync(script)) return 'docs/walkthrough.sh does not exist yet';
+      // Its third step is the sign-in that takes the guest's cart.
+      const missing = await mergeMissing(s);
+      if (missing) return missing;
       const logFile = path.join(s.dir, 'walkthrough.log');
       try {
         const { stdout, stderr } = await run('bash', [script], {

@@ -255,10 +255,6 @@ export class Stack {
         PAYU_URL: url('payu'),
         STRIPE_URL: url('stripe'),
         PAYMENT_RETURN_URL: `http://127.0.0.1:${this.ports.gateway}/?payment={transaction_id}`,
-        // Przelewy24 sends no notification of a declined payment: the Payment learns it by asking
-        // (reconciliation), here after seconds rather than minutes.
-        PAYMENT_RECONCILE_INTERVAL_S: '2',
-        PAYMENT_RECONCILE_AFTER_S: '5',
       },
       checkout: { CHECKOUT_PG_SCHEMA: this.checkoutSchema, CHECKOUT_MAX_WAIT_MS: '10000' },
     };
