@@ -117,7 +117,7 @@ const SIMULATORS = [
   { name: 'stripe', binary: 'tools/stripe_sim/stripe_sim', portVar: 'STRIPE_SIM_PORT' },
 ];
 export const DEV_AUTH = 'tools/dev_auth/dev_auth';
-// Overrides for working on the tests themselves (documented in the README of tests/browser).
+// Overrides for working on the tests themselves: another build of the page, another sign-in binary.
 export const storefrontDist = () => process.env.BROWSER_STOREFRONT_DIST || path.join(ROOT, 'storefront', 'dist');
 const devAuthBinary = (buildDir) => process.env.BROWSER_DEV_AUTH || path.join(buildDir, DEV_AUTH);
 // A fresh consumer group reads every topic from its start, behind what other tests left there:
