@@ -10,6 +10,7 @@
 #include "http_api.hpp"
 #include "platform/app/service.hpp"
 #include "platform/app/task.hpp"
+#include "platform/http/auth.hpp"
 #include "platform/redis/client.hpp"
 
 namespace {
@@ -42,7 +43,10 @@ int serve() {
   // Customers on the front half; enrichment, repricing and session ends on the back half (see
   // service.hpp).
   CartOnRedis front(app.redis(), config, app.clock());
-  cart::CartHttpApi api(front.service, app.idempotency());
+  // Guest tokens (POST /cart/merge) are verified with the settings of the callers' own tokens.
+  const platform::http::JwtVerifier guest_tokens(platform::http::JwtConfig::from_env(),
+                                                 &app.clock());
+  cart::CartHttpApi api(front.service, app.idempotency(), guest_tokens);
   api.register_routes(app.router());
 
   CartOnRedis back(app.background_redis(), config, app.clock());

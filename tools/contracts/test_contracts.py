@@ -23,6 +23,7 @@ CATALOG_DIR = REPO / "tools" / "catalog"
 
 EXPECTED_TYPES = {
     "CartItemAdded", "CartItemRemoved", "CartItemQuantityChanged", "CartItemPriceChanged", "CartItemStockChanged",
+    "CartMerged",
     "CatalogProductUpserted", "CatalogPriceChanged", "CatalogStockChanged",
     "ShippingMethodSelected", "ShippingMethodCleared", "ShippingAddressProvided", "DeliveryDateSelected", "ShippingAddonsSelected",
     "PaymentMethodCleared", "PaymentMethodSelected", "PaymentInitialized", "PaymentSucceeded", "PaymentFailed", "PaymentPending",

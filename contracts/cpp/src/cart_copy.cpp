@@ -12,8 +12,8 @@ using platform::make_error;
 namespace json = boost::json;
 
 platform::Error field_error(std::string_view field, std::string_view problem) {
-  return make_error(Errc::invalid, "cart event: '" + std::string(field) + "' " +
-                                       std::string(problem));
+  return make_error(Errc::invalid,
+                    "cart event: '" + std::string(field) + "' " + std::string(problem));
 }
 
 platform::Result<std::string> read_string(const json::object& obj, std::string_view field) {
@@ -41,8 +41,7 @@ platform::Result<platform::Money> read_money(const json::object& obj, std::strin
   return platform::Money{amount, std::move(currency)};
 }
 
-platform::Result<const json::object*> read_object(const json::object& obj,
-                                                  std::string_view field) {
+platform::Result<const json::object*> read_object(const json::object& obj, std::string_view field) {
   const auto* value = obj.if_contains(field);
   if (value == nullptr || !value->is_object()) return field_error(field, "must be an object");
   return &value->as_object();
@@ -158,7 +157,8 @@ platform::Result<std::optional<CartCopy>> apply_cart_event(const CartCopy& copy,
   const bool line_event = type == et::kCartItemAdded || type == et::kCartItemRemoved ||
                           type == et::kCartItemQuantityChanged ||
                           type == et::kCartItemPriceChanged || type == et::kCartItemValidated;
-  if (!line_event && type != et::kCartItemStockChanged) {
+  // CartMerged moves no line of the copy (the line events before it did), only its version.
+  if (!line_event && type != et::kCartItemStockChanged && type != et::kCartMerged) {
     return make_error(Errc::not_found, "not a cart event: " + std::string(type));
   }
   PLATFORM_TRY(auto header, cart_event_header(data));

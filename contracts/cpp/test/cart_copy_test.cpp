@@ -33,7 +33,7 @@ json::object event(std::int64_t version, std::string item_id, std::int64_t quant
 TEST(CartCopy, EveryCartEventExampleApplies) {
   for (std::string_view type :
        {et::kCartItemAdded, et::kCartItemRemoved, et::kCartItemQuantityChanged,
-        et::kCartItemPriceChanged, et::kCartItemStockChanged}) {
+        et::kCartItemPriceChanged, et::kCartItemStockChanged, et::kCartMerged}) {
     auto applied = contracts::apply_cart_event({}, type, example(std::string(type)));
     ASSERT_TRUE(applied) << type << ": " << applied.error().message;
     ASSERT_TRUE(applied->has_value()) << type;
@@ -55,6 +55,24 @@ TEST(CartCopy, AddsChangesAndRemovesLines) {
   EXPECT_EQ(copy.version, 4);
   EXPECT_EQ(copy.cart_hash, "h4");
   EXPECT_EQ(copy.session_id, "s-1");
+}
+
+TEST(CartCopy, CartMergedMovesOnlyTheVersionAndHash) {
+  contracts::CartCopy copy;
+  copy = **contracts::apply_cart_event(copy, et::kCartItemAdded, event(1, "a", 2));
+  auto merged = example("CartMerged").as_object();
+  merged["session_id"] = "s-1";
+  merged["version"] = 2;
+  merged["cart_hash"] = "h2";
+  auto applied = contracts::apply_cart_event(copy, et::kCartMerged, merged);
+  ASSERT_TRUE(applied) << applied.error().message;
+  ASSERT_TRUE(applied->has_value());
+  EXPECT_EQ((*applied)->lines, copy.lines);
+  EXPECT_EQ((*applied)->version, 2);
+  EXPECT_EQ((*applied)->cart_hash, "h2");
+  auto repeated = contracts::apply_cart_event(**applied, et::kCartMerged, merged);
+  ASSERT_TRUE(repeated);
+  EXPECT_FALSE(repeated->has_value());
 }
 
 TEST(CartCopy, OldAndRepeatedEventsChangeNothing) {

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <map>
+#include <set>
 
 namespace cart {
 namespace {
@@ -424,6 +426,158 @@ Outcome apply_services_verdict(const Cart& cart, const ServicesVerdict& verdict)
     }
   }
   return finish(std::move(next), std::move(changes), {});
+}
+
+bool is_guest_id(std::string_view user_id) {
+  constexpr std::string_view kPrefix = "guest-";
+  return user_id.size() > kPrefix.size() && user_id.starts_with(kPrefix);
+}
+
+namespace {
+// How many parents a line has above it in `cart` (0: none); -1 when its chain of parents breaks
+// off (a parent the cart does not hold) or loops.
+int depth_of(const Cart& cart, const CartLine& line) {
+  int depth = 0;
+  const CartLine* at = &line;
+  while (at->parent_item_id) {
+    at = cart.find(*at->parent_item_id);
+    if (at == nullptr || ++depth > static_cast<int>(cart.lines.size())) return -1;
+  }
+  return depth;
+}
+
+// The guest's lines, parents before their children (by depth, then in the cart's order); lines
+// whose parents are missing come first, with depth -1.
+std::vector<std::pair<int, const CartLine*>> parents_first(const Cart& cart) {
+  std::vector<std::pair<int, const CartLine*>> order;
+  order.reserve(cart.lines.size());
+  for (const auto& line : cart.lines) order.emplace_back(depth_of(cart, line), &line);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return order;
+}
+
+// Places the guest's lines into the user's cart (see merge_carts).
+class Merger {
+ public:
+  Merger(Cart user, const Limits& limits, const IdGenerator& new_id)
+      : next_(std::move(user)), limits_(limits), new_id_(new_id) {}
+
+  void place(int depth, const CartLine& line) {
+    std::optional<std::string> parent;
+    if (line.parent_item_id) {
+      if (left_.contains(*line.parent_item_id)) {
+        return leave(line, "parent_left_out",
+                     "Produkt, do którego należy ta pozycja, nie zmieścił się w koszyku.");
+      }
+      const auto at = placed_.find(*line.parent_item_id);
+      if (depth < 0 || at == placed_.end()) {
+        return leave(line, "parent_not_found",
+                     "Produktu, do którego należała ta pozycja, nie ma już w koszyku.");
+      }
+      parent = at->second;
+    }
+    if (line.type == LineType::service) {
+      if (const auto* refusal = refusal_for(next_, parent, line.sku)) {
+        return leave(line, refusal->reason.code, refusal->reason.message);
+      }
+    }
+    // The most the line may hold: a service never outnumbers the line it is for.
+    auto most = limits_.max_quantity;
+    if (line.type == LineType::service && parent) {
+      most = std::min(most, next_.find(*parent)->quantity);
+    }
+    auto held = std::find_if(next_.lines.begin(), next_.lines.end(), [&](const CartLine& l) {
+      return l.sku == line.sku && l.type == line.type && l.parent_item_id == parent;
+    });
+    if (held != next_.lines.end()) return add_to(*held, line, most);
+    if (next_.lines.size() >= limits_.max_lines) {
+      return leave(line, "too_many_lines",
+                   "Koszyk mieści najwyżej " + std::to_string(limits_.max_lines) +
+                       " pozycji: ta już się nie zmieściła.");
+    }
+    CartLine copy = line;
+    copy.item_id = new_id_();
+    copy.parent_item_id = parent;
+    copy.quantity = std::min(line.quantity, most);
+    // The Warranty and the Promotion publish these for the new line themselves.
+    copy.warranties.clear();
+    copy.promotions.clear();
+    if (copy.type == LineType::service) copy.validation = Validation::not_yet_validated;
+    next_.lines.push_back(copy);
+    placed_[line.item_id] = copy.item_id;
+    merged_.push_back(merged_line(line, copy, copy.quantity, true));
+    changes_.push_back(Change{ChangeKind::added, std::move(copy), 0, {}, {}, {}});
+  }
+
+  Cart& cart() { return next_; }
+  std::vector<Change>& changes() { return changes_; }
+  std::vector<MergedLine>& merged() { return merged_; }
+  std::vector<LeftOutLine>& left_out() { return left_out_; }
+
+ private:
+  void add_to(CartLine& held, const CartLine& line, std::int64_t most) {
+    const auto added = std::min(line.quantity, std::max<std::int64_t>(0, most - held.quantity));
+    placed_[line.item_id] = held.item_id;
+    merged_.push_back(merged_line(line, held, added, false));
+    if (added == 0) return;
+    const auto old_quantity = held.quantity;
+    held.quantity += added;
+    // The Services check the new quantity of a service line again.
+    if (held.type == LineType::service) held.validation = Validation::not_yet_validated;
+    changes_.push_back(Change{ChangeKind::quantity_changed, held, old_quantity, {}, {}, {}});
+  }
+
+  static MergedLine merged_line(const CartLine& from, const CartLine& into, std::int64_t added,
+                                bool new_line) {
+    return MergedLine{from.item_id,        into.item_id,  from.type, from.sku, from.name,
+                      into.parent_item_id, from.quantity, added,     new_line};
+  }
+
+  void leave(const CartLine& line, std::string code, std::string message) {
+    left_.insert(line.item_id);
+    left_out_.push_back(LeftOutLine{line.item_id, line.type, line.sku, line.name, line.quantity,
+                                    Reason{std::move(code), std::move(message)}});
+  }
+
+  Cart next_;
+  const Limits& limits_;
+  const IdGenerator& new_id_;
+  std::map<std::string, std::string, std::less<>> placed_;  // guest line -> user line
+  std::set<std::string, std::less<>> left_;                 // guest lines left out
+  std::vector<Change> changes_;
+  std::vector<MergedLine> merged_;
+  std::vector<LeftOutLine> left_out_;
+};
+}  // namespace
+
+MergeOutcome merge_carts(const Cart& user, const Cart& guest, const Limits& limits,
+                         const IdGenerator& new_id) {
+  if (guest.lines.empty())
+    return MergeOutcome{Outcome{user, {}, {}}, Outcome{guest, {}, {}}, {}, {}};
+  const auto order = parents_first(guest);
+  Merger merger(user, limits, new_id);
+  for (const auto& [depth, line] : order) merger.place(depth, *line);
+
+  MergeOutcome out;
+  out.merged = std::move(merger.merged());
+  out.left_out = std::move(merger.left_out());
+  out.user = finish(std::move(merger.cart()), std::move(merger.changes()), {});
+  if (out.announces()) out.user.cart.version += 1;  // the CartMerged event after the changes
+
+  // The guest's cart empties, children first, each removed with its parent.
+  std::vector<Change> removals;
+  removals.reserve(order.size());
+  const std::vector<std::pair<int, const CartLine*>> children_first(order.rbegin(), order.rend());
+  for (const auto& [depth, line] : children_first) {
+    std::optional<std::string> with_parent;
+    if (depth > 0) with_parent = line->parent_item_id;
+    removals.push_back(Change{ChangeKind::removed, *line, 0, {}, std::move(with_parent), {}});
+  }
+  Cart emptied = guest;
+  emptied.lines.clear();
+  out.guest = finish(std::move(emptied), std::move(removals), {});
+  return out;
 }
 
 Cart end_session(const Cart& cart, std::string_view session_id) {

@@ -246,6 +246,66 @@ inline constexpr std::size_t kMaxNotices = 20;
 // No events: every service ends its own state of the session on OrderCreated.
 [[nodiscard]] Cart end_session(const Cart& cart, std::string_view session_id);
 
+// --- A guest's cart merged into the user's at sign-in (POST /cart/merge) ---
+
+// The one rule for a guest's id (a guest token's sub): "guest-" and something after it.
+[[nodiscard]] bool is_guest_id(std::string_view user_id);
+
+// One guest line that went into the user's cart: into a line the user had (same sku, type and
+// parent) or into a new line. `added` < `requested` when a limit clamped it (the most a line may
+// hold, or a service never outnumbering its line); `added` may be 0 when the user's line already
+// held the most (the line still takes the guest line's place: its children and warranties follow
+// it there).
+struct MergedLine {
+  std::string from_item_id;  // the guest's line
+  std::string item_id;       // the user's line it went into
+  LineType type = LineType::offer;
+  std::string sku;
+  std::string name;
+  std::optional<std::string> parent_item_id;  // in the user's cart
+  std::int64_t requested = 0;                 // the guest line's quantity
+  std::int64_t added = 0;                     // what the user's line gained
+  bool new_line = false;                      // a line the user's cart did not have
+  [[nodiscard]] bool clamped() const { return added < requested; }
+  friend bool operator==(const MergedLine&, const MergedLine&) = default;
+};
+
+// One guest line that could not go into the user's cart, and why (reason codes: too_many_lines,
+// parent_left_out, parent_not_found, or a service refusal's code from the Services' verdict).
+struct LeftOutLine {
+  std::string from_item_id;
+  LineType type = LineType::offer;
+  std::string sku;
+  std::string name;
+  std::int64_t quantity = 0;
+  Reason reason;
+  friend bool operator==(const LeftOutLine&, const LeftOutLine&) = default;
+};
+
+struct MergeOutcome {
+  // The user's cart and its line changes. When `merged` is not empty, a CartMerged event follows
+  // the changes, and the cart's version counts it too (changes.size() + 1 steps).
+  Outcome user;
+  // The guest's cart emptied, one `removed` change per line (children first, removed with their
+  // parent); its version counts them.
+  Outcome guest;
+  std::vector<MergedLine> merged;  // in the order the guest lines were placed (parents first)
+  std::vector<LeftOutLine> left_out;
+  [[nodiscard]] bool announces() const { return !merged.empty(); }
+};
+
+// Moves every line of `guest` into `user`, parents before their children: quantities added to the
+// user's line of the same sku, type and (mapped) parent, each clamped to `limits.max_quantity`
+// and a service under a line to that line's quantity; a new line (a new id, the guest line's
+// data, warranties and promotions left to their owners, a service line not_yet_validated again)
+// while the cart has fewer than `limits.max_lines`; otherwise left out with the reason, and so
+// are the children of a line left out, and a service the Services refused under its new parent.
+// The guest's cart ends empty whatever was left out (the answer lists it), so a second merge
+// changes nothing. Neither session is opened here: the caller gives `user` a session when it has
+// none. An empty guest cart: both carts as they are, nothing merged.
+[[nodiscard]] MergeOutcome merge_carts(const Cart& user, const Cart& guest, const Limits& limits,
+                                       const IdGenerator& new_id);
+
 StockStatus stock_status_for(std::int64_t stock, std::int64_t quantity,
                              std::int64_t low_stock_threshold);
 

@@ -177,6 +177,61 @@ boost::asio::awaitable<platform::Status> CartService::apply_promotion_event(
   co_return platform::Status{};
 }
 
+boost::asio::awaitable<platform::Result<MergeCommitted>> CartService::merge_guest_cart(
+    std::string user_id, std::string guest_id, platform::TraceContext trace,
+    MergeRecordFor record_for) {
+  MergeCommitted result;
+  PLATFORM_CO_TRY(result.user, co_await retry_lost_commits([&] {
+                    return merge_once(user_id, guest_id, trace, record_for, result);
+                  }));
+  co_return result;
+}
+
+boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::merge_once(
+    const std::string& user_id, const std::string& guest_id, const platform::TraceContext& trace,
+    const MergeRecordFor& record_for, MergeCommitted& result) {
+  PLATFORM_CO_TRY(auto loaded, co_await store_.load_two(user_id, guest_id));
+  const auto& user = loaded.first;
+  const auto& guest = loaded.second;
+  Cart cart = user.cart;
+  // The merge may be the user's first change: it opens the checkout session then.
+  if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+  auto outcome = merge_carts(cart, guest.cart, config_.limits, [] { return platform::new_uuid(); });
+  result.from_session_id = guest.cart.session_id;
+  result.merged = outcome.merged;
+  result.left_out = outcome.left_out;
+  // Nothing in the guest's cart (merged already, or never filled): nothing is written.
+  if (outcome.guest.changes.empty()) co_return Committed{user.cart, {}, user.revision, false};
+
+  const auto now = clock_.now();
+  // The user's cart is written when a guest line went into it (with CartMerged after its line
+  // events), the guest's always (it empties, whatever was left out).
+  const bool user_moves = outcome.announces();
+  std::vector<platform::CloudEvent> events;
+  if (user_moves) {
+    events = events_for(outcome.user, user.cart.version, trace, now);
+    events.push_back(merged_event(outcome, guest.cart, trace, now));
+  }
+  for (auto& event : events_for(outcome.guest, guest.cart.version, trace, now)) {
+    events.push_back(std::move(event));
+  }
+  auto next = user_moves ? Committed{outcome.user.cart, {}, user.revision + 1, false}
+                         : Committed{user.cart, {}, user.revision, false};
+  std::optional<IdempotencyRecord> record;
+  if (record_for) {
+    record =
+        record_for(MergeCommitted{next, result.from_session_id, result.merged, result.left_out});
+  }
+  std::vector<CartStore::CartCommit> carts;
+  if (user_moves) carts.push_back({user, outcome.user});
+  carts.push_back({guest, outcome.guest});
+  PLATFORM_CO_TRY(bool committed,
+                  co_await store_.commit(carts, std::move(events), std::move(record)));
+  if (!committed) co_return std::nullopt;
+  next.recorded = static_cast<bool>(record_for);
+  co_return next;
+}
+
 boost::asio::awaitable<platform::Result<std::string>> CartService::view_json(std::string user_id) {
   co_return co_await store_.view_json(std::move(user_id));
 }

@@ -31,6 +31,16 @@ struct Committed {
 // caller will return for it) to make final in the same commit. Called once per attempt.
 using RecordFor = std::function<IdempotencyRecord(const Committed& next)>;
 
+// What a merge of a guest's cart into the user's did (see cart::merge_carts).
+struct MergeCommitted {
+  Committed user;               // the user's cart after the merge (as it was when nothing moved)
+  std::string from_session_id;  // the guest cart's session; empty when it had none
+  std::vector<MergedLine> merged;
+  std::vector<LeftOutLine> left_out;
+};
+// As RecordFor, for a merge.
+using MergeRecordFor = std::function<IdempotencyRecord(const MergeCommitted& next)>;
+
 class CartService {
  public:
   CartService(CartStore& store, CartConfig config, const platform::Clock& clock);
@@ -51,6 +61,16 @@ class CartService {
   boost::asio::awaitable<platform::Result<Committed>> acknowledge_price_changes(
       std::string user_id, std::vector<std::string> item_ids, platform::TraceContext trace);
   boost::asio::awaitable<platform::Result<std::string>> view_json(std::string user_id);
+
+  // Merges the cart of the guest `guest_id` into the user's (cart::merge_carts) in one atomic
+  // step: both views, counters, streams and holder entries, the user's line events and
+  // CartMerged, the guest's CartItemRemoved events and, with `record_for`, the request's
+  // idempotency record. The user's cart opens a session when it has none and takes a line. A
+  // guest cart already empty (merged before, or never filled) changes nothing and writes nothing.
+  // The caller has checked that `guest_id` is a guest's and not the user.
+  boost::asio::awaitable<platform::Result<MergeCommitted>> merge_guest_cart(
+      std::string user_id, std::string guest_id, platform::TraceContext trace,
+      MergeRecordFor record_for = {});
 
   // Brings the user's lines of `sku` in line with the catalog (enrichment after an add, and
   // repricing after a catalog change). Idempotent: a second call with the same catalog state
@@ -106,6 +126,10 @@ class CartService {
   boost::asio::awaitable<platform::Result<std::optional<Committed>>> mutate_once(
       const std::string& user_id, const platform::TraceContext& trace, const Rule& rule,
       std::optional<StoredView> preloaded, const RecordFor& record_for);
+  // One load, merge and compare-and-set of both carts; fills `result` but for its `user`.
+  boost::asio::awaitable<platform::Result<std::optional<Committed>>> merge_once(
+      const std::string& user_id, const std::string& guest_id, const platform::TraceContext& trace,
+      const MergeRecordFor& record_for, MergeCommitted& result);
   boost::asio::awaitable<platform::Result<std::optional<Committed>>> end_session_once(
       const std::string& user_id, const std::string& session_id);
 

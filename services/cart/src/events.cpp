@@ -88,4 +88,27 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
   return events;
 }
 
+platform::CloudEvent merged_event(const MergeOutcome& outcome, const Cart& guest_before,
+                                  const platform::TraceContext& trace, platform::TimePoint now) {
+  const auto& cart = outcome.user.cart;
+  const auto traceparent = trace.child().traceparent();
+  const auto time = platform::format_rfc3339(now);
+  const contracts::SessionEventHeader header{cart.session_id, cart.user_id, cart.version,
+                                             traceparent, time};
+  platform::JsonWriter data(512 + 160 * outcome.merged.size());
+  contracts::begin_session_event_data(data, header);
+  data.key("cart_hash").value(cart.content_hash());
+  data.key("from_session_id").value(guest_before.session_id);
+  data.key("from_user_id").value(guest_before.user_id);
+  data.key("items").begin_array();
+  for (const auto& merged : outcome.merged) {
+    data.begin_object().key("from_item_id").value(merged.from_item_id);
+    data.key("item_id").value(merged.item_id).key("sku").value(merged.sku).end_object();
+  }
+  data.end_array().end_object();
+  return contracts::session_event(contracts::kCartTopic, contracts::kCartSource,
+                                  contracts::event_type::kCartMerged, header,
+                                  std::move(data).take());
+}
+
 }  // namespace cart

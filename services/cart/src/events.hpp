@@ -19,4 +19,11 @@ std::vector<platform::CloudEvent> events_for(const Outcome& outcome, std::int64_
                                              const platform::TraceContext& trace,
                                              platform::TimePoint now);
 
+// CartMerged for the user's session of `outcome` (at the user cart's version, after the events of
+// its line changes): the guest session it took lines from and which of the user's lines each
+// guest line went into, so that the services owning per-line state (the Warranty's plans) carry
+// it over. Only when outcome.announces().
+platform::CloudEvent merged_event(const MergeOutcome& outcome, const Cart& guest_before,
+                                  const platform::TraceContext& trace, platform::TimePoint now);
+
 }  // namespace cart

@@ -19,6 +19,7 @@ using platform::idempotency::Handled;
 constexpr std::size_t kMaxSkuLength = 64;
 constexpr std::size_t kMaxItemIdLength = 64;
 constexpr std::size_t kMaxAcknowledgedLines = 100;
+constexpr std::size_t kMaxTokenLength = 4096;
 
 platform::Error field_error(std::string message) {
   return make_error(Errc::invalid, std::move(message), "invalid_field");
@@ -128,8 +129,91 @@ platform::Result<std::vector<std::string>> parse_price_acknowledgement(std::stri
   return item_ids;
 }
 
-CartHttpApi::CartHttpApi(CartService& service, platform::idempotency::IdempotencyStore& idempotency)
-    : service_(service), idempotency_(idempotency) {}
+platform::Result<std::string> parse_merge_request(std::string_view text) {
+  auto parsed = http::parse_json_object(text);
+  if (!parsed) {
+    // Well-formed JSON that is not an object breaks the body's rule (422), unlike bad JSON (400).
+    boost::system::error_code ec;
+    const auto value = json::parse(text, ec);
+    if (!ec && !value.is_object()) {
+      return field_error(R"(the body must be an object: {"guest_token": "<the guest's JWT>"})");
+    }
+    return parsed.error();
+  }
+  const auto& body = *parsed;
+  PLATFORM_CHECK(http::only_fields(body, {"guest_token"}));
+  const auto* token = body.if_contains("guest_token");
+  if (token == nullptr || !token->is_string() || token->as_string().empty() ||
+      token->as_string().size() > kMaxTokenLength) {
+    return field_error(
+        "'guest_token' is required: the guest's token (a JWT of 1 to 4096 characters)");
+  }
+  return std::string(token->as_string());
+}
+
+platform::Result<std::string> guest_to_merge(const http::JwtVerifier& guest_tokens,
+                                             std::string_view user_id,
+                                             std::string_view guest_token) {
+  if (is_guest_id(user_id)) {
+    return make_error(Errc::forbidden,
+                      "a guest's cart is merged into a signed-in user's cart: sign in first",
+                      "guest_cannot_merge");
+  }
+  auto guest = guest_tokens.verify_bearer("Bearer " + std::string(guest_token));
+  if (!guest) {
+    // Whoever cannot show the guest's own valid token does not get that guest's cart. The
+    // caller's own credentials are fine (no 401), and the body names a token the shop did not
+    // issue or that has lapsed: the request breaks the route's rule (422).
+    return make_error(Errc::invalid, "the guest token is not valid: " + guest.error().message,
+                      "guest_token_invalid");
+  }
+  if (!is_guest_id(*guest)) {
+    return make_error(Errc::invalid,
+                      "the guest token must be a guest's (its sub starts with guest-), not a "
+                      "signed-in user's",
+                      "not_a_guest_token");
+  }
+  if (*guest == user_id) {
+    return make_error(Errc::invalid, "a cart cannot be merged into itself", "not_a_guest_token");
+  }
+  return std::move(*guest);
+}
+
+std::string merge_answer(const MergeCommitted& merged) {
+  const auto view = view_to_json(merged.user.cart, merged.user.revision);
+  platform::JsonWriter out(view.size() + 512 + 320 * merged.merged.size() +
+                           320 * merged.left_out.size());
+  out.begin_object().key("cart").raw(view).key("from_session_id");
+  if (merged.from_session_id.empty()) {
+    out.null();
+  } else {
+    out.value(merged.from_session_id);
+  }
+  out.key("merged").begin_array();
+  for (const auto& line : merged.merged) {
+    out.begin_object().key("from_item_id").value(line.from_item_id);
+    out.key("item_id").value(line.item_id).key("type").value(to_string(line.type));
+    out.key("sku").value(line.sku).key("name").value(line.name);
+    out.key("parent_item_id").value_or_null(line.parent_item_id);
+    out.key("requested").value(line.requested).key("added").value(line.added);
+    out.key("new_line").value(line.new_line).key("clamped").value(line.clamped());
+    out.end_object();
+  }
+  out.end_array().key("left_out").begin_array();
+  for (const auto& line : merged.left_out) {
+    out.begin_object().key("from_item_id").value(line.from_item_id);
+    out.key("type").value(to_string(line.type)).key("sku").value(line.sku);
+    out.key("name").value(line.name).key("quantity").value(line.quantity);
+    out.key("reason").begin_object().key("code").value(line.reason.code);
+    out.key("message").value(line.reason.message).end_object().end_object();
+  }
+  out.end_array().end_object();
+  return std::move(out).take();
+}
+
+CartHttpApi::CartHttpApi(CartService& service, platform::idempotency::IdempotencyStore& idempotency,
+                         const http::JwtVerifier& guest_tokens)
+    : service_(service), idempotency_(idempotency), guest_tokens_(guest_tokens) {}
 
 void CartHttpApi::register_routes(http::Router& router) {
   router.add("POST", "/cart/items", [this](http::Request r) { return add_item(std::move(r)); });
@@ -140,6 +224,41 @@ void CartHttpApi::register_routes(http::Router& router) {
   router.add("GET", "/cart", [this](http::Request r) { return get_cart(std::move(r)); });
   router.add("POST", "/cart/price-changes/acknowledge",
              [this](http::Request r) { return acknowledge_prices(std::move(r)); });
+  router.add("POST", "/cart/merge", [this](http::Request r) { return merge(std::move(r)); });
+}
+
+boost::asio::awaitable<http::Response> CartHttpApi::merge(http::Request request) {
+  const auto user = request.user_id;
+  platform::idempotency::ClaimHandler handler = [this](http::Request r,
+                                                       std::optional<Claim> claim) {
+    return merge_once(std::move(r), std::move(claim));
+  };
+  co_return co_await idempotency_.run(request, user, std::move(handler));
+}
+
+boost::asio::awaitable<Handled> CartHttpApi::merge_once(http::Request request,
+                                                        std::optional<Claim> claim) {
+  auto token = parse_merge_request(request.body);
+  if (!token) co_return Handled{http::problem(token.error(), request.path)};
+  auto guest = guest_to_merge(guest_tokens_, request.user_id, *token);
+  if (!guest) co_return Handled{http::problem(guest.error(), request.path)};
+  // As for POST /cart/items: with a claim, the merge's own commit makes the record final.
+  std::optional<http::Response> recorded;
+  MergeRecordFor record_for;
+  if (claim) {
+    record_for = [&claim, &recorded](const MergeCommitted& next) {
+      recorded = http::Response{};
+      recorded->body = merge_answer(next);
+      return IdempotencyRecord{claim->record_key(), claim->record_argv(*recorded)};
+    };
+  }
+  auto merged = co_await service_.merge_guest_cart(request.user_id, std::move(*guest),
+                                                   request.trace, std::move(record_for));
+  if (!merged) co_return Handled{http::problem(merged.error(), request.path)};
+  if (merged->user.recorded) co_return Handled{std::move(*recorded), true};
+  http::Response response;
+  response.body = merge_answer(*merged);
+  co_return Handled{std::move(response)};
 }
 
 boost::asio::awaitable<http::Response> CartHttpApi::add_item(http::Request request) {

@@ -34,40 +34,58 @@ local function set_living(key, value, ttl_ms)
 end
 )lua";
 
-// KEYS: 1 view, 2 counter, 3 stream, 4 outbox, 5 idempotency record (when ARGV[9] is not 0).
-// ARGV: 1 expected revision, 2 view, 3 counter, 4 user id, 5 #stream entries, 6 #events,
-// 7 #holder ops, 8 time to live in ms (0: none), 9 #idempotency record values (0 or
-// kRecordArgc), then the record's values (Claim::record_argv), 5 values per stream entry, 9 per
-// event (outbox_argv), 2 per holder op.
-// Replies 1 committed, 0 the revision moved, -1 the idempotency claim is lost.
+// One commit of one or more carts (a change: one; a merge: the user's and the guest's).
+// KEYS: 3 per cart (view, counter, stream), then the outbox, then the idempotency record (when
+// ARGV[3] is not 0).
+// ARGV: 1 #carts, 2 time to live in ms (0: none), 3 #idempotency record values (0 or
+// kRecordArgc), then the record's values (Claim::record_argv); then per cart: expected revision,
+// view, counter, user id, #stream entries, #holder ops, its stream entries (5 values each) and its
+// holder ops (2 each); then #events and 9 values per event (outbox_argv).
+// Every cart's revision is compared before anything is written: all of it is written, or none.
+// Replies 1 committed, 0 a revision moved, -1 the idempotency claim is lost.
 constexpr std::string_view kCommitLua = R"lua(
-if view_revision(KEYS[1]) ~= tonumber(ARGV[1]) then return 0 end
+local carts = tonumber(ARGV[1])
+local ttl = ARGV[2]
+local record_key = KEYS[3 * carts + 2]
 local record = 0
-if ARGV[9] ~= '0' then
-  record = 10
-  if not idempotency_claim_held_argv(KEYS[5], record) then return -1 end
+if ARGV[3] ~= '0' then record = 4 end
+local first = 4 + tonumber(ARGV[3])
+local i = first
+for c = 0, carts - 1 do
+  if view_revision(KEYS[3 * c + 1]) ~= tonumber(ARGV[i]) then return 0 end
+  i = i + 6 + 5 * tonumber(ARGV[i + 4]) + 2 * tonumber(ARGV[i + 5])
 end
-set_living(KEYS[1], ARGV[2], ARGV[8])
-set_living(KEYS[2], ARGV[3], ARGV[8])
-local i = 10 + tonumber(ARGV[9])
-for _ = 1, tonumber(ARGV[5]) do
-  redis.call('XADD', KEYS[3], '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
-             'version', ARGV[i + 3], 'line', ARGV[i + 4])
-  i = i + 5
+if record ~= 0 and not idempotency_claim_held_argv(record_key, record) then return -1 end
+i = first
+for c = 0, carts - 1 do
+  local stream = KEYS[3 * c + 3]
+  local user = ARGV[i + 3]
+  local entries = tonumber(ARGV[i + 4])
+  local holder_ops = tonumber(ARGV[i + 5])
+  set_living(KEYS[3 * c + 1], ARGV[i + 1], ttl)
+  set_living(KEYS[3 * c + 2], ARGV[i + 2], ttl)
+  i = i + 6
+  for _ = 1, entries do
+    redis.call('XADD', stream, '*', 'kind', ARGV[i], 'op', ARGV[i + 1], 'session_id', ARGV[i + 2],
+               'version', ARGV[i + 3], 'line', ARGV[i + 4])
+    i = i + 5
+  end
+  -- After the XADDs: a cart's first change creates its stream.
+  if ttl ~= '0' then redis.call('PEXPIRE', stream, ttl) end
+  for _ = 1, holder_ops do
+    local key = 'cart:holders:{' .. ARGV[i + 1] .. '}'
+    if ARGV[i] == '+' then redis.call('SADD', key, user) else redis.call('SREM', key, user) end
+    i = i + 2
+  end
 end
--- After the XADDs: a cart's first change creates its stream.
-if ARGV[8] ~= '0' then redis.call('PEXPIRE', KEYS[3], ARGV[8]) end
-for _ = 1, tonumber(ARGV[6]) do
-  outbox_append_argv(KEYS[4], i)
+local events = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, events do
+  outbox_append_argv(KEYS[3 * carts + 1], i)
   i = i + 9
 end
-for _ = 1, tonumber(ARGV[7]) do
-  local key = 'cart:holders:{' .. ARGV[i + 1] .. '}'
-  if ARGV[i] == '+' then redis.call('SADD', key, ARGV[4]) else redis.call('SREM', key, ARGV[4]) end
-  i = i + 2
-end
 -- The request's record turns final with the change it answers (platform/idempotency).
-if record ~= 0 then idempotency_record_argv(KEYS[5], record) end
+if record ~= 0 then idempotency_record_argv(record_key, record) end
 return 1
 )lua";
 
@@ -205,9 +223,10 @@ boost::asio::awaitable<platform::Result<CartStore::CartAndProduct>> CartStore::l
   co_return CartAndProduct{std::move(stored), std::move(product)};
 }
 
-boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
-    const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
-    std::optional<IdempotencyRecord> record) {
+namespace {
+// One cart's part of a commit: its keys and its ARGV values (see kCommitLua).
+void add_cart_part(const StoredView& before, const Outcome& outcome, std::vector<std::string>& keys,
+                   std::vector<std::string>& args) {
   const auto& cart = outcome.cart;
   const auto entries = stream_entries(before.cart, outcome);
   const auto old_skus = skus_of(before.cart);
@@ -219,17 +238,15 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
   for (const auto& sku : old_skus) {
     if (!new_skus.contains(sku)) holder_ops.emplace_back('-', sku);
   }
-
-  std::vector<std::string> args{std::to_string(before.revision),
-                                view_to_json(cart, before.revision + 1),
-                                std::to_string(cart.item_count()),
-                                cart.user_id,
-                                std::to_string(entries.size()),
-                                std::to_string(events.size()),
-                                std::to_string(holder_ops.size()),
-                                cart_ttl_ms_,
-                                std::to_string(record ? record->argv.size() : 0)};
-  if (record) std::move(record->argv.begin(), record->argv.end(), std::back_inserter(args));
+  keys.push_back(view_key(cart.user_id));
+  keys.push_back(counter_key(cart.user_id));
+  keys.push_back(stream_key(cart.user_id));
+  args.push_back(std::to_string(before.revision));
+  args.push_back(view_to_json(cart, before.revision + 1));
+  args.push_back(std::to_string(cart.item_count()));
+  args.push_back(cart.user_id);
+  args.push_back(std::to_string(entries.size()));
+  args.push_back(std::to_string(holder_ops.size()));
   for (const auto& entry : entries) {
     args.emplace_back(entry.kind);
     args.emplace_back(entry.remove ? "remove" : "upsert");
@@ -237,16 +254,34 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
     args.push_back(std::to_string(entry.version));
     args.push_back(line_state_json(entry.line));
   }
-  for (const auto& event : events) {
-    auto fields = platform::outbox::outbox_argv(event);
-    std::move(fields.begin(), fields.end(), std::back_inserter(args));
-  }
   for (auto& [op, sku] : holder_ops) {
     args.emplace_back(1, op);
     args.push_back(std::move(sku));
   }
-  std::vector<std::string> keys{view_key(cart.user_id), counter_key(cart.user_id),
-                                stream_key(cart.user_id), outbox_stream_};
+}
+}  // namespace
+
+boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
+    const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
+    std::optional<IdempotencyRecord> record) {
+  std::vector<CartCommit> carts{CartCommit{before, outcome}};
+  co_return co_await commit(carts, std::move(events), std::move(record));
+}
+
+boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
+    const std::vector<CartCommit>& carts, std::vector<platform::CloudEvent> events,
+    std::optional<IdempotencyRecord> record) {
+  std::vector<std::string> keys;
+  std::vector<std::string> args{std::to_string(carts.size()), cart_ttl_ms_,
+                                std::to_string(record ? record->argv.size() : 0)};
+  if (record) std::move(record->argv.begin(), record->argv.end(), std::back_inserter(args));
+  for (const auto& part : carts) add_cart_part(part.before, part.outcome, keys, args);
+  args.push_back(std::to_string(events.size()));
+  for (const auto& event : events) {
+    auto fields = platform::outbox::outbox_argv(event);
+    std::move(fields.begin(), fields.end(), std::back_inserter(args));
+  }
+  keys.push_back(outbox_stream_);
   if (record) keys.push_back(std::move(record->key));
   PLATFORM_CO_TRY(auto reply,
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
@@ -257,6 +292,16 @@ boost::asio::awaitable<platform::Result<bool>> CartStore::commit(
                          "idempotency_key_in_progress");
   }
   co_return reply.as_integer() == 1;
+}
+
+boost::asio::awaitable<platform::Result<CartStore::TwoCarts>> CartStore::load_two(
+    std::string first_user, std::string second_user) {
+  std::vector<std::vector<std::string>> reads{{"GET", view_key(first_user)},
+                                              {"GET", view_key(second_user)}};
+  PLATFORM_CO_TRY(auto replies, co_await redis_.pipeline(std::move(reads)));
+  PLATFORM_CO_TRY(auto first, parse_view(replies.at(0), first_user));
+  PLATFORM_CO_TRY(auto second, parse_view(replies.at(1), second_user));
+  co_return TwoCarts{std::move(first), std::move(second)};
 }
 
 boost::asio::awaitable<platform::Result<bool>> CartStore::end_session(const StoredView& before,

@@ -9,8 +9,9 @@
 //   catalog:product:{sku}   the catalog, written by tools/catalog_import (read-only here)
 //   cart:idempotency:{user_id}:<key hash>  Idempotency-Key records (platform/idempotency)
 // A commit is a compare-and-set on the view's revision: it fails (false) when another writer
-// committed since the view was loaded, and the caller loads again and retries. A commit may also
-// make a request's idempotency record final in the same script (see IdempotencyRecord).
+// committed since the view was loaded, and the caller loads again and retries. A merge commits two
+// users' carts (and the events of both) in one such script, comparing both revisions. A commit may
+// also make a request's idempotency record final in the same script (see IdempotencyRecord).
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
@@ -75,6 +76,23 @@ class CartStore {
   boost::asio::awaitable<platform::Result<bool>> commit(
       const StoredView& before, const Outcome& outcome, std::vector<platform::CloudEvent> events,
       std::optional<IdempotencyRecord> record = std::nullopt);
+  // The same for several carts in one script (a merge: the user's and the guest's): every
+  // cart's revision is compared first, and either everything is written or nothing. `events`
+  // go to the outbox in their order.
+  struct CartCommit {
+    const StoredView& before;
+    const Outcome& outcome;
+  };
+  boost::asio::awaitable<platform::Result<bool>> commit(
+      const std::vector<CartCommit>& carts, std::vector<platform::CloudEvent> events,
+      std::optional<IdempotencyRecord> record = std::nullopt);
+  // Two users' carts in one round trip.
+  struct TwoCarts {
+    StoredView first;
+    StoredView second;
+  };
+  boost::asio::awaitable<platform::Result<TwoCarts>> load_two(std::string first_user,
+                                                              std::string second_user);
   // Ends the cart's checkout session (cart::end_session gave `ended`) in one script, with the
   // same compare-and-set as commit: writes the empty view and counter, deletes the cart's stream
   // (the order in PostgreSQL is the record of the closed session's lines) and takes the user out

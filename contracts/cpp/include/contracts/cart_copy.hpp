@@ -70,7 +70,10 @@ struct CartCopy {
 // `copy` with the cart event (ce_type `type`, data `data`) of the same session applied: the line
 // added or replaced (CartItemAdded, CartItemQuantityChanged, CartItemPriceChanged,
 // CartItemValidated), removed
-// (CartItemRemoved), or only the version and hash moved (CartItemStockChanged). nullopt when the
+// (CartItemRemoved), or only the version and hash moved (CartItemStockChanged, and CartMerged:
+// the lines a merge brought in came with their own CartItemAdded and CartItemQuantityChanged
+// before it, so a copy that has no use for the merge's item map still keeps the cart's version
+// in step: the Services' verdicts name it). nullopt when the
 // event is not newer than the copy (a duplicate or a redelivery: apply nothing). Errc::invalid
 // when the data breaks its contract or belongs to another session; Errc::not_found for an event
 // type that is not a cart event.

@@ -12,6 +12,7 @@ inline constexpr std::string_view kCartItemQuantityChanged = "CartItemQuantityCh
 inline constexpr std::string_view kCartItemRemoved = "CartItemRemoved";
 inline constexpr std::string_view kCartItemStockChanged = "CartItemStockChanged";
 inline constexpr std::string_view kCartItemValidated = "CartItemValidated";
+inline constexpr std::string_view kCartMerged = "CartMerged";
 
 // catalog-events
 inline constexpr std::string_view kCatalogPriceChanged = "CatalogPriceChanged";

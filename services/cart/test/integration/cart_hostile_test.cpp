@@ -32,7 +32,7 @@ class CartHostileTest : public CartServiceTest {
  protected:
   void SetUp() override {
     user_ = "user-" + platform::new_uuid();
-    const auto n = std::to_string(++counter_);
+    const auto n = platform::new_uuid().substr(0, 6);
     tv_ = unique("HOSTILE-TV-" + n);
     fridge_ = unique("HOSTILE-FRIDGE-" + n);
     cable_ = unique("HOSTILE-CABLE-" + n);
@@ -71,7 +71,6 @@ class CartHostileTest : public CartServiceTest {
             R"(,"currency":"PLN"},"occurred_at":"2026-11-30T10:00:00.000Z"})");
   }
 
-  static inline int counter_ = 0;
   std::string user_, tv_, fridge_, cable_;
 };
 
@@ -99,13 +98,35 @@ TEST_F(CartHostileTest, IdempotencyKeyReusedWithAnotherBodyIs422AndChangesNothin
   EXPECT_EQ(redis({"GET", "cart:view:{" + user_ + "}"}).as_string(), before);
 }
 
-// Stands where the idempotency store stands: runs the Cart's add under its claim, checks that the
-// record is already final once the add's commit is done, then fails before the store's own
-// post-step (as a process killed there, or a Redis gone before the record is written, would).
-asio::awaitable<Handled> add_then_crash(CartHttpApi* api, platform::redis::RedisClient* redis,
-                                        std::optional<std::string>* state_after_commit,
-                                        http::Request request, std::optional<Claim> claim) {
-  auto handled = co_await api->add_item_once(request, claim);
+// The Cart's use cases and routes in this process, over a Redis connection of their own and an
+// outbox stream of their own (nothing relays it).
+struct InProcessCart {
+  asio::io_context io;
+  platform::redis::RedisClient redis_client{io, platform::testing::redis_config()};
+  CartConfig config = [] {
+    CartConfig c;
+    c.outbox_stream = "outbox:cart-hostile-" + platform::new_uuid();
+    return c;
+  }();
+  CartStore store{redis_client, config.outbox_stream, 1h};
+  platform::SystemClock clock;
+  CartService service{store, config, clock};
+  platform::idempotency::IdempotencyStore idempotency{redis_client, "cart:idempotency:"};
+  const http::JwtVerifier guest_tokens{http::JwtConfig::from_env()};
+  CartHttpApi api{service, idempotency, guest_tokens};
+
+  bool connected() { return platform::testing::run(io, redis_client.wait_connected(5s)); }
+};
+
+// Stands where the idempotency store stands: runs the Cart's `step` (an add, a merge) under its
+// claim, checks that the record is already final once the step's commit is done, then fails
+// before the store's own post-step (as a process killed there, or a Redis gone before the record
+// is written, would).
+asio::awaitable<Handled> step_then_crash(platform::idempotency::ClaimHandler step,
+                                         platform::redis::RedisClient* redis,
+                                         std::optional<std::string>* state_after_commit,
+                                         http::Request request, std::optional<Claim> claim) {
+  (void)co_await step(request, claim);
   if (!claim) throw std::logic_error("expected a claim");
   auto state = co_await redis->command("HGET", claim->record_key(), "state");
   if (state && !state->is_nil()) *state_after_commit = state->as_string();
@@ -115,16 +136,9 @@ asio::awaitable<Handled> add_then_crash(CartHttpApi* api, platform::redis::Redis
 // Defect: the record became final only after the commit, in a second call; a failure in
 // between left the client with a 201 and a retry that applied the add again.
 TEST_F(CartHostileTest, ARetryAfterACrashBetweenTheCommitAndTheRecordIsAReplay) {
-  asio::io_context io;
-  platform::redis::RedisClient redis_client(io, platform::testing::redis_config());
-  ASSERT_TRUE(platform::testing::run(io, redis_client.wait_connected(5s)));
-  CartConfig config;
-  config.outbox_stream = "outbox:cart-hostile-" + platform::new_uuid();
-  CartStore store(redis_client, config.outbox_stream, 1h);
-  platform::SystemClock clock;
-  CartService service(store, config, clock);
-  platform::idempotency::IdempotencyStore idempotency(redis_client, "cart:idempotency:");
-  CartHttpApi api(service, idempotency);
+  InProcessCart cart;
+  ASSERT_TRUE(cart.connected());
+  auto& api = cart.api;
 
   http::Request request;
   request.method = "POST";
@@ -134,20 +148,21 @@ TEST_F(CartHostileTest, ARetryAfterACrashBetweenTheCommitAndTheRecordIsAReplay) 
   request.user_id = user_;
   request.trace = platform::TraceContext::generate();
 
+  platform::idempotency::ClaimHandler plain = [&api](http::Request r, std::optional<Claim> c) {
+    return api.add_item_once(std::move(r), std::move(c));
+  };
   std::optional<std::string> state_after_commit;
   platform::idempotency::ClaimHandler crashing = [&](http::Request r, std::optional<Claim> c) {
-    return add_then_crash(&api, &redis_client, &state_after_commit, std::move(r), std::move(c));
+    return step_then_crash(plain, &cart.redis_client, &state_after_commit, std::move(r),
+                           std::move(c));
   };
-  EXPECT_THROW(platform::testing::run(io, idempotency.run(request, user_, crashing)),
+  EXPECT_THROW(platform::testing::run(cart.io, cart.idempotency.run(request, user_, crashing)),
                std::runtime_error);
   EXPECT_EQ(state_after_commit, "done") << "the record is final in the add's own commit";
   const auto first = json_of(redis({"GET", "cart:view:{" + user_ + "}"}).as_string());
   ASSERT_EQ(first.at("lines").as_array().size(), 1U);
 
-  platform::idempotency::ClaimHandler plain = [&api](http::Request r, std::optional<Claim> c) {
-    return api.add_item_once(std::move(r), std::move(c));
-  };
-  const auto retry = platform::testing::run(io, idempotency.run(request, user_, plain));
+  const auto retry = platform::testing::run(cart.io, cart.idempotency.run(request, user_, plain));
   EXPECT_EQ(retry.status, 201) << retry.body;
   EXPECT_EQ(retry.headers.size(), 1U);
   ASSERT_FALSE(retry.headers.empty());
@@ -158,8 +173,58 @@ TEST_F(CartHostileTest, ARetryAfterACrashBetweenTheCommitAndTheRecordIsAReplay) 
   EXPECT_EQ(replayed.at("line").at("quantity").as_int64(), 1);
   const auto after = json_of(redis({"GET", "cart:view:{" + user_ + "}"}).as_string());
   EXPECT_EQ(after.at("lines").as_array()[0].at("quantity").as_int64(), 1) << "applied once";
-  EXPECT_EQ(redis({"XLEN", config.outbox_stream}).as_integer(), 1) << "one CartItemAdded";
-  redis({"DEL", config.outbox_stream});
+  EXPECT_EQ(redis({"XLEN", cart.config.outbox_stream}).as_integer(), 1) << "one CartItemAdded";
+  redis({"DEL", cart.config.outbox_stream});
+}
+
+// The same for a merge: both carts, the events of both sessions and the record are one commit,
+// so a retry after a crash right after it replays the answer and merges nothing twice.
+TEST_F(CartHostileTest, ARetriedMergeAfterACrashBetweenTheCommitAndTheRecordIsAReplay) {
+  auto hex = platform::new_uuid();
+  std::erase(hex, '-');
+  const auto guest = "guest-" + hex;
+  ASSERT_EQ(add(guest, tv_).status, 201);
+  ASSERT_EQ(add(guest, fridge_).status, 201);
+  InProcessCart cart;
+  ASSERT_TRUE(cart.connected());
+  auto& api = cart.api;
+
+  http::Request request;
+  request.method = "POST";
+  request.path = "/cart/merge";
+  request.headers = {{"idempotency-key", "merge-crash-1"}};
+  request.body = json::serialize(json::object{{"guest_token", token(guest)}});
+  request.user_id = user_;
+  request.trace = platform::TraceContext::generate();
+
+  platform::idempotency::ClaimHandler plain = [&api](http::Request r, std::optional<Claim> c) {
+    return api.merge_once(std::move(r), std::move(c));
+  };
+  std::optional<std::string> state_after_commit;
+  platform::idempotency::ClaimHandler crashing = [&](http::Request r, std::optional<Claim> c) {
+    return step_then_crash(plain, &cart.redis_client, &state_after_commit, std::move(r),
+                           std::move(c));
+  };
+  EXPECT_THROW(platform::testing::run(cart.io, cart.idempotency.run(request, user_, crashing)),
+               std::runtime_error);
+  EXPECT_EQ(state_after_commit, "done") << "the record is final in the merge's own commit";
+  const auto merged = view(user_);
+  ASSERT_EQ(merged.at("lines").as_array().size(), 2U);
+  EXPECT_TRUE(view(guest).at("lines").as_array().empty());
+  // 2 CartItemAdded and CartMerged for the user, 2 CartItemRemoved for the guest.
+  EXPECT_EQ(redis({"XLEN", cart.config.outbox_stream}).as_integer(), 5);
+
+  const auto retry = platform::testing::run(cart.io, cart.idempotency.run(request, user_, plain));
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  ASSERT_FALSE(retry.headers.empty());
+  EXPECT_EQ(retry.headers.back(),
+            (std::pair<std::string, std::string>{"Idempotent-Replayed", "true"}));
+  const auto replayed = json_of(retry.body);
+  EXPECT_EQ(replayed.at("cart").at("version"), merged.at("version"));
+  EXPECT_EQ(replayed.at("merged").as_array().size(), 2U);
+  EXPECT_EQ(view(user_).at("item_count").as_int64(), 2) << "merged once";
+  EXPECT_EQ(redis({"XLEN", cart.config.outbox_stream}).as_integer(), 5) << "no event twice";
+  redis({"DEL", cart.config.outbox_stream});
 }
 
 // The acknowledgement names the lines whose new price the customer saw: only those are cleared,
