@@ -1,6 +1,7 @@
 // The Warranty service's composition root.
 //   warranty_service   serve HTTP (offers and the customer's choice), relay the outbox, follow
-//                      cart-events (plans follow their lines), end sessions on OrderCreated
+//                      cart-events (plans follow their lines, also into a signed-in user's cart
+//                      when a guest's cart is merged: CartMerged), end sessions on OrderCreated
 //                      (checkout-events); SIGHUP reloads the warranty rules
 #include "contracts/event_types.hpp"
 #include "contracts/session_ref.hpp"

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "offers.hpp"
 
@@ -28,13 +29,26 @@ void publish(Moved& moved, Selection selection, std::optional<RemovalReason> rem
       .selection = std::move(selection), .removed = removed, .version = moved.session.version});
 }
 
+// Kept aside for a merge of this cart (see session.hpp), the oldest dropped past kMaxReleased.
+void release(WarrantySession& session, Selection selection) {
+  auto& released = session.released;
+  std::erase_if(released, [&](const Selection& held) {
+    return held.item_id == selection.item_id && held.kind == selection.kind;
+  });
+  released.push_back(std::move(selection));
+  if (released.size() > kMaxReleased) {
+    released.erase(released.begin(), released.end() - static_cast<std::ptrdiff_t>(kMaxReleased));
+  }
+}
+
 // Each chosen plan judged against its line as the cart now has it (see session.hpp).
 void rejudge(Moved& moved, const WarrantyRules& rules) {
   std::vector<Selection> kept;
   for (auto& selection : moved.session.selections) {
     const auto* line = moved.session.cart.find(selection.item_id);
     if (line == nullptr) {
-      publish(moved, std::move(selection), RemovalReason::parent_removed);
+      publish(moved, selection, RemovalReason::parent_removed);
+      release(moved.session, std::move(selection));
       continue;
     }
     const auto* plan = rules.plan(selection.plan_id);
@@ -94,6 +108,69 @@ platform::Result<std::optional<Moved>> follow_cart(const WarrantySession& sessio
   moved.session.cart = std::move(*copy);
   rejudge(moved, rules);
   return std::optional(std::move(moved));
+}
+
+std::vector<Selection> carried_plans(const WarrantySession& guest) {
+  auto plans = guest.selections;
+  plans.insert(plans.end(), guest.released.begin(), guest.released.end());
+  return plans;
+}
+
+namespace {
+// CartMerged's items: guest line -> the user's line it went into.
+platform::Result<std::vector<std::pair<std::string, std::string>>> merged_items(
+    const boost::json::value& data) {
+  const auto broken = [] {
+    return make_error(Errc::invalid, "CartMerged: 'items' missing or out of contract");
+  };
+  const auto* items = data.is_object() ? data.as_object().if_contains("items") : nullptr;
+  if (items == nullptr || !items->is_array()) return broken();
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& item : items->as_array()) {
+    const auto* fields = item.if_object();
+    const auto* from = fields != nullptr ? fields->if_contains("from_item_id") : nullptr;
+    const auto* into = fields != nullptr ? fields->if_contains("item_id") : nullptr;
+    if (from == nullptr || into == nullptr || !from->is_string() || !into->is_string() ||
+        from->as_string().empty() || into->as_string().empty()) {
+      return broken();
+    }
+    pairs.emplace_back(std::string(from->as_string()), std::string(into->as_string()));
+  }
+  return pairs;
+}
+}  // namespace
+
+platform::Result<std::optional<Moved>> follow_merge(const WarrantySession& session,
+                                                    const WarrantyRules& rules,
+                                                    const boost::json::value& data,
+                                                    const std::vector<Selection>& guest_plans) {
+  PLATFORM_TRY(auto items, merged_items(data));
+  PLATFORM_TRY(auto followed, follow_cart(session, rules, "CartMerged", data));
+  if (!followed) return followed;
+  auto& moved = *followed;
+  for (const auto& item : items) {
+    const auto& from_item_id = item.first;
+    const auto& item_id = item.second;
+    const auto* line = moved.session.cart.find(item_id);
+    if (line == nullptr) continue;  // gone again since (its removal came before this event)
+    for (const auto& plan_chosen : guest_plans) {
+      if (plan_chosen.item_id != from_item_id) continue;
+      auto& selections = moved.session.selections;
+      const bool has_kind =
+          std::any_of(selections.begin(), selections.end(), [&](const Selection& held) {
+            return held.item_id == item_id && held.kind == plan_chosen.kind;
+          });
+      if (has_kind) continue;  // the user's own choice for the line stays
+      const auto* plan = rules.plan(plan_chosen.plan_id);
+      if (plan == nullptr || plan->kind != plan_chosen.kind) continue;
+      const auto offer = offer_for(rules, *plan, *line);
+      if (!offer.offered()) continue;
+      auto chosen = selection_for(*line, *plan, offer.unit_price);
+      selections.push_back(chosen);
+      publish(moved, std::move(chosen), std::nullopt);
+    }
+  }
+  return followed;
 }
 
 platform::Result<Moved> select_plan(const WarrantySession& session, const WarrantyRules& rules,

@@ -9,6 +9,13 @@
 // longer offered for it (its price left the plan's bands, the plan left the rules):
 // WarrantyRemoved (no_longer_eligible). Its quantity or price changed: WarrantySelected again with
 // the new unit price and quantity (one plan per unit), which replaces the earlier one.
+//
+// A guest's cart merged into a signed-in user's (CartMerged on the user's session) brings the
+// guest's plans along: each plan chosen for a guest line is chosen for the user's line that took
+// it (see follow_merge). The guest's lines leave the guest's session with their own
+// CartItemRemoved events, which may be followed before or after the user's CartMerged (two
+// sessions, two partitions): so a plan whose line left the cart is kept aside (`released`) after
+// its WarrantyRemoved, and a merge finds it there.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +49,9 @@ struct WarrantySession {
   std::int64_t version = 0;  // the Warranty's per-session version: +1 per event published
   contracts::CartCopy cart;
   std::vector<Selection> selections;  // at most one per line and kind
+  // Plans whose line left the cart (WarrantyRemoved parent_removed), oldest first, at most
+  // kMaxReleased: what a merge of this (guest's) cart into a user's cart carries over.
+  std::vector<Selection> released;
   friend bool operator==(const WarrantySession&, const WarrantySession&) = default;
 
   // The plans chosen for a line, in the order they were chosen.
@@ -75,6 +85,22 @@ struct Moved {
                                                                  const WarrantyRules& rules,
                                                                  std::string_view type,
                                                                  const boost::json::value& data);
+
+inline constexpr std::size_t kMaxReleased = 100;
+
+// The plans a merge of `guest`'s cart can carry over: those still chosen and those released.
+[[nodiscard]] std::vector<Selection> carried_plans(const WarrantySession& guest);
+
+// CartMerged (its data) on the user's session: the copy of the cart moves as for any cart event
+// (follow_cart), then each plan of `guest_plans` (carried_plans() of the session CartMerged
+// names) whose line the event maps to a line of this cart is chosen for that line, priced for it
+// as it is now (one WarrantySelected each), unless the line already has a plan of that kind (the
+// user's own choice stays) or the plan is not offered for it (any more). nullopt when the event is
+// not newer than the session's copy (a redelivery: nothing again). Errc::invalid: the data breaks
+// its contract or names another user (a poison message).
+[[nodiscard]] platform::Result<std::optional<Moved>> follow_merge(
+    const WarrantySession& session, const WarrantyRules& rules, const boost::json::value& data,
+    const std::vector<Selection>& guest_plans);
 
 // The customer chooses `plan_id` for the line `item_id`; it replaces the line's plan of the same
 // kind. Choosing the plan the line already has at its current price changes nothing.

@@ -21,19 +21,19 @@ using platform::redis::unexpected_reply;
 
 // KEYS 1 session, 2 outbox, 3 the user's pointer, 4 the user's answers.
 // ARGV 1 expected revision, 2 user id, 3 version, 4 cart, 5 selections, 6 ttl ms, 7 the cart
-// event's occurred_at ('' leaves the pointer), 8 session id, 9 #events, 10 #answers, then
-// 2 values per answer (item id, answer), then 9 values per event (outbox_argv).
+// event's occurred_at ('' leaves the pointer), 8 session id, 9 #events, 10 #answers, 11 released
+// selections, then 2 values per answer (item id, answer), then 9 values per event (outbox_argv).
 // Replies 1 committed (or ended: nothing to do), 0 the session moved.
 constexpr std::string_view kCommitLua = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'revision', 'ended')
 if held[2] == '1' then return 1 end
 if (tonumber(held[1]) or 0) ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'revision', tonumber(ARGV[1]) + 1, 'user_id', ARGV[2],
-           'version', ARGV[3], 'cart', ARGV[4], 'selections', ARGV[5])
+           'version', ARGV[3], 'cart', ARGV[4], 'selections', ARGV[5], 'released', ARGV[11])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 local current = follow_pointer(KEYS[3], ARGV[8], ARGV[7], ARGV[6])
 if current then redis.call('DEL', KEYS[4]) end
-local i = 11
+local i = 12
 for _ = 1, tonumber(ARGV[10]) do
   if current then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
   i = i + 2
@@ -66,6 +66,7 @@ platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::stri
   const auto& fields = fields_reply.elements();
   std::string_view cart;
   std::string_view selections;
+  std::string_view released;
   for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
     const auto& name = fields[i].as_string();
     const auto& value = fields[i + 1];
@@ -74,6 +75,7 @@ platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::stri
     if (name == "version") stored.session.version = value.as_integer();
     if (name == "cart") cart = value.as_string();
     if (name == "selections") selections = value.as_string();
+    if (name == "released") released = value.as_string();
     if (name == "ended") stored.ended = value.as_string() == "1";
   }
   if (!cart.empty()) {
@@ -81,6 +83,10 @@ platform::Result<StoredSession> stored_from(const Reply& fields_reply, std::stri
   }
   if (!selections.empty()) {
     PLATFORM_TRY(stored.session.selections, selections_from_json(selections));
+  }
+  // Sessions stored before plans were released have none.
+  if (!released.empty()) {
+    PLATFORM_TRY(stored.session.released, selections_from_json(released));
   }
   return stored;
 }
@@ -205,7 +211,8 @@ boost::asio::awaitable<platform::Result<bool>> WarrantyStore::commit(
       std::to_string(after.version),        contracts::cart_copy_to_json(after.cart),
       selections_to_json(after.selections), session_ttl_ms_,
       cart_event_time.value_or(""),         after.session_id,
-      std::to_string(events.size()),        std::to_string(answers.size())};
+      std::to_string(events.size()),        std::to_string(answers.size()),
+      selections_to_json(after.released)};
   for (auto& [item_id, answer] : answers) {
     args.push_back(std::move(item_id));
     args.push_back(std::move(answer));

@@ -3,7 +3,8 @@
 //   warranty:user:{user_id}         hash: the user's current session (session_id, occurred_at of
 //                                   its newest cart event: a newer session wins)
 //   warranty:session:{session_id}   hash: user_id, version, cart (the copy of the cart, JSON),
-//                                   selections (the chosen plans, JSON), revision (the
+//                                   selections (the chosen plans, JSON), released (plans
+//                                   whose line left the cart, JSON, for a merge), revision (the
 //                                   compare-and-set token). After OrderCreated only ended = "1"
 //                                   is left, until it expires.
 //   warranty:answers:{user_id}      hash: one field per line of the user's current session,

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/event_types.hpp"
 #include "contracts/session_ref.hpp"
 #include "events.hpp"
 #include "offers.hpp"
@@ -137,6 +138,16 @@ boost::asio::awaitable<platform::Status> WarrantyService::apply_cart_event(
                 .user_id = header.user_id,
                 .trace = platform::TraceContext::parse_or_generate(header.traceparent),
                 .cart_event_time = header.occurred_at};
+  if (event.type == contracts::event_type::kCartMerged) {
+    PLATFORM_CO_TRY(auto plans, co_await merged_guest_plans(data));
+    PLATFORM_CO_TRY(auto session,
+                    co_await change(std::move(origin), [&](const WarrantySession& session,
+                                                           const WarrantyRules& rules) {
+                      return follow_merge(session, rules, data, plans);
+                    }));
+    (void)session;
+    co_return platform::Status{};
+  }
   PLATFORM_CO_TRY(auto session,
                   co_await change(std::move(origin),
                                   [&](const WarrantySession& session, const WarrantyRules& rules) {
@@ -144,6 +155,23 @@ boost::asio::awaitable<platform::Status> WarrantyService::apply_cart_event(
                                   }));
   (void)session;
   co_return platform::Status{};
+}
+
+boost::asio::awaitable<platform::Result<std::vector<Selection>>>
+WarrantyService::merged_guest_plans(const boost::json::value& data) {
+  const auto& fields = data.as_object();  // cart_event_header() checked it is an object
+  const auto* from_session = fields.if_contains("from_session_id");
+  const auto* from_user = fields.if_contains("from_user_id");
+  if (from_session == nullptr || from_user == nullptr || !from_session->is_string() ||
+      !from_user->is_string() || from_session->as_string().empty()) {
+    co_return make_error(Errc::invalid, "CartMerged: 'from_session_id' or 'from_user_id' missing");
+  }
+  PLATFORM_CO_TRY(auto guest, co_await store_.load(std::string(from_session->as_string())));
+  // Only the plans of the guest the event names, from a session of theirs still open.
+  if (guest.ended || guest.revision == 0 || guest.session.user_id != from_user->as_string()) {
+    co_return std::vector<Selection>{};
+  }
+  co_return carried_plans(guest.session);
 }
 
 boost::asio::awaitable<platform::Status> WarrantyService::end_session(std::string session_id,

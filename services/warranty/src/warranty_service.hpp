@@ -8,6 +8,7 @@
 // Threads: one WarrantyService per Redis connection (front half: requests; back half: events).
 // Errors are values (platform::Result); a down Redis is Errc::unavailable (503 + Retry-After).
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/fwd.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,7 +52,8 @@ class WarrantyService {
                                                                platform::TraceContext trace);
 
   // A cart event (cart-events). Old, repeated and ended-session events change nothing;
-  // Errc::invalid: a poison message.
+  // Errc::invalid: a poison message. CartMerged also carries the plans of the guest session it
+  // names over to the user's lines (follow_merge).
   boost::asio::awaitable<platform::Status> apply_cart_event(platform::CloudEvent event);
   // OrderCreated (checkout-events): the session ends.
   boost::asio::awaitable<platform::Status> end_session(std::string session_id, std::string user_id);
@@ -72,6 +74,10 @@ class WarrantyService {
   boost::asio::awaitable<platform::Result<std::optional<WarrantySession>>> change(Origin origin,
                                                                                   Step step);
   boost::asio::awaitable<platform::Result<std::optional<StoredSession>>> load(const Origin& origin);
+  // The plans CartMerged (its data) can carry over: carried_plans() of the guest session it
+  // names, when that session is the named guest's and still open; none otherwise.
+  boost::asio::awaitable<platform::Result<std::vector<Selection>>> merged_guest_plans(
+      const boost::json::value& data);
   // Customers' changes: the line's document, or line_not_found without a session.
   boost::asio::awaitable<platform::Result<std::string>> customer_change(
       std::string user_id, std::string item_id, platform::TraceContext trace, Step step);

@@ -216,6 +216,78 @@ TEST_F(WarrantyServiceTest, PlansFollowTheirLineAndRepeatedOrOldEventsChangeNoth
   expect(call(cart.user(), "GET", "/warranty/available?item_id=it-phone"), 404);
 }
 
+// A guest's cart merged into a user's at sign-in, as the Cart publishes it: the user's session
+// gets the line events and CartMerged, the guest's its removals (another partition: followed
+// before or after the merge).
+TEST_F(WarrantyServiceTest, AMergedGuestsPlansFollowItsLineIntoTheUsersSession) {
+  TestCart guest(unique("guest"));
+  TestCart user(unique("u"));
+  publish(guest.put({.item_id = "it-guest-phone"}));
+  available(guest, "it-guest-phone");
+  expect(select(guest, "it-guest-phone", "ext_24m"), 200);
+  expect(select(guest, "it-guest-phone", "theft_12m"), 200);
+  nth_event(guest, 2);
+
+  publish(user.put({.item_id = "it-user-phone", .quantity = 2}));
+  const auto merged = user.merged(guest, {{"it-guest-phone", "it-user-phone"}});
+  publish(merged);
+  publish(guest.put({.item_id = "it-guest-phone"}, std::string(et::kCartItemRemoved)));
+
+  const auto [type, extended] = nth_event(user, 1);
+  EXPECT_EQ(type, et::kWarrantySelected);
+  EXPECT_EQ(extended.at("item_id").as_string(), "it-user-phone");
+  EXPECT_EQ(extended.at("plan_id").as_string(), "ext_24m");
+  EXPECT_EQ(extended.at("quantity").as_int64(), 2) << "priced for the user's line";
+  EXPECT_EQ(extended.at("price").at("amount").as_int64(), 2 * 29988);
+  EXPECT_EQ(extended.at("version").as_int64(), 1);
+  EXPECT_EQ(nth_event(user, 2).second.at("plan_id").as_string(), "theft_12m");
+  EXPECT_EQ(nth_event(guest, 3).second.at("reason").as_string(), "parent_removed");
+  EXPECT_EQ(nth_event(guest, 4).second.at("reason").as_string(), "parent_removed");
+
+  publish(merged);  // redelivered
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(published(user).size(), 2U) << "a redelivered CartMerged publishes nothing";
+  EXPECT_EQ(available(user, "it-user-phone", 2).at("selected").as_array().size(), 2U);
+}
+
+TEST_F(WarrantyServiceTest, PlansFollowAMergeAlsoWhenTheGuestsLineLeftFirst) {
+  TestCart guest(unique("guest"));
+  TestCart user(unique("u"));
+  publish(guest.put({.item_id = "it-guest-phone"}));
+  available(guest, "it-guest-phone");
+  expect(select(guest, "it-guest-phone", "ext_12m"), 200);
+  publish(guest.put({.item_id = "it-guest-phone"}, std::string(et::kCartItemRemoved)));
+  EXPECT_EQ(nth_event(guest, 2).first, et::kWarrantyRemoved);
+
+  // The user already had the phone with a plan of the same kind: theirs stays.
+  publish(user.put({.item_id = "it-user-phone"}));
+  publish(
+      user.put({.item_id = "it-user-tv", .sku = "SKU-2", .category = "tv", .unit_price = 329900}));
+  available(user, "it-user-tv");
+  expect(select(user, "it-user-phone", "ext_24m"), 200);
+  nth_event(user, 1);
+  publish(user.put({.item_id = "it-user-phone", .quantity = 2},
+                   std::string(et::kCartItemQuantityChanged)));
+  nth_event(user, 2);  // the user's own plan repriced for 2
+  publish(user.merged(guest, {{"it-guest-phone", "it-user-phone"}}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(published(user).size(), 2U) << "the line has an extended plan of the user's choice";
+
+  // A second guest's plan for the TV (released already) goes to the user's TV line.
+  TestCart second(unique("guest"));
+  publish(second.put({.item_id = "it-guest-tv", .category = "tv", .unit_price = 329900}));
+  available(second, "it-guest-tv");
+  expect(select(second, "it-guest-tv", "ext_12m"), 200);
+  publish(second.put({.item_id = "it-guest-tv", .category = "tv", .unit_price = 329900},
+                     std::string(et::kCartItemRemoved)));
+  nth_event(second, 2);
+  publish(user.merged(second, {{"it-guest-tv", "it-user-tv"}}));
+  const auto [type, carried] = nth_event(user, 3);
+  EXPECT_EQ(type, et::kWarrantySelected);
+  EXPECT_EQ(carried.at("item_id").as_string(), "it-user-tv");
+  EXPECT_EQ(carried.at("plan_id").as_string(), "ext_12m");
+}
+
 TEST_F(WarrantyServiceTest, RefusalsChangeNothing) {
   TestCart cart(unique("u"));
   publish(cart.put({.item_id = "it-tv", .category = "tv", .unit_price = 329900}));

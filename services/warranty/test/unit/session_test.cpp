@@ -240,6 +240,101 @@ TEST(Events, CarryTheSelectionAndTheReason) {
   EXPECT_FALSE(removed_data.contains("price"));
 }
 
+// CartMerged on the user's session "cs_test": the guest line `from` went into the user's `into`.
+json::value cart_merged(std::int64_t version,
+                        std::vector<std::pair<std::string, std::string>> items) {
+  json::array mapped;
+  for (auto& [from, into] : items) {
+    mapped.push_back(json::object{{"from_item_id", from}, {"item_id", into}, {"sku", "SKU-1"}});
+  }
+  return json::object{{"session_id", "cs_test"},
+                      {"user_id", "user_test"},
+                      {"version", version},
+                      {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
+                      {"occurred_at", "2026-12-02T10:00:00Z"},
+                      {"cart_hash", "h" + std::to_string(version)},
+                      {"from_session_id", "cs_guest"},
+                      {"from_user_id", "guest-0123"},
+                      {"items", std::move(mapped)}};
+}
+
+// The guest's plans: `plans` chosen for the guest's phone line "g" (2 units).
+std::vector<Selection> guest_plans(std::vector<std::string_view> plans) {
+  auto guest = with_line(product_line("g", Goods().category("phone").price(249900).quantity(2)));
+  for (auto plan : plans) {
+    auto moved = select_plan(guest, rules(), "g", plan);
+    if (!moved) throw std::runtime_error(moved.error().message);
+    guest = moved->session;
+  }
+  return carried_plans(guest);
+}
+
+TEST(FollowMerge, TheGuestsPlansFollowTheLineIntoTheUsersCartPricedForIt) {
+  // The user's phone line "p" (3 units, after the merge's CartItemQuantityChanged).
+  const auto user = with_line(phone(3));
+  auto moved = follow_merge(user, rules(), cart_merged(2, {{"g", "p"}}),
+                            guest_plans({"ext_12m", "theft_12m"}));
+  ASSERT_TRUE(moved) << moved.error().message;
+  ASSERT_TRUE(*moved);
+  const auto& session = (*moved)->session;
+  EXPECT_EQ(session.cart.version, 2);
+  ASSERT_EQ((*moved)->changes.size(), 2U);
+  const auto& extended = (*moved)->changes[0];
+  EXPECT_FALSE(extended.removed);
+  EXPECT_EQ(extended.selection.item_id, "p");
+  EXPECT_EQ(extended.selection.plan_id, "ext_12m");
+  EXPECT_EQ(extended.selection.quantity, 3) << "priced for the user's line as it is now";
+  EXPECT_EQ(extended.selection.price(), pln(19992 * 3));
+  EXPECT_EQ(extended.version, 1);
+  EXPECT_EQ((*moved)->changes[1].selection.plan_id, "theft_12m");
+  EXPECT_EQ(session.selected_for("p").size(), 2U);
+
+  auto redelivered =
+      follow_merge(session, rules(), cart_merged(2, {{"g", "p"}}), guest_plans({"ext_12m"}));
+  ASSERT_TRUE(redelivered);
+  EXPECT_FALSE(*redelivered) << "a redelivered CartMerged changes nothing";
+}
+
+TEST(FollowMerge, TheUsersOwnChoiceStaysAndIneligiblePlansAreNotCarried) {
+  const auto user = chosen(with_line(phone(1)), "ext_24m");
+  auto moved = follow_merge(user, rules(), cart_merged(2, {{"g", "p"}, {"x", "missing"}}),
+                            guest_plans({"ext_12m", "theft_12m"}));
+  ASSERT_TRUE(moved && *moved);
+  ASSERT_EQ((*moved)->changes.size(), 1U) << "only the theft plan: the user chose an extended one";
+  EXPECT_EQ((*moved)->changes[0].selection.plan_id, "theft_12m");
+  const auto selected = (*moved)->session.selected_for("p");
+  ASSERT_EQ(selected.size(), 2U);
+  EXPECT_EQ(selected[0].plan_id, "ext_24m");
+
+  // A TV line: the theft plan is not sold for TVs.
+  const auto tv = with_line(product_line("p", Goods().category("tv").price(329900)));
+  auto tv_moved =
+      follow_merge(tv, rules(), cart_merged(2, {{"g", "p"}}), guest_plans({"theft_12m"}));
+  ASSERT_TRUE(tv_moved && *tv_moved);
+  EXPECT_TRUE((*tv_moved)->changes.empty());
+}
+
+TEST(FollowMerge, BrokenItemsArePoison) {
+  auto data = cart_merged(2, {{"g", "p"}});
+  data.as_object()["items"] = json::array{json::object{{"from_item_id", "g"}}};
+  auto broken = follow_merge(with_line(phone()), rules(), data, {});
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, platform::Errc::invalid);
+}
+
+TEST(FollowCart, APlanWhoseLineLeftTheCartIsKeptAsideForAMerge) {
+  auto session = chosen(chosen(with_line(phone()), "ext_12m"), "theft_12m");
+  auto removed = follow_cart(session, rules(), "CartItemRemoved", cart_event(phone(), 2));
+  ASSERT_TRUE(removed && *removed);
+  EXPECT_TRUE((*removed)->session.selections.empty());
+  ASSERT_EQ((*removed)->session.released.size(), 2U);
+  EXPECT_EQ(carried_plans((*removed)->session), session.selections);
+  // Removed by the customer: not kept (a merge must not bring back what they took off).
+  auto taken_off = remove_plans(session, "p", std::nullopt);
+  ASSERT_TRUE(taken_off);
+  EXPECT_TRUE(taken_off->session.released.empty());
+}
+
 TEST(Store, SelectionsRoundTripThroughTheirJson) {
   const auto session = chosen(chosen(with_line(phone(2)), "ext_12m"), "theft_12m");
   auto back = selections_from_json(selections_to_json(session.selections));

@@ -79,6 +79,30 @@ class CartFeed {
                                          std::string(kCartSource), json::serialize(data));
   }
 
+  // The session's next event: CartMerged of the cart `from` (a guest's), each of its lines
+  // (first) gone into this cart's line (second), as the Cart publishes after the line events.
+  platform::CloudEvent merged(const CartFeed& from,
+                              const std::vector<std::pair<std::string, std::string>>& items) {
+    namespace json = boost::json;
+    auto data = platform::testing::contract_example(event_type::kCartMerged);
+    data["session_id"] = session_;
+    data["user_id"] = user_;
+    data["version"] = ++version_;
+    data["occurred_at"] = platform::testing::now_rfc3339();
+    data["cart_hash"] = hash(version_);
+    data["from_session_id"] = from.session();
+    data["from_user_id"] = from.user();
+    json::array mapped;
+    for (const auto& [from_item_id, item_id] : items) {
+      mapped.push_back(
+          json::object{{"from_item_id", from_item_id}, {"item_id", item_id}, {"sku", "SKU-1"}});
+    }
+    data["items"] = std::move(mapped);
+    return platform::testing::test_event(std::string(kCartTopic), session_,
+                                         std::string(event_type::kCartMerged),
+                                         std::string(kCartSource), json::serialize(data));
+  }
+
  private:
   std::string user_;
   std::string session_ = "cs-" + platform::new_uuid();
