@@ -68,8 +68,11 @@ done
 
 echo "3. ${CUSTOMER} signs in and takes the guest's cart (POST /auth/sign-in, /cart/merge)"
 TOKEN="$(call POST /auth/sign-in "{\"user\": \"${CUSTOMER}\"}" | jq -r .token)"
-call POST /cart/merge "{\"guest_token\": \"${GUEST_TOKEN}\"}" >/dev/null
-CART="$(call GET /cart)"
+MERGE="$(call POST /cart/merge "{\"guest_token\": \"${GUEST_TOKEN}\"}")"
+MERGED="$(jq '.merged | length' <<<"${MERGE}")"
+LEFT_OUT="$(jq '.left_out | length' <<<"${MERGE}")"
+echo "  ${MERGED} guest lines merged, ${LEFT_OUT} left out"
+CART="$(jq .cart <<<"${MERGE}")"  # the user's cart now, as GET /cart shows it
 CART_VERSION="$(jq .version <<<"${CART}")"
 CART_HASH="$(jq -r .cart_hash <<<"${CART}")"
 SESSION="$(jq -r .session_id <<<"${CART}")"
