@@ -29,6 +29,62 @@ constexpr std::size_t kMaxNumber = 20;  // building and apartment number
 // the message about the shape rather than one about the length.
 constexpr std::size_t kMaxChecked = 100;
 
+// A field as the messages name it: "podaj ulicę", "ulica może mieć najwyżej 200 znaków".
+struct FieldName {
+  std::string_view key;
+  std::string_view nominative;
+  std::string_view accusative;
+};
+constexpr std::array kFieldNames = {
+    FieldName{"first_name", "imię", "imię"},
+    FieldName{"last_name", "nazwisko", "nazwisko"},
+    FieldName{"company_name", "nazwa firmy", "nazwę firmy"},
+    FieldName{"street", "ulica", "ulicę"},
+    FieldName{"building_number", "numer budynku", "numer budynku"},
+    FieldName{"apartment_number", "numer lokalu", "numer lokalu"},
+    FieldName{"postal_code", "kod pocztowy", "kod pocztowy"},
+    FieldName{"city", "miejscowość", "miejscowość"},
+    FieldName{"country_code", "kraj", "kraj"},
+    FieldName{"phone", "numer telefonu", "numer telefonu"},
+    FieldName{"floor", "piętro", "piętro"},
+    FieldName{"has_elevator", "informacja o windzie", "informację o windzie"},
+    FieldName{"locker_id", "kod paczkomatu", "kod paczkomatu"},
+};
+
+FieldName name_of(std::string_view field) {
+  for (const auto& name : kFieldNames) {
+    if (name.key == field) return name;
+  }
+  return {field, field, field};  // not reached: every field read has its name above
+}
+
+// "1 znak", "2 znaki", "5 znaków", "22 znaki", "100 znaków".
+std::string characters(std::size_t n) {
+  const auto last = n % 10;
+  const auto tens = n % 100 / 10;
+  const char* word = n == 1 ? "znak" : (last >= 2 && last <= 4 && tens != 1) ? "znaki" : "znaków";
+  return std::to_string(n) + " " + word;
+}
+
+// A message next to its field: "podaj ulicę" → "Podaj ulicę.". Every message starts with an ASCII
+// letter (the field names above and the texts of this file do).
+std::string sentence(std::string text) {
+  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z') {
+    text.front() = static_cast<char>(text.front() - 'a' + 'A');
+  }
+  return text + ".";
+}
+
+// Back into the problem's detail: "Podaj ulicę." → "podaj ulicę".
+std::string clause(std::string_view message) {
+  std::string text(message);
+  if (text.ends_with('.')) text.pop_back();
+  if (!text.empty() && text.front() >= 'A' && text.front() <= 'Z') {
+    text.front() = static_cast<char>(text.front() - 'A' + 'a');
+  }
+  return text;
+}
+
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -47,9 +103,10 @@ std::string_view trim(std::string_view text) {
 // The number of characters of `text` if it is valid UTF-8 without control characters (C0, DEL,
 // C1); else a message. A hand-built json::value can carry any bytes, so this does not rely on
 // the JSON parser's UTF-8 check.
+enum class TextProblem { none, not_utf8, control_character };
 struct TextCheck {
   std::size_t chars = 0;
-  const char* problem = nullptr;
+  TextProblem problem = TextProblem::none;
 };
 
 TextCheck check_text(std::string_view text) {
@@ -72,17 +129,17 @@ TextCheck check_text(std::string_view text) {
       length = 4;
       code = byte & 0x07U;
     } else {
-      check.problem = "must be valid UTF-8";
+      check.problem = TextProblem::not_utf8;
       return check;
     }
     if (i + length > text.size()) {
-      check.problem = "must be valid UTF-8";
+      check.problem = TextProblem::not_utf8;
       return check;
     }
     for (std::size_t k = 1; k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);
       if ((next & 0xC0U) != 0x80) {
-        check.problem = "must be valid UTF-8";
+        check.problem = TextProblem::not_utf8;
         return check;
       }
       code = (code << 6U) | (next & 0x3FU);
@@ -90,11 +147,11 @@ TextCheck check_text(std::string_view text) {
     // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
     constexpr std::array<std::uint32_t, 5> kMinCode = {0, 0, 0x80, 0x800, 0x10000};
     if (code < kMinCode.at(length) || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
-      check.problem = "must be valid UTF-8";
+      check.problem = TextProblem::not_utf8;
       return check;
     }
     if (code < 0x20 || (code >= 0x7F && code <= 0x9F)) {
-      check.problem = "must not contain control characters";
+      check.problem = TextProblem::control_character;
       return check;
     }
     ++check.chars;
@@ -108,15 +165,20 @@ class ObjectReader {
   ObjectReader(const json::object& object, std::vector<FieldError>& errors)
       : object_(object), errors_(errors) {}
 
-  void error(std::string_view field, std::string message) {
-    errors_.push_back(FieldError{std::string(field), std::move(message)});
+  // `text` names the field, in lower case without a full stop: "podaj ulicę".
+  void error(std::string_view field, std::string text) {
+    errors_.push_back(FieldError{std::string(field), sentence(std::move(text))});
+  }
+
+  void required(std::string_view field) {
+    error(field, "podaj " + std::string(name_of(field).accusative));
   }
 
   // A required text of 1..max_chars characters after trimming; nullopt after an error.
   std::optional<std::string> text(std::string_view field, std::size_t max_chars) {
     const auto* value = object_.if_contains(field);
     if (value == nullptr || value->is_null()) {
-      error(field, "is required");
+      required(field);
       return std::nullopt;
     }
     return checked_text(field, *value, max_chars);
@@ -139,7 +201,7 @@ class ObjectReader {
     for (const auto& entry : object_) {
       const auto key = entry.key();
       if (std::find(known.begin(), known.end(), key) == known.end()) {
-        error(key, "is not a known field");
+        error(key, "nieznane pole „" + std::string(key) + "”");
       }
     }
   }
@@ -147,22 +209,27 @@ class ObjectReader {
  private:
   std::optional<std::string> checked_text(std::string_view field, const json::value& value,
                                           std::size_t max_chars) {
+    const std::string name(name_of(field).nominative);
     if (!value.is_string()) {
-      error(field, "must be a string");
+      error(field, name + " musi być tekstem");
       return std::nullopt;
     }
     const auto text = trim(value.as_string());
     const auto check = check_text(text);
-    if (check.problem != nullptr) {
-      error(field, check.problem);
+    if (check.problem == TextProblem::not_utf8) {
+      error(field, name + " zawiera nieprawidłowe znaki");
+      return std::nullopt;
+    }
+    if (check.problem == TextProblem::control_character) {
+      error(field, name + " zawiera niedozwolone znaki");
       return std::nullopt;
     }
     if (check.chars == 0) {
-      error(field, "must not be empty");
+      required(field);
       return std::nullopt;
     }
     if (check.chars > max_chars) {
-      error(field, "must be at most " + std::to_string(max_chars) + " characters");
+      error(field, name + " może mieć najwyżej " + characters(max_chars));
       return std::nullopt;
     }
     return std::string(text);
@@ -236,7 +303,7 @@ bool is_locker_id(std::string_view text) {
 }
 
 const char* const kPhoneProblem =
-    "must be a Polish phone number: 9 digits, optionally after +48 or 0048 (like +48 600 700 800)";
+    "podaj polski numer telefonu: 9 cyfr, np. 600 700 800 lub +48 600 700 800";
 
 std::optional<std::string> read_phone(ObjectReader& reader) {
   auto text = reader.text("phone", kMaxChecked);
@@ -246,17 +313,18 @@ std::optional<std::string> read_phone(ObjectReader& reader) {
   return phone;
 }
 
-platform::Error reading_error(std::string_view what, const std::vector<FieldError>& errors,
+// "Adres dostawy: kod pocztowy musi mieć postać 00-950; podaj ulicę." and every field's message.
+platform::Error details_error(std::string_view heading, const std::vector<FieldError>& errors,
                               std::string reason) {
-  std::string message = std::string(what) + ": ";
+  std::string message = std::string(heading) + ": ";
   std::vector<platform::Error::Field> fields;
   fields.reserve(errors.size());
   for (std::size_t i = 0; i < errors.size(); ++i) {
     if (i > 0) message += "; ";
-    message += errors[i].field + " " + errors[i].message;
+    message += clause(errors[i].message);
     fields.push_back({errors[i].field, errors[i].message});
   }
-  auto error = make_error(Errc::invalid, std::move(message), std::move(reason));
+  auto error = make_error(Errc::invalid, message + ".", std::move(reason));
   error.fields = std::move(fields);
   return error;
 }
@@ -275,7 +343,7 @@ bool is_postal_code(std::string_view text) {
 AddressReading read_address(const json::value& json) {
   AddressReading reading;
   if (!json.is_object()) {
-    reading.errors.push_back({"address", "must be an object"});
+    reading.errors.push_back({"address", sentence("podaj adres dostawy jako obiekt JSON")});
     return reading;
   }
   // Every problem adds an error, so a field left empty here is never returned.
@@ -287,24 +355,25 @@ AddressReading read_address(const json::value& json) {
   address.street = reader.text("street", kMaxStreet).value_or("");
   if (const auto text = reader.text("building_number", kMaxNumber)) {
     auto number = building_number(*text);
-    if (!number) reader.error("building_number", "must be a building number like 12, 12A or 12/14");
+    if (!number)
+      reader.error("building_number", "numer budynku musi mieć postać 12, 12A lub 12/14");
     address.building_number = number.value_or("");
   }
   address.apartment_number = reader.optional_text("apartment_number", kMaxNumber);
   if (auto text = reader.text("postal_code", kMaxChecked)) {
-    if (!is_postal_code(*text)) reader.error("postal_code", "must look like 00-950");
+    if (!is_postal_code(*text)) reader.error("postal_code", "kod pocztowy musi mieć postać 00-950");
     address.postal_code = std::move(*text);
   }
   address.city = reader.text("city", kMaxName).value_or("");
   if (auto text = reader.text("country_code", kMaxChecked)) {
-    if (*text != "PL") reader.error("country_code", "must be PL: the shop delivers in Poland only");
+    if (*text != "PL") reader.error("country_code", "kraj musi być PL: dostarczamy tylko w Polsce");
     address.country_code = std::move(*text);
   }
   address.phone = read_phone(reader).value_or("");
   if (const auto* floor = reader.get("floor"); floor != nullptr && !floor->is_null()) {
     const auto* number = floor->if_int64();
     if (number == nullptr || *number < kMinFloor || *number > kMaxFloor) {
-      reader.error("floor", "must be an integer from -5 to 200, or null");
+      reader.error("floor", "piętro musi być liczbą od -5 do 200");
     } else {
       address.floor = static_cast<int>(*number);
     }
@@ -314,7 +383,7 @@ AddressReading read_address(const json::value& json) {
     if (elevator->is_bool()) {
       address.has_elevator = elevator->as_bool();
     } else {
-      reader.error("has_elevator", "must be true, false or null");
+      reader.error("has_elevator", "informacja o windzie musi mieć wartość tak lub nie");
     }
   }
   reader.unknown_fields(kAddressFields);
@@ -325,7 +394,8 @@ AddressReading read_address(const json::value& json) {
 LockerReading read_locker(const json::value& json) {
   LockerReading reading;
   if (!json.is_object()) {
-    reading.errors.push_back({"parcel_locker", "must be an object"});
+    reading.errors.push_back(
+        {"parcel_locker", sentence("podaj dane odbioru w paczkomacie jako obiekt JSON")});
     return reading;
   }
   ObjectReader reader(json.as_object(), reading.errors);
@@ -334,7 +404,8 @@ LockerReading read_locker(const json::value& json) {
     std::transform(text->begin(), text->end(), text->begin(), [](char c) {
       return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
     });
-    if (!is_locker_id(*text)) reader.error("locker_id", "must be a parcel locker id like WAW01M");
+    if (!is_locker_id(*text))
+      reader.error("locker_id", "nieprawidłowy kod paczkomatu (np. WAW01M)");
     locker.locker_id = std::move(*text);
   }
   locker.first_name = reader.text("first_name", kMaxName).value_or("");
@@ -372,16 +443,23 @@ json::object locker_to_json(const LockerDelivery& locker) {
   return out;
 }
 
+platform::Error address_problem(const std::vector<FieldError>& errors, std::string reason) {
+  return details_error("Adres dostawy", errors, std::move(reason));
+}
+
+platform::Error locker_problem(const std::vector<FieldError>& errors, std::string reason) {
+  return details_error("Odbiór w paczkomacie", errors, std::move(reason));
+}
+
 platform::Result<Address> address_from_json(const json::value& json) {
   auto reading = read_address(json);
-  if (!reading.address) return reading_error("address", reading.errors, "invalid_address");
+  if (!reading.address) return address_problem(reading.errors, "invalid_address");
   return std::move(*reading.address);
 }
 
 platform::Result<LockerDelivery> locker_from_json(const json::value& json) {
   auto reading = read_locker(json);
-  if (!reading.locker)
-    return reading_error("parcel_locker", reading.errors, "invalid_parcel_locker");
+  if (!reading.locker) return locker_problem(reading.errors, "invalid_parcel_locker");
   return std::move(*reading.locker);
 }
 

@@ -37,8 +37,10 @@ struct LockerDelivery {
 };
 
 struct FieldError {
-  std::string field;    // "postal_code", "phone"
-  std::string message;  // English, for the problem body: "must look like 00-950"
+  std::string field;  // the JSON field: "postal_code", "phone"
+  // In Polish, shown next to the field as it comes: one sentence naming the field,
+  // "Kod pocztowy musi mieć postać 00-950.", "Podaj ulicę."
+  std::string message;
 };
 
 // Reads an address object. Errors: every field's problem at once (unknown fields too), in field
@@ -64,10 +66,19 @@ LockerReading read_locker(const boost::json::value& json);
 // NN-NNN, digits only.
 bool is_postal_code(std::string_view text);
 
+// The problem for the customer: Errc::invalid with `reason`, every field's message in
+// Error::fields and all of them in one Polish detail headed by what they are about,
+// "Adres dostawy: kod pocztowy musi mieć postać 00-950; podaj ulicę." /
+// "Odbiór w paczkomacie: nieprawidłowy kod paczkomatu (np. WAW01M)."
+[[nodiscard]] platform::Error address_problem(const std::vector<FieldError>& errors,
+                                              std::string reason);
+[[nodiscard]] platform::Error locker_problem(const std::vector<FieldError>& errors,
+                                             std::string reason);
+
 boost::json::object address_to_json(const Address& address);  // the schema's shape
 boost::json::object locker_to_json(const LockerDelivery& locker);
-// As read_address / read_locker: Errc::invalid ("invalid_address" / "invalid_parcel_locker")
-// with every field's problem in the message and in Error::fields.
+// As read_address / read_locker: address_problem / locker_problem ("invalid_address" /
+// "invalid_parcel_locker").
 [[nodiscard]] platform::Result<Address> address_from_json(const boost::json::value& json);
 [[nodiscard]] platform::Result<LockerDelivery> locker_from_json(const boost::json::value& json);
 

@@ -1,13 +1,12 @@
 #include "availability.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdlib>
 #include <utility>
 
 #include "contracts/catalog_product.hpp"
 #include "platform/polish_calendar.hpp"
 #include "platform/polish_format.hpp"
+#include "polish_dates.hpp"
 
 namespace shipping {
 namespace {
@@ -24,45 +23,14 @@ std::string_view flag_name(std::string_view flag) {
   return flag;
 }
 
-// The accusative a delivery day takes after "w" ("w niedzielę").
-std::string_view weekday_accusative(std::chrono::weekday day) {
-  switch (day.c_encoding()) {
-    case 0:
-      return "niedzielę";
-    case 1:
-      return "poniedziałek";
-    case 2:
-      return "wtorek";
-    case 3:
-      return "środę";
-    case 4:
-      return "czwartek";
-    case 5:
-      return "piątek";
-    default:
-      return "sobotę";
-  }
-}
-
-std::string_view weekday_english(std::chrono::weekday day) {
-  static constexpr std::array<std::string_view, 7> kNames = {
-      "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
-  return kNames.at(day.c_encoding());
-}
-
-// "a, b lub c" / "a, b or c": items joined by commas, the last two by `last_joint`.
-template <class Item>
-std::string joined(const std::vector<Item>& items, std::string_view last_joint) {
+// "a, b, c".
+std::string comma_list(const std::vector<std::string_view>& items) {
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) text += i + 1 == items.size() ? last_joint : std::string_view(", ");
+    if (i > 0) text += ", ";
     text += items[i];
   }
   return text;
-}
-
-std::string comma_list(const std::vector<std::string_view>& items) {
-  return joined(items, ", ");
 }
 
 bool any_of_flags(const CartLine& line, const std::vector<std::string>& flags) {
@@ -174,6 +142,11 @@ bool goes_with(const AddonRule& addon, std::string_view method_id) {
   return std::find(addon.methods.begin(), addon.methods.end(), method_id) != addon.methods.end();
 }
 
+// "Usługę „Dostawa w niedzielę” można wybrać tylko przy dostawie w niedzielę".
+std::string only_on_days(const AddonRule& addon) {
+  return "Usługę „" + addon.name + "” można wybrać tylko przy dostawie " + on_weekdays(addon.days);
+}
+
 std::optional<Unavailability> addon_reason(const AddonRule& addon, const CartCopy& cart,
                                            const CartMeasures& measures,
                                            std::optional<std::chrono::year_month_day> date) {
@@ -186,12 +159,7 @@ std::optional<Unavailability> addon_reason(const AddonRule& addon, const CartCop
   if (date && !addon.days.empty() &&
       std::find(addon.days.begin(), addon.days.end(), platform::weekday_of(*date)) ==
           addon.days.end()) {
-    std::vector<std::string_view> days;
-    days.reserve(addon.days.size());
-    for (const auto day : addon.days) days.push_back(weekday_accusative(day));
-    return Unavailability{"wrong_day", "Usługę „" + addon.name +
-                                           "” można wybrać tylko przy dostawie w " +
-                                           joined(days, " lub ") + "."};
+    return Unavailability{"wrong_day", only_on_days(addon) + "."};
   }
   return std::nullopt;
 }
@@ -211,27 +179,19 @@ AddonOption evaluate(const AddonRule& addon, const CartCopy& cart, const CartMea
   return option;
 }
 
-platform::Error not_allowed(const AddonRule& addon, std::string why) {
-  return make_error(Errc::invalid, "addon '" + addon.id + "' " + std::move(why),
-                    "addon_not_allowed");
+platform::Error not_allowed(std::string message) {
+  return make_error(Errc::invalid, std::move(message), "addon_not_allowed");
 }
 
-// Why a chosen addon cannot be had, for the problem body (English, as every problem detail).
+// Why a chosen addon cannot be had, for the problem body: the reason the calendar shows, and for
+// a day the addon does not go with, what day that is.
 platform::Error refusal(const AddonRule& addon, const Unavailability& reason,
                         std::chrono::year_month_day date) {
   if (reason.code == "wrong_day") {
-    std::vector<std::string> days;
-    days.reserve(addon.days.size());
-    for (const auto day : addon.days) days.emplace_back(weekday_english(day));
-    return not_allowed(addon, "is only for deliveries on " + joined(days, " or ") + ", and " +
-                                  platform::format_date(date) + " is a " +
-                                  std::string(weekday_english(platform::weekday_of(date))));
+    return not_allowed(only_on_days(addon) + ", a " + polish_date(date) + " to " +
+                       std::string(weekday_nominative(platform::weekday_of(date))) + ".");
   }
-  if (reason.code == "needs_flag") {
-    return not_allowed(addon, "needs a product flagged " + joined(addon.requires_any_flag, " or ") +
-                                  " in the cart");
-  }
-  return not_allowed(addon, "cannot be chosen for an empty cart");
+  return not_allowed(reason.message);
 }
 
 }  // namespace
@@ -291,28 +251,32 @@ platform::Result<std::vector<AddonOption>> choose_addons(
     std::chrono::year_month_day date, const std::vector<std::string>& addon_ids) {
   const auto measures = measure(cart);
   std::vector<AddonOption> chosen;
-  std::optional<std::string> windowed;  // the chosen addon that sets the delivery hours
+  const AddonRule* windowed = nullptr;  // the chosen addon that sets the delivery hours
   for (const auto& id : addon_ids) {
     const auto* addon = rules.addon(id);
     if (addon == nullptr) {
-      return make_error(Errc::invalid, "unknown addon '" + id + "'", "unknown_addon");
+      return make_error(Errc::invalid, "Nie ma usługi dodatkowej „" + id + "”.", "unknown_addon");
     }
     if (std::any_of(chosen.begin(), chosen.end(),
                     [&](const AddonOption& option) { return option.id == id; })) {
-      return make_error(Errc::invalid, "addon '" + id + "' is chosen twice", "duplicate_addon");
+      return make_error(Errc::invalid, "Usługa „" + addon->name + "” jest wybrana dwa razy.",
+                        "duplicate_addon");
     }
     if (!goes_with(*addon, method_id)) {
-      return not_allowed(*addon,
-                         "does not go with the delivery method '" + std::string(method_id) + "'");
+      const auto* method = rules.method(method_id);
+      return not_allowed("Usługi „" + addon->name + "” nie można wybrać przy " +
+                         (method != nullptr ? "metodzie dostawy „" + method->name + "”"
+                                            : std::string("tej metodzie dostawy")) +
+                         ".");
     }
     auto option = evaluate(*addon, cart, measures, date);
     if (option.reason) return refusal(*addon, *option.reason, date);
     if (option.window) {
-      if (windowed) {
-        return not_allowed(*addon, "and addon '" + *windowed +
-                                       "' both set the delivery hours: choose one of them");
+      if (windowed != nullptr) {
+        return not_allowed("Usługi „" + windowed->name + "” i „" + addon->name +
+                           "” ustalają godziny dostawy: wybierz jedną z nich.");
       }
-      windowed = id;
+      windowed = addon;
     }
     chosen.push_back(std::move(option));
   }

@@ -94,9 +94,10 @@ boost::asio::awaitable<platform::Result<std::string>> CarrierClient::fetch(
   request.headers.emplace_back("Accept", "application/json");
   PLATFORM_CO_TRY(auto response, co_await http_.send(std::move(request)));
   if (response.status == 400 || response.status == 404) {
-    co_return make_error(Errc::invalid,
-                         "the carrier has no calendar for postal code " + postal_code,
-                         "postal_code_not_served");
+    co_return make_error(
+        Errc::invalid,
+        "Nie dostarczamy pod kod pocztowy " + postal_code + ". Sprawdź, czy kod jest poprawny.",
+        "postal_code_not_served");
   }
   if (response.status != 200) {
     co_return make_error(Errc::unavailable,

@@ -40,26 +40,15 @@ http::Response ok(std::string body) {
   return response;
 }
 
-platform::Error address_error(const std::vector<FieldError>& errors) {
-  std::string message = "the delivery details have " + std::to_string(errors.size()) +
-                        (errors.size() == 1 ? " mistake: " : " mistakes: ");
-  auto error = make_error(Errc::invalid, "", "invalid_address");
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    message += (i == 0 ? "" : "; ") + errors[i].field + " " + errors[i].message;
-    error.fields.push_back({errors[i].field, errors[i].message});
-  }
-  error.message = std::move(message);
-  return error;
-}
 }  // namespace
 
 platform::Result<std::string> parse_select(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
   PLATFORM_CHECK(http::only_fields(body, {"method"}));
   const auto* method = body.if_contains("method");
-  if (method == nullptr || !method->is_string()) return field_error("'method' is required");
+  if (method == nullptr || !method->is_string()) return field_error("Wybierz metodę dostawy.");
   if (!is_identifier(method->as_string())) {
-    return make_error(Errc::not_found, "no delivery method with that id", "unknown_method");
+    return make_error(Errc::not_found, "Nie ma takiej metody dostawy.", "unknown_method");
   }
   return std::string(method->as_string());
 }
@@ -68,19 +57,20 @@ platform::Result<DayChoice> parse_set_date(std::string_view text) {
   PLATFORM_TRY(auto body, http::parse_json_object(text));
   PLATFORM_CHECK(http::only_fields(body, {"date", "addons"}));
   const auto* date = body.if_contains("date");
-  if (date == nullptr || !date->is_string()) return field_error("'date' is required (YYYY-MM-DD)");
+  if (date == nullptr || !date->is_string()) return field_error("Wybierz dzień dostawy.");
   auto parsed = platform::parse_date(date->as_string());
-  if (!parsed) return field_error("'date' must be a calendar date YYYY-MM-DD");
+  if (!parsed) return field_error("Nieprawidłowa data dostawy: podaj ją w postaci RRRR-MM-DD.");
   DayChoice choice{*parsed, {}};
   if (const auto* addons = body.if_contains("addons"); addons != nullptr && !addons->is_null()) {
-    if (!addons->is_array()) return field_error("'addons' must be a list of addon ids");
+    if (!addons->is_array()) return field_error("Usługi dodatkowe podaj jako listę.");
     if (addons->as_array().size() > kMaxAddons) {
-      return field_error("'addons' takes at most " + std::to_string(kMaxAddons) + " ids");
+      // kMaxAddons takes the genitive plural ("20 usług").
+      return field_error("Możesz wybrać najwyżej " + std::to_string(kMaxAddons) +
+                         " usług dodatkowych.");
     }
     for (const auto& addon : addons->as_array()) {
       if (!addon.is_string() || !is_identifier(addon.as_string())) {
-        return make_error(Errc::invalid, "'addons' must hold addon ids such as sunday_delivery",
-                          "unknown_addon");
+        return make_error(Errc::invalid, "Nie ma takiej usługi dodatkowej.", "unknown_addon");
       }
       choice.addon_ids.emplace_back(addon.as_string());
     }
@@ -188,17 +178,17 @@ ShippingHttpApi::Answer ShippingHttpApi::address(http::Request request) {
   const auto* address = body.if_contains("address");
   const auto* locker = body.if_contains("parcel_locker");
   if (body.size() != 1 || (address == nullptr && locker == nullptr)) {
-    co_return field_error("give exactly one of 'address' or 'parcel_locker'");
+    co_return field_error("Podaj albo adres dostawy, albo paczkomat.");
   }
   if (locker != nullptr) {
     auto reading = read_locker(*locker);
-    if (!reading.locker) co_return address_error(reading.errors);
+    if (!reading.locker) co_return locker_problem(reading.errors, "invalid_address");
     PLATFORM_CO_TRY(auto session, co_await service_.provide_locker(
                                       request.user_id, std::move(*reading.locker), request.trace));
     co_return ok(selection_json(session));
   }
   auto reading = read_address(*address);
-  if (!reading.address) co_return address_error(reading.errors);
+  if (!reading.address) co_return address_problem(reading.errors, "invalid_address");
   PLATFORM_CO_TRY(auto session, co_await service_.provide_address(
                                     request.user_id, std::move(*reading.address), request.trace));
   co_return ok(selection_json(session));
@@ -208,10 +198,10 @@ ShippingHttpApi::Answer ShippingHttpApi::calendar(http::Request request) {
   auto method = request.query_param("method");
   auto postal_code = request.query_param("postal_code");
   if (!method || !is_identifier(*method)) {
-    co_return field_error("'method' must name a delivery method, e.g. ?method=courier");
+    co_return field_error("Wybierz metodę dostawy.");
   }
   if (!postal_code || !is_postal_code(*postal_code)) {
-    co_return field_error("'postal_code' must look like 00-950");
+    co_return field_error("Kod pocztowy musi mieć postać 00-950.");
   }
   PLATFORM_CO_TRY(auto view,
                   co_await service_.calendar(std::move(*method), std::move(*postal_code)));

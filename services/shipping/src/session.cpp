@@ -3,11 +3,17 @@
 #include <algorithm>
 
 #include "platform/polish_calendar.hpp"
+#include "polish_dates.hpp"
 
 namespace shipping {
 namespace {
 using platform::Errc;
 using platform::make_error;
+
+// "we wtorek, 8 grudnia 2026", "w środę, 9 grudnia 2026".
+std::string on_date(std::chrono::year_month_day date) {
+  return on_weekdays({platform::weekday_of(date)}) + ", " + polish_date(date);
+}
 
 ChosenMethod chosen(const MethodOption& option) {
   return {.id = option.id,
@@ -88,12 +94,11 @@ Outcome follow_cart(const ShippingSession& session, contracts::CartCopy cart,
 platform::Result<Outcome> select_method(const ShippingSession& session, const DeliveryRules& rules,
                                         std::string_view method_id) {
   if (session.cart.empty()) {
-    return make_error(Errc::conflict, "your cart is empty: add a product first", "cart_empty");
+    return make_error(Errc::conflict, "Koszyk jest pusty: najpierw dodaj produkt.", "cart_empty");
   }
   auto option = evaluate_method(rules, session.cart, method_id);
   if (!option) {
-    return make_error(Errc::not_found, "no delivery method '" + std::string(method_id) + "'",
-                      "unknown_method");
+    return make_error(Errc::not_found, "Nie ma takiej metody dostawy.", "unknown_method");
   }
   if (!option->available) {
     return make_error(Errc::invalid, option->reasons.front().message, "method_unavailable");
@@ -114,7 +119,7 @@ platform::Result<Outcome> provide_address(const ShippingSession& session, Addres
   if (session.method && session.method->destination != Destination::address) {
     return make_error(
         Errc::conflict,
-        "the chosen delivery method '" + session.method->id + "' takes no delivery address",
+        "Przy metodzie dostawy „" + session.method->name + "” nie podaje się adresu dostawy.",
         "wrong_destination");
   }
   Outcome out{session, {}};
@@ -132,7 +137,8 @@ platform::Result<Outcome> provide_address(const ShippingSession& session, Addres
 
 platform::Result<Outcome> provide_locker(const ShippingSession& session, LockerDelivery locker) {
   if (!session.method || session.method->destination != Destination::parcel_locker) {
-    return make_error(Errc::conflict, "choose parcel locker delivery before giving a locker",
+    return make_error(Errc::conflict,
+                      "Paczkomat możesz wskazać dopiero po wybraniu dostawy do paczkomatu.",
                       "wrong_destination");
   }
   Outcome out{session, {}};
@@ -148,26 +154,44 @@ platform::Result<Outcome> select_day(const ShippingSession& session, const Deliv
                                      const std::vector<std::string>& addon_ids,
                                      platform::TimePoint now) {
   if (!session.method) {
-    return make_error(Errc::conflict, "choose a delivery method first", "method_not_selected");
+    return make_error(Errc::conflict, "Najpierw wybierz metodę dostawy.", "method_not_selected");
   }
   const auto* rule = rules.method(session.method->id);
   if (rule == nullptr || !rule->calendar_service || rule->destination != Destination::address) {
-    return make_error(Errc::conflict,
-                      "delivery method '" + session.method->id + "' has no delivery days to choose",
-                      "no_calendar");
+    return make_error(
+        Errc::conflict,
+        "Przy metodzie dostawy „" + session.method->name + "” nie wybiera się dnia dostawy.",
+        "no_calendar");
   }
   if (!session.address) {
-    return make_error(Errc::conflict, "give the delivery address first", "address_missing");
+    return make_error(Errc::conflict, "Najpierw podaj adres dostawy.", "address_missing");
   }
   auto offered = std::find_if(calendar.begin(), calendar.end(), [&](const CalendarDay& day) {
     return day.date == date && day.available;
   });
-  const auto earliest = earliest_delivery_day(now, rules.cutoff, rule->estimate.min_working_days);
-  if (offered == calendar.end() || std::chrono::sys_days(date) < std::chrono::sys_days(earliest)) {
+  if (offered == calendar.end()) {
     return make_error(Errc::invalid,
-                      "the carrier does not deliver on " + platform::format_date(date) + " to " +
-                          session.address->postal_code,
+                      "Dostawa pod kod pocztowy " + session.address->postal_code +
+                          " nie jest możliwa " + on_date(date) + ". Wybierz inny dzień.",
                       "day_not_offered");
+  }
+  const auto earliest = earliest_delivery_day(now, rules.cutoff, rule->estimate.min_working_days);
+  if (std::chrono::sys_days(date) < std::chrono::sys_days(earliest)) {
+    // Past the cut-off (or too soon for the method's transit): the first day that can be had.
+    std::optional<std::chrono::sys_days> first;
+    for (const auto& day : calendar) {
+      const std::chrono::sys_days when(day.date);
+      if (day.available && when >= std::chrono::sys_days(earliest) && (!first || when < *first)) {
+        first = when;
+      }
+    }
+    return make_error(
+        Errc::invalid,
+        "Na " + polish_day_accusative(date) + " jest już za późno. " +
+            (first ? "Najwcześniejszy możliwy dzień dostawy to " +
+                         polish_day_nominative(std::chrono::year_month_day(*first)) + "."
+                   : std::string("Wybierz późniejszy dzień.")),
+        "day_not_offered");
   }
   PLATFORM_TRY(auto addons,
                choose_addons(rules, session.method->id, session.cart, date, addon_ids));

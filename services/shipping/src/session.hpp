@@ -108,7 +108,8 @@ struct CalendarDay {
 // an address (Errc::conflict "method_not_selected" / "no_calendar": a parcel locker or a store
 // has no day to choose) and the address ("address_missing");
 // the day must be one `calendar` offers and not before earliest_delivery_day(now)
-// (Errc::invalid "day_not_offered"); the addons as choose_addons decides. Publishes the day and
+// (Errc::invalid "day_not_offered", saying which day can be had when it is too late for this
+// one); the addons as choose_addons decides. Publishes the day and
 // the addon set (each only when it changed).
 [[nodiscard]] platform::Result<Outcome> select_day(const ShippingSession& session,
                                                    const DeliveryRules& rules,

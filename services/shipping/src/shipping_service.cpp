@@ -18,7 +18,8 @@ using platform::Errc;
 using platform::make_error;
 
 platform::Error contended() {
-  return make_error(Errc::unavailable, "the shipping session is busy: try again", "contended");
+  return make_error(Errc::unavailable,
+                    "Dostawa jest właśnie zmieniana: spróbuj ponownie za chwilę.", "contended");
 }
 
 // The cached value: "<rules digest>\n<methods JSON>".
@@ -152,7 +153,8 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::chang
   for (int attempt = 0; attempt < config_.commit_attempts; ++attempt) {
     PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
     if (!stored.exists) {
-      co_return make_error(Errc::conflict, "your cart is empty: add a product first", "cart_empty");
+      co_return make_error(Errc::conflict, "Koszyk jest pusty: najpierw dodaj produkt.",
+                           "cart_empty");
     }
     PLATFORM_CO_TRY(auto outcome, step(stored.session));
     if (outcome.changes.empty()) co_return std::move(outcome.session);
@@ -198,7 +200,8 @@ boost::asio::awaitable<platform::Result<ShippingSession>> ShippingService::selec
   // carrier is not asked again when another writer forces a retry).
   PLATFORM_CO_TRY(auto stored, co_await store_.load_current(user_id));
   if (!stored.exists) {
-    co_return make_error(Errc::conflict, "your cart is empty: add a product first", "cart_empty");
+    co_return make_error(Errc::conflict, "Koszyk jest pusty: najpierw dodaj produkt.",
+                         "cart_empty");
   }
   std::vector<CalendarDay> days;
   const auto& session = stored.session;
@@ -219,13 +222,12 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
   const auto rules = rules_();
   const auto* method = rules->rules.method(method_id);
   if (method == nullptr) {
-    co_return make_error(Errc::not_found, "no delivery method '" + method_id + "'",
-                         "unknown_method");
+    co_return make_error(Errc::not_found, "Nie ma takiej metody dostawy.", "unknown_method");
   }
   if (!method->calendar_service) {
-    co_return make_error(Errc::invalid,
-                         "delivery method '" + method_id + "' has no delivery days to choose",
-                         "no_calendar");
+    co_return make_error(
+        Errc::invalid, "Przy metodzie dostawy „" + method->name + "” nie wybiera się dnia dostawy.",
+        "no_calendar");
   }
   if (carrier_ == nullptr) co_return make_error(Errc::internal, "no carrier client here");
 
@@ -271,8 +273,11 @@ boost::asio::awaitable<platform::Result<CalendarView>> ShippingService::calendar
   }
   if (fetched.error().code == Errc::invalid) co_return fetched.error();
   if (held) co_return view_of(held, true);
+  // The cause for the operators; the customer is told to try again.
+  spdlog::warn("carrier calendar for {} unavailable, none cached: {}", key,
+               fetched.error().message);
   co_return make_error(Errc::unavailable,
-                       "the carrier's delivery calendar is unavailable: " + fetched.error().message,
+                       "Kalendarz dostaw jest chwilowo niedostępny: spróbuj ponownie za chwilę.",
                        "carrier_unavailable");
 }
 

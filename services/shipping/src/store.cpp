@@ -393,7 +393,9 @@ boost::asio::awaitable<platform::Result<bool>> ShippingStore::commit(
                   co_await redis_.eval(commit_script_, std::move(keys), std::move(args)));
   if (reply.is_error()) co_return unexpected_reply(reply);
   if (reply.as_integer() == -1) {
-    co_return make_error(Errc::conflict, "this checkout session has ended", "session_ended");
+    co_return make_error(Errc::conflict,
+                         "Zamówienie zostało już złożone: dostawy nie można zmienić.",
+                         "session_ended");
   }
   co_return reply.as_integer() == 1;
 }

@@ -7,6 +7,7 @@
 #include "platform/ids.hpp"
 #include "platform/polish_calendar.hpp"
 #include "platform/testing/eventually.hpp"
+#include "polish_dates.hpp"
 #include "shipping_fixture.hpp"
 
 namespace shipping::testing {
@@ -182,14 +183,23 @@ TEST_F(ShippingTest, BadInputsGetClearErrorsAndChangeNothing) {
     fields.emplace_back(error.at("field").as_string());
   }
   EXPECT_EQ(fields, (std::vector<std::string>{"postal_code", "phone"}));
+  EXPECT_EQ(problem.at("type").as_string(), "https://checkout.local/problems/invalid_address");
+  EXPECT_EQ(problem.at("detail").as_string(),
+            "Adres dostawy: kod pocztowy musi mieć postać 00-950; podaj polski numer telefonu: 9 "
+            "cyfr, np. 600 700 800 lub +48 600 700 800.");
+  EXPECT_EQ(problem.at("errors").at(0).at("detail").as_string(),
+            "Kod pocztowy musi mieć postać 00-950.");
 
   // A locker without parcel-locker delivery; a day without a method.
   response = call(cart_->user(), "POST", "/shipping/address",
                   R"({"parcel_locker":{"locker_id":"WAW01M","first_name":"A","last_name":"B",)"
                   R"("phone":"600100200"}})");
   EXPECT_EQ(response.status, 409) << response.body;
+  EXPECT_EQ(json_of(response.body).at("detail").as_string(),
+            "Paczkomat możesz wskazać dopiero po wybraniu dostawy do paczkomatu.");
   response = call(cart_->user(), "POST", "/shipping/set-date", R"({"date":"2030-01-02"})");
   EXPECT_EQ(response.status, 409) << response.body;
+  EXPECT_EQ(json_of(response.body).at("detail").as_string(), "Najpierw wybierz metodę dostawy.");
   EXPECT_EQ(call(cart_->user(), "POST", "/shipping/set-date", R"({"date":"2030-02-30"})").status,
             422);
   EXPECT_EQ(call(cart_->user(), "GET", "/shipping/calendar?method=courier&postal_code=0-1").status,
@@ -262,9 +272,17 @@ TEST_F(ShippingTest, ADayAndItsAddonsFromTheCarriersCalendar) {
   response = call(cart_->user(), "POST", "/shipping/set-date",
                   R"({"date":")" + weekday_date + R"(","addons":["sunday_delivery"]})");
   EXPECT_EQ(response.status, 422) << response.body;
+  const auto weekday = *platform::parse_date(weekday_date);
+  EXPECT_EQ(json_of(response.body).at("detail").as_string(),
+            "Usługę „Dostawa w niedzielę” można wybrać tylko przy dostawie w niedzielę, a " +
+                shipping::polish_date(weekday) + " to " +
+                std::string(shipping::weekday_nominative(platform::weekday_of(weekday))) + ".");
   // A day the carrier does not offer (a public holiday far ahead is never in the calendar).
   response = call(cart_->user(), "POST", "/shipping/set-date", R"({"date":"2099-12-25"})");
   EXPECT_EQ(response.status, 422) << response.body;
+  EXPECT_EQ(json_of(response.body).at("detail").as_string(),
+            "Dostawa pod kod pocztowy 00-514 nie jest możliwa w piątek, 25 grudnia 2099. Wybierz "
+            "inny dzień.");
   EXPECT_TRUE(selection(cart_->user()).at("delivery").is_null());
 
   response = call(
@@ -331,6 +349,8 @@ TEST_F(ShippingTest, TheBreakerOpensOnAnOutageAndTheLastGoodCalendarIsServedStal
   // Nothing cached for another postal code: 503 with Retry-After.
   response = call(cart_->user(), "GET", "/shipping/calendar?method=courier&postal_code=31-002");
   EXPECT_EQ(response.status, 503) << response.body;
+  EXPECT_EQ(json_of(response.body).at("detail").as_string(),
+            "Kalendarz dostaw jest chwilowo niedostępny: spróbuj ponownie za chwilę.");
   bool retry_after = false;
   for (const auto& [name, value] : response.headers) retry_after |= name == "retry-after";
   EXPECT_TRUE(retry_after);

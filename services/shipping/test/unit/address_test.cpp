@@ -151,75 +151,78 @@ TEST(Address, NamesCountCharactersNotBytes) {
   for (int i = 0; i < 100; ++i) hundred += "ł";
   EXPECT_TRUE(shipping::read_address(address_with("first_name", json::string(hundred))).address);
   EXPECT_EQ(address_error(address_with("first_name", json::string(hundred + "a"))),
-            "first_name: must be at most 100 characters");
-  EXPECT_EQ(address_error(address_with("last_name", "")), "last_name: must not be empty");
-  EXPECT_EQ(address_error(address_with("last_name", "   ")), "last_name: must not be empty");
+            "first_name: Imię może mieć najwyżej 100 znaków.");
+  EXPECT_EQ(address_error(address_with("last_name", "")), "last_name: Podaj nazwisko.");
+  EXPECT_EQ(address_error(address_with("last_name", "   ")), "last_name: Podaj nazwisko.");
   EXPECT_EQ(address_error(address_with("street", json::string(std::string(201, 'x')))),
-            "street: must be at most 200 characters");
+            "street: Ulica może mieć najwyżej 200 znaków.");
   EXPECT_EQ(address_error(address_with("company_name", json::string(std::string(301, 'x')))),
-            "company_name: must be at most 300 characters");
+            "company_name: Nazwa firmy może mieć najwyżej 300 znaków.");
   EXPECT_EQ(address_error(address_with("city", json::string(std::string(101, 'x')))),
-            "city: must be at most 100 characters");
+            "city: Miejscowość może mieć najwyżej 100 znaków.");
   EXPECT_EQ(address_error(address_with("apartment_number", json::string(std::string(21, '1')))),
-            "apartment_number: must be at most 20 characters");
+            "apartment_number: Numer lokalu może mieć najwyżej 20 znaków.");
 }
 
 TEST(Address, RejectsControlCharactersAndBrokenUtf8) {
   EXPECT_EQ(address_error(address_with("first_name", "An\nna")),
-            "first_name: must not contain control characters");
+            "first_name: Imię zawiera niedozwolone znaki.");
   EXPECT_EQ(address_error(address_with("street", "ul.\x7f Polna")),
-            "street: must not contain control characters");
+            "street: Ulica zawiera niedozwolone znaki.");
   EXPECT_EQ(address_error(address_with("city", "Krak\xc2\x85w")),
-            "city: must not contain control characters");
-  EXPECT_EQ(address_error(address_with("city", "Krak\xc3w")), "city: must be valid UTF-8");
-  EXPECT_EQ(address_error(address_with("city", "\xc0\xafKrak")), "city: must be valid UTF-8");
-  EXPECT_EQ(address_error(address_with("city", "\xed\xa0\x80")), "city: must be valid UTF-8");
+            "city: Miejscowość zawiera niedozwolone znaki.");
+  EXPECT_EQ(address_error(address_with("city", "Krak\xc3w")),
+            "city: Miejscowość zawiera nieprawidłowe znaki.");
+  EXPECT_EQ(address_error(address_with("city", "\xc0\xafKrak")),
+            "city: Miejscowość zawiera nieprawidłowe znaki.");
+  EXPECT_EQ(address_error(address_with("city", "\xed\xa0\x80")),
+            "city: Miejscowość zawiera nieprawidłowe znaki.");
   EXPECT_EQ(address_error(address_with("city", "\xf8\x88\x80\x80\x80")),
-            "city: must be valid UTF-8");
+            "city: Miejscowość zawiera nieprawidłowe znaki.");
 }
 
 TEST(Address, EveryFieldsErrors) {
-  EXPECT_EQ(address_error(address_without("first_name")), "first_name: is required");
-  EXPECT_EQ(address_error(address_with("first_name", nullptr)), "first_name: is required");
-  EXPECT_EQ(address_error(address_with("last_name", 7)), "last_name: must be a string");
-  EXPECT_EQ(address_error(address_with("company_name", false)), "company_name: must be a string");
-  EXPECT_EQ(address_error(address_without("street")), "street: is required");
+  EXPECT_EQ(address_error(address_without("first_name")), "first_name: Podaj imię.");
+  EXPECT_EQ(address_error(address_with("first_name", nullptr)), "first_name: Podaj imię.");
+  EXPECT_EQ(address_error(address_with("last_name", 7)), "last_name: Nazwisko musi być tekstem.");
+  EXPECT_EQ(address_error(address_with("company_name", false)),
+            "company_name: Nazwa firmy musi być tekstem.");
+  EXPECT_EQ(address_error(address_without("street")), "street: Podaj ulicę.");
   EXPECT_EQ(address_error(address_with("building_number", "12B/")),
-            "building_number: must be a building number like 12, 12A or 12/14");
+            "building_number: Numer budynku musi mieć postać 12, 12A lub 12/14.");
   EXPECT_EQ(address_error(address_with("building_number", "A12")),
-            "building_number: must be a building number like 12, 12A or 12/14");
+            "building_number: Numer budynku musi mieć postać 12, 12A lub 12/14.");
   EXPECT_EQ(address_error(address_with("building_number", "12 A")),
-            "building_number: must be a building number like 12, 12A or 12/14");
+            "building_number: Numer budynku musi mieć postać 12, 12A lub 12/14.");
   EXPECT_EQ(address_error(address_with("building_number", "12AB")),
-            "building_number: must be a building number like 12, 12A or 12/14");
+            "building_number: Numer budynku musi mieć postać 12, 12A lub 12/14.");
   EXPECT_EQ(address_error(address_with("apartment_number", 12)),
-            "apartment_number: must be a string");
+            "apartment_number: Numer lokalu musi być tekstem.");
   EXPECT_EQ(address_error(address_with("postal_code", "00950")),
-            "postal_code: must look like 00-950");
+            "postal_code: Kod pocztowy musi mieć postać 00-950.");
   EXPECT_EQ(address_error(address_with("postal_code", "00-9500")),
-            "postal_code: must look like 00-950");
+            "postal_code: Kod pocztowy musi mieć postać 00-950.");
   EXPECT_EQ(address_error(address_with("postal_code", "AB-CDE")),
-            "postal_code: must look like 00-950");
-  EXPECT_EQ(address_error(address_without("city")), "city: is required");
+            "postal_code: Kod pocztowy musi mieć postać 00-950.");
+  EXPECT_EQ(address_error(address_without("city")), "city: Podaj miejscowość.");
   EXPECT_EQ(address_error(address_with("country_code", "DE")),
-            "country_code: must be PL: the shop delivers in Poland only");
+            "country_code: Kraj musi być PL: dostarczamy tylko w Polsce.");
   EXPECT_EQ(address_error(address_with("country_code", "pl")),
-            "country_code: must be PL: the shop delivers in Poland only");
-  EXPECT_EQ(address_error(address_without("country_code")), "country_code: is required");
+            "country_code: Kraj musi być PL: dostarczamy tylko w Polsce.");
+  EXPECT_EQ(address_error(address_without("country_code")), "country_code: Podaj kraj.");
   EXPECT_EQ(address_error(address_with("phone", "600 100 20")),
-            "phone: must be a Polish phone number: 9 digits, optionally after +48 or 0048 (like "
-            "+48 600 700 800)");
+            "phone: Podaj polski numer telefonu: 9 cyfr, np. 600 700 800 lub +48 600 700 800.");
   EXPECT_EQ(address_error(address_with("floor", -6)),
-            "floor: must be an integer from -5 to 200, or null");
+            "floor: Piętro musi być liczbą od -5 do 200.");
   EXPECT_EQ(address_error(address_with("floor", 201)),
-            "floor: must be an integer from -5 to 200, or null");
+            "floor: Piętro musi być liczbą od -5 do 200.");
   EXPECT_EQ(address_error(address_with("floor", 2.5)),
-            "floor: must be an integer from -5 to 200, or null");
+            "floor: Piętro musi być liczbą od -5 do 200.");
   EXPECT_EQ(address_error(address_with("floor", "3")),
-            "floor: must be an integer from -5 to 200, or null");
+            "floor: Piętro musi być liczbą od -5 do 200.");
   EXPECT_EQ(address_error(address_with("has_elevator", "yes")),
-            "has_elevator: must be true, false or null");
-  EXPECT_EQ(address_error(address_with("zip", "00-950")), "zip: is not a known field");
+            "has_elevator: Informacja o windzie musi mieć wartość tak lub nie.");
+  EXPECT_EQ(address_error(address_with("zip", "00-950")), "zip: Nieznane pole „zip”.");
   EXPECT_TRUE(shipping::read_address(address_with("floor", -5)).address);
   EXPECT_TRUE(shipping::read_address(address_with("floor", 200)).address);
   EXPECT_TRUE(shipping::read_address(address_with("building_number", "12/14B")).address);
@@ -237,7 +240,33 @@ TEST(Address, AllErrorsAtOnceInFieldOrder) {
                                               "building_number", "postal_code", "city",
                                               "country_code", "phone", "floor", "nickname"}))
       << describe(reading.errors);
-  EXPECT_EQ(shipping::read_address(json::array{}).errors.at(0).message, "must be an object");
+  EXPECT_EQ(shipping::read_address(json::array{}).errors.at(0).message,
+            "Podaj adres dostawy jako obiekt JSON.");
+}
+
+TEST(Address, TheProblemNamesEveryFieldInPolish) {
+  auto object = address_without("street");
+  object["postal_code"] = "00950";
+  const auto reading = shipping::read_address(object);
+  const auto error = shipping::address_problem(reading.errors, "invalid_address");
+  EXPECT_EQ(error.code, Errc::invalid);
+  EXPECT_EQ(error.reason, "invalid_address");
+  EXPECT_EQ(error.message, "Adres dostawy: podaj ulicę; kod pocztowy musi mieć postać 00-950.");
+  ASSERT_EQ(error.fields.size(), 2U);
+  EXPECT_EQ(error.fields[0].field, "street");
+  EXPECT_EQ(error.fields[0].detail, "Podaj ulicę.");
+  EXPECT_EQ(error.fields[1].field, "postal_code");
+  EXPECT_EQ(error.fields[1].detail, "Kod pocztowy musi mieć postać 00-950.");
+
+  const auto locker =
+      shipping::read_locker(json::parse(R"({"locker_id": "X1", "first_name": "Jan"})"));
+  const auto refused_locker = shipping::locker_problem(locker.errors, "invalid_address");
+  EXPECT_EQ(refused_locker.reason, "invalid_address");
+  EXPECT_EQ(refused_locker.message,
+            "Odbiór w paczkomacie: nieprawidłowy kod paczkomatu (np. WAW01M); podaj nazwisko; "
+            "podaj numer telefonu.");
+  ASSERT_EQ(refused_locker.fields.size(), 3U);
+  EXPECT_EQ(refused_locker.fields[2].detail, "Podaj numer telefonu.");
 }
 
 TEST(Address, PhoneNormalizations) {
@@ -293,10 +322,10 @@ TEST(Address, JsonRoundTrip) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, Errc::invalid);
   EXPECT_EQ(bad.error().reason, "invalid_address");
-  EXPECT_EQ(bad.error().message, "address: postal_code must look like 00-950");
+  EXPECT_EQ(bad.error().message, "Adres dostawy: kod pocztowy musi mieć postać 00-950.");
   ASSERT_EQ(bad.error().fields.size(), 1U);
   EXPECT_EQ(bad.error().fields[0].field, "postal_code");
-  EXPECT_EQ(bad.error().fields[0].detail, "must look like 00-950");
+  EXPECT_EQ(bad.error().fields[0].detail, "Kod pocztowy musi mieć postać 00-950.");
 }
 
 TEST(Locker, ReadsAndNormalizes) {
@@ -315,7 +344,7 @@ TEST(Locker, Ids) {
   for (const auto* bad : {"WA01M", "WAWA01M", "WAW1M", "WAW0123M", "WAW01MMMM", "WAW-01M", "01WAWM",
                           "WAW01M1", "WAŁ01M"}) {
     EXPECT_EQ(locker_error(locker_with("locker_id", bad)),
-              "locker_id: must be a parcel locker id like WAW01M")
+              "locker_id: Nieprawidłowy kod paczkomatu (np. WAW01M).")
         << bad;
   }
 }
@@ -323,19 +352,19 @@ TEST(Locker, Ids) {
 TEST(Locker, EveryFieldsErrors) {
   auto object = json::parse(kLocker).as_object();
   object.erase("locker_id");
-  EXPECT_EQ(locker_error(object), "locker_id: is required");
-  EXPECT_EQ(locker_error(locker_with("first_name", "")), "first_name: must not be empty");
-  EXPECT_EQ(locker_error(locker_with("last_name", 1)), "last_name: must be a string");
+  EXPECT_EQ(locker_error(object), "locker_id: Podaj kod paczkomatu.");
+  EXPECT_EQ(locker_error(locker_with("first_name", "")), "first_name: Podaj imię.");
+  EXPECT_EQ(locker_error(locker_with("last_name", 1)), "last_name: Nazwisko musi być tekstem.");
   EXPECT_EQ(locker_error(locker_with("phone", "+44 20 7946 0958")),
-            "phone: must be a Polish phone number: 9 digits, optionally after +48 or 0048 (like "
-            "+48 600 700 800)");
-  EXPECT_EQ(locker_error(locker_with("street", "Polna")), "street: is not a known field");
+            "phone: Podaj polski numer telefonu: 9 cyfr, np. 600 700 800 lub +48 600 700 800.");
+  EXPECT_EQ(locker_error(locker_with("street", "Polna")), "street: Nieznane pole „street”.");
   const auto all = shipping::read_locker(json::parse(R"({"city": "Kraków"})"));
   std::vector<std::string> fields;
   for (const auto& error : all.errors) fields.push_back(error.field);
   EXPECT_EQ(fields,
             (std::vector<std::string>{"locker_id", "first_name", "last_name", "phone", "city"}));
-  EXPECT_EQ(shipping::read_locker(json::value("WAW01M")).errors.at(0).message, "must be an object");
+  EXPECT_EQ(shipping::read_locker(json::value("WAW01M")).errors.at(0).message,
+            "Podaj dane odbioru w paczkomacie jako obiekt JSON.");
 }
 
 TEST(Locker, JsonRoundTrip) {
@@ -347,5 +376,6 @@ TEST(Locker, JsonRoundTrip) {
   auto bad = shipping::locker_from_json(locker_with("locker_id", "X"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().reason, "invalid_parcel_locker");
-  EXPECT_EQ(bad.error().message, "parcel_locker: locker_id must be a parcel locker id like WAW01M");
+  EXPECT_EQ(bad.error().message,
+            "Odbiór w paczkomacie: nieprawidłowy kod paczkomatu (np. WAW01M).");
 }

@@ -8,6 +8,7 @@
 
 #include "contracts/test_cart.hpp"
 #include "platform/rules/testing.hpp"
+#include "polish_dates.hpp"
 
 using contracts::CartCopy;
 using contracts::CartLine;
@@ -485,40 +486,43 @@ TEST(Addons, ChooseRefusesWithTheReason) {
   auto unknown = refused("courier", {"call_before_delivery", "helicopter"});
   EXPECT_EQ(unknown.code, Errc::invalid);
   EXPECT_EQ(unknown.reason, "unknown_addon");
-  EXPECT_EQ(unknown.message, "unknown addon 'helicopter'");
+  EXPECT_EQ(unknown.message, "Nie ma usługi dodatkowej „helicopter”.");
   auto twice =
       refused("courier", {"call_before_delivery", "evening_delivery", "call_before_delivery"});
   EXPECT_EQ(twice.reason, "duplicate_addon");
-  EXPECT_EQ(twice.message, "addon 'call_before_delivery' is chosen twice");
+  EXPECT_EQ(twice.message, "Usługa „Telefon przed dostawą” jest wybrana dwa razy.");
   auto wrong_method = refused("parcel_locker", {"call_before_delivery"});
   EXPECT_EQ(wrong_method.reason, "addon_not_allowed");
   EXPECT_EQ(wrong_method.message,
-            "addon 'call_before_delivery' does not go with the delivery method 'parcel_locker'");
+            "Usługi „Telefon przed dostawą” nie można wybrać przy metodzie dostawy „Paczkomat”.");
   auto sunday_on_monday = refused("courier", {"sunday_delivery"}, monday);
   EXPECT_EQ(sunday_on_monday.reason, "addon_not_allowed");
   EXPECT_EQ(sunday_on_monday.message,
-            "addon 'sunday_delivery' is only for deliveries on sunday, and 2026-03-30 is a monday");
+            "Usługę „Dostawa w niedzielę” można wybrać tylko przy dostawie w niedzielę, a 30 marca "
+            "2026 to poniedziałek.");
   auto evening_on_saturday = refused("courier", {"evening_delivery"}, 2026y / March / 28d);
-  EXPECT_EQ(
-      evening_on_saturday.message,
-      "addon 'evening_delivery' is only for deliveries on monday, tuesday, wednesday, thursday "
-      "or friday, and 2026-03-28 is a saturday");
+  EXPECT_EQ(evening_on_saturday.message,
+            "Usługę „Dostawa wieczorem” można wybrać tylko przy dostawie w poniedziałek, wtorek, "
+            "środę, czwartek lub piątek, a 28 marca 2026 to sobota.");
   auto no_appliance = refused("two_person", {"carry_in"});
   EXPECT_EQ(no_appliance.message,
-            "addon 'carry_in' needs a product flagged large_appliance in the cart");
+            "Usługę „Wniesienie do mieszkania” można wybrać tylko dla produktów tego rodzaju: duże "
+            "AGD.");
   auto two_windows =
       refused("courier", {"evening_delivery", "call_before_delivery", "morning_delivery"});
   EXPECT_EQ(two_windows.reason, "addon_not_allowed");
   EXPECT_EQ(two_windows.message,
-            "addon 'morning_delivery' and addon 'evening_delivery' both set the delivery hours: "
-            "choose one of them");
+            "Usługi „Dostawa wieczorem” i „Dostawa rano” ustalają godziny dostawy: wybierz jedną z "
+            "nich.");
   auto unknown_method = refused("pallet", {"call_before_delivery"});
   EXPECT_EQ(unknown_method.reason, "addon_not_allowed");
+  EXPECT_EQ(unknown_method.message,
+            "Usługi „Telefon przed dostawą” nie można wybrać przy tej metodzie dostawy.");
   auto empty =
       shipping::choose_addons(rules(), "courier", cart_of({}), monday, {"call_before_delivery"});
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().message,
-            "addon 'call_before_delivery' cannot be chosen for an empty cart");
+  EXPECT_EQ(empty.error().reason, "addon_not_allowed");
+  EXPECT_EQ(empty.error().message, "Koszyk jest pusty.");
 }
 
 TEST(EarliestDeliveryDay, SameDayBeforeTheCutOff) {
@@ -572,4 +576,19 @@ TEST(EarliestDeliveryDay, EasterAndChristmas) {
             2026y / December / 29d);
   EXPECT_EQ(shipping::earliest_delivery_day(utc(2026y / December / 24d, 9h), 14h, 0),
             2026y / December / 28d);
+}
+
+TEST(PolishDates, DaysAsTheMessagesNameThem) {
+  EXPECT_EQ(shipping::polish_date(2026y / December / 8d), "8 grudnia 2026");
+  EXPECT_EQ(shipping::polish_date(2027y / January / 15d), "15 stycznia 2027");
+  EXPECT_EQ(shipping::polish_date(2026y / October / 1d), "1 października 2026");
+  EXPECT_EQ(shipping::polish_day_nominative(2026y / December / 9d), "środa, 9 grudnia 2026");
+  EXPECT_EQ(shipping::polish_day_accusative(2026y / December / 9d), "środę, 9 grudnia 2026");
+  EXPECT_EQ(shipping::polish_day_accusative(2026y / December / 13d), "niedzielę, 13 grudnia 2026");
+  EXPECT_EQ(shipping::polish_day_nominative(2026y / December / 12d), "sobota, 12 grudnia 2026");
+  EXPECT_EQ(shipping::on_weekdays({Sunday}), "w niedzielę");
+  EXPECT_EQ(shipping::on_weekdays({Tuesday}), "we wtorek");
+  EXPECT_EQ(shipping::on_weekdays({Tuesday, Thursday}), "we wtorek lub czwartek");
+  EXPECT_EQ(shipping::on_weekdays({Monday, Wednesday, Friday}), "w poniedziałek, środę lub piątek");
+  EXPECT_EQ(shipping::on_weekdays({}), "");
 }

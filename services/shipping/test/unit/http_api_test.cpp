@@ -15,12 +15,13 @@ TEST(ParseSelect, TakesOneMethodId) {
   EXPECT_EQ(parse_select(R"({"method":)").error().code, Errc::malformed);
   EXPECT_EQ(parse_select(R"({"method":1})").error().code, Errc::invalid);
   EXPECT_EQ(parse_select(R"({})").error().code, Errc::invalid);
+  EXPECT_EQ(parse_select(R"({})").error().message, "Wybierz metodę dostawy.");
   EXPECT_EQ(parse_select(R"({"method":"courier","price":0})").error().code, Errc::invalid);
   // Not an id any method can have: unknown, and the text is not echoed back.
   const auto odd = parse_select(R"({"method":"Courier<script>"})");
   ASSERT_FALSE(odd);
   EXPECT_EQ(odd.error().code, Errc::not_found);
-  EXPECT_EQ(odd.error().message.find("script"), std::string::npos);
+  EXPECT_EQ(odd.error().message, "Nie ma takiej metody dostawy.");
   EXPECT_EQ(parse_select(R"({"method":")" + std::string(65, 'a') + R"("})").error().code,
             Errc::not_found);
 }
@@ -40,6 +41,16 @@ TEST(ParseSetDate, TakesACalendarDateAndAddonIds) {
   std::string many = R"({"date":"2026-12-13","addons":[)";
   for (int i = 0; i < 21; ++i) many += std::string(i ? "," : "") + "\"a\"";
   EXPECT_EQ(parse_set_date(many + "]}").error().code, Errc::invalid);
+  EXPECT_EQ(parse_set_date(many + "]}").error().message,
+            "Możesz wybrać najwyżej 20 usług dodatkowych.");
+  EXPECT_EQ(parse_set_date(R"({})").error().message, "Wybierz dzień dostawy.");
+  EXPECT_EQ(parse_set_date(R"({"date":"2026-02-30"})").error().message,
+            "Nieprawidłowa data dostawy: podaj ją w postaci RRRR-MM-DD.");
+  EXPECT_EQ(parse_set_date(R"({"date":"2026-12-13","addons":"sunday_delivery"})").error().message,
+            "Usługi dodatkowe podaj jako listę.");
+  const auto odd = parse_set_date(R"({"date":"2026-12-13","addons":["Sunday<script>"]})");
+  EXPECT_EQ(odd.error().reason, "unknown_addon");
+  EXPECT_EQ(odd.error().message, "Nie ma takiej usługi dodatkowej.");
 }
 
 TEST(SelectionJson, AnEmptySessionAndAChosenOne) {

@@ -105,9 +105,14 @@ std::vector<CalendarDay> offered(std::initializer_list<year_month_day> days) {
 }
 
 TEST(SelectMethod, TakesOnlyAMethodTheCartAllowsNow) {
-  EXPECT_EQ(select_method(session_with({}), rules(), "courier").error().reason, "cart_empty");
+  const auto empty = select_method(session_with({}), rules(), "courier");
+  EXPECT_EQ(empty.error().reason, "cart_empty");
+  EXPECT_EQ(empty.error().message, "Koszyk jest pusty: najpierw dodaj produkt.");
   auto session = session_with({fridge()});
-  EXPECT_EQ(select_method(session, rules(), "teleport").error().code, Errc::not_found);
+  const auto unknown = select_method(session, rules(), "teleport");
+  EXPECT_EQ(unknown.error().code, Errc::not_found);
+  EXPECT_EQ(unknown.error().reason, "unknown_method");
+  EXPECT_EQ(unknown.error().message, "Nie ma takiej metody dostawy.");
   const auto refused = select_method(session, rules(), "parcel_locker");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().reason, "method_unavailable");
@@ -209,7 +214,10 @@ TEST(FollowCart, RepricesPerUnitAddonsAndDropsTheOnesNoLongerAllowed) {
 TEST(ProvideAddress, FitsTheMethodsDestinationAndANewPostalCodeEndsTheDay) {
   auto session = select_method(session_with({phone()}), rules(), "courier")->session;
   LockerDelivery locker{"WAW01M", "Anna", "Kowalska", "+48600100200"};
-  EXPECT_EQ(provide_locker(session, locker).error().reason, "wrong_destination");
+  const auto no_locker = provide_locker(session, locker);
+  EXPECT_EQ(no_locker.error().reason, "wrong_destination");
+  EXPECT_EQ(no_locker.error().message,
+            "Paczkomat możesz wskazać dopiero po wybraniu dostawy do paczkomatu.");
 
   auto given = provide_address(session, warsaw());
   ASSERT_TRUE(given);
@@ -227,29 +235,54 @@ TEST(ProvideAddress, FitsTheMethodsDestinationAndANewPostalCodeEndsTheDay) {
   EXPECT_FALSE(changed->session.day);
 
   auto locker_session = select_method(session_with({phone()}), rules(), "parcel_locker")->session;
-  EXPECT_EQ(provide_address(locker_session, warsaw()).error().reason, "wrong_destination");
+  const auto no_address = provide_address(locker_session, warsaw());
+  EXPECT_EQ(no_address.error().reason, "wrong_destination");
+  EXPECT_EQ(no_address.error().message,
+            "Przy metodzie dostawy „Paczkomat” nie podaje się adresu dostawy.");
   EXPECT_TRUE(provide_locker(locker_session, locker));
 }
 
 TEST(SelectDay, OnlyAnOfferedDayNotBeforeTheCutOffAllowsWithAllowedAddons) {
-  auto session = select_method(session_with({phone()}), rules(), "courier")->session;
-  EXPECT_EQ(select_day(session, rules(), offered({kTuesday}), kTuesday, {}, kMondayMorning)
+  EXPECT_EQ(select_day(session_with({phone()}), rules(), offered({kTuesday}), kTuesday, {},
+                       kMondayMorning)
                 .error()
-                .reason,
-            "address_missing");
+                .message,
+            "Najpierw wybierz metodę dostawy.");
+  auto session = select_method(session_with({phone()}), rules(), "courier")->session;
+  const auto no_address =
+      select_day(session, rules(), offered({kTuesday}), kTuesday, {}, kMondayMorning);
+  EXPECT_EQ(no_address.error().reason, "address_missing");
+  EXPECT_EQ(no_address.error().message, "Najpierw podaj adres dostawy.");
   session = provide_address(session, warsaw())->session;
 
   const auto calendar = offered({kTuesday, kSunday});
-  EXPECT_EQ(select_day(session, rules(), calendar, 2026y / December / 9, {}, kMondayMorning)
-                .error()
-                .reason,
-            "day_not_offered");
+  const auto not_offered =
+      select_day(session, rules(), calendar, 2026y / December / 9, {}, kMondayMorning);
+  EXPECT_EQ(not_offered.error().reason, "day_not_offered");
+  EXPECT_EQ(not_offered.error().message,
+            "Dostawa pod kod pocztowy 00-514 nie jest możliwa w środę, 9 grudnia 2026. Wybierz "
+            "inny dzień.");
+  const auto not_offered_tuesday =
+      select_day(session, rules(), offered({kSunday}), kTuesday, {}, kMondayMorning);
+  EXPECT_EQ(not_offered_tuesday.error().message,
+            "Dostawa pod kod pocztowy 00-514 nie jest możliwa we wtorek, 8 grudnia 2026. Wybierz "
+            "inny dzień.");
   // Ordered Monday after 14:00: Tuesday is too soon even if a stale calendar still offers it.
   const auto after_cutoff = platform::from_warsaw(2026y / December / 7, 15h);
-  EXPECT_EQ(select_day(session, rules(), calendar, kTuesday, {}, after_cutoff).error().reason,
-            "day_not_offered");
-  EXPECT_FALSE(
-      select_day(session, rules(), calendar, kTuesday, {"sunday_delivery"}, kMondayMorning));
+  const auto too_late = select_day(session, rules(), calendar, kTuesday, {}, after_cutoff);
+  EXPECT_EQ(too_late.error().reason, "day_not_offered");
+  EXPECT_EQ(too_late.error().message,
+            "Na wtorek, 8 grudnia 2026 jest już za późno. Najwcześniejszy możliwy dzień dostawy "
+            "to niedziela, 13 grudnia 2026.");
+  EXPECT_EQ(
+      select_day(session, rules(), offered({kTuesday}), kTuesday, {}, after_cutoff).error().message,
+      "Na wtorek, 8 grudnia 2026 jest już za późno. Wybierz późniejszy dzień.");
+  const auto sunday_on_tuesday =
+      select_day(session, rules(), calendar, kTuesday, {"sunday_delivery"}, kMondayMorning);
+  EXPECT_EQ(sunday_on_tuesday.error().reason, "addon_not_allowed");
+  EXPECT_EQ(sunday_on_tuesday.error().message,
+            "Usługę „Dostawa w niedzielę” można wybrać tylko przy dostawie w niedzielę, a 8 "
+            "grudnia 2026 to wtorek.");
 
   const auto sunday =
       select_day(session, rules(), calendar, kSunday, {"sunday_delivery"}, kMondayMorning);
@@ -259,8 +292,10 @@ TEST(SelectDay, OnlyAnOfferedDayNotBeforeTheCutOffAllowsWithAllowedAddons) {
   EXPECT_FALSE(sunday->session.day->window);
 
   auto store = select_method(session, rules(), "store_pickup")->session;
-  EXPECT_EQ(select_day(store, rules(), calendar, kTuesday, {}, kMondayMorning).error().reason,
-            "no_calendar");
+  const auto no_calendar = select_day(store, rules(), calendar, kTuesday, {}, kMondayMorning);
+  EXPECT_EQ(no_calendar.error().reason, "no_calendar");
+  EXPECT_EQ(no_calendar.error().message,
+            "Przy metodzie dostawy „Odbiór w sklepie” nie wybiera się dnia dostawy.");
 }
 
 TEST(Events, OnePerChangeWithConsecutiveVersionsAndTheSessionAsKey) {
