@@ -60,9 +60,11 @@ QueryResult to_query_result(const PGresult* result) {
     }
   }
   std::int64_t affected = 0;
-  const std::string_view tuples = PQcmdTuples(const_cast<PGresult*>(result));
+  // libpq's PQcmdTuples takes a non-const result but only reads it.
+  const std::string_view tuples =
+      PQcmdTuples(const_cast<PGresult*>(result));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   std::from_chars(tuples.data(), tuples.data() + tuples.size(), affected);
-  return QueryResult(std::move(columns), std::move(rows), affected);
+  return {std::move(columns), std::move(rows), affected};
 }
 
 }  // namespace
@@ -147,9 +149,33 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Connection::open(
   co_return std::move(connection);
 }
 
+Error Connection::broke(const std::string& what) {
+  broken_ = true;
+  return make_error(Errc::unavailable, "postgres: " + what, "database_unavailable");
+}
+
+asio::awaitable<Result<const std::string*>> Connection::prepared(const std::string& sql,
+                                                                 std::size_t param_count,
+                                                                 Deadline deadline) {
+  if (auto found = prepared_.find(sql); found != prepared_.end()) co_return &found->second;
+  if (prepared_.size() >= kMaxPrepared) co_return static_cast<const std::string*>(nullptr);
+  std::string name = "platform_" + std::to_string(prepared_.size() + 1);
+  in_query_ = true;
+  if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(param_count), nullptr)) {
+    co_return broke(trimmed(PQerrorMessage(conn_)));
+  }
+  // A text the server refuses (an error in the SQL, an aborted transaction) is not kept.
+  PLATFORM_CO_CHECK(co_await finish(deadline));
+  co_return &prepared_.emplace(sql, std::move(name)).first->second;
+}
+
 asio::awaitable<Result<QueryResult>> Connection::execute(const std::string& sql,
                                                          const Params& params, Deadline deadline) {
   if (in_query_ || broken_) co_return make_error(Errc::internal, "connection is not idle");
+  const std::string* name = nullptr;
+  if (!params.empty()) {
+    PLATFORM_CO_TRY(name, co_await prepared(sql, params.size(), deadline));
+  }
   // Until the last result is read the connection is mid-protocol: if this coroutine is cancelled
   // or times out, in_query_ stays set and the pool discards the connection.
   in_query_ = true;
@@ -160,32 +186,34 @@ asio::awaitable<Result<QueryResult>> Connection::execute(const std::string& sql,
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    sent = PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                             values.data(), nullptr, nullptr, 0);
+    const int count = static_cast<int>(values.size());
+    sent = name != nullptr ? PQsendQueryPrepared(conn_, name->c_str(), count, values.data(),
+                                                 nullptr, nullptr, 0)
+                           : PQsendQueryParams(conn_, sql.c_str(), count, nullptr, values.data(),
+                                               nullptr, nullptr, 0);
   }
-  auto broken = [this](std::string what) {
-    broken_ = true;
-    return make_error(Errc::unavailable, "postgres: " + what, "database_unavailable");
-  };
-  if (!sent) co_return broken(trimmed(PQerrorMessage(conn_)));
+  if (!sent) co_return broke(trimmed(PQerrorMessage(conn_)));
+  co_return co_await finish(deadline);
+}
 
+asio::awaitable<Result<QueryResult>> Connection::finish(Deadline deadline) {
   for (;;) {
     const int flushed = PQflush(conn_);
     if (flushed == 0) break;
-    if (flushed < 0) co_return broken(trimmed(PQerrorMessage(conn_)));
+    if (flushed < 0) co_return broke(trimmed(PQerrorMessage(conn_)));
     const Wait waited = co_await wait(asio::posix::descriptor_base::wait_write, deadline);
     if (waited == Wait::timeout) {
       broken_ = true;
       co_return make_error(Errc::timeout, "postgres: sending the query timed out", "query_timeout");
     }
-    if (waited == Wait::failed) co_return broken("wait failed");
+    if (waited == Wait::failed) co_return broke("wait failed");
   }
 
   ResultPtr last;
   std::optional<Error> sql_error;
   for (;;) {
     for (;;) {
-      if (!PQconsumeInput(conn_)) co_return broken(trimmed(PQerrorMessage(conn_)));
+      if (!PQconsumeInput(conn_)) co_return broke(trimmed(PQerrorMessage(conn_)));
       if (!PQisBusy(conn_)) break;
       const Wait waited = co_await wait(asio::posix::descriptor_base::wait_read, deadline);
       if (waited == Wait::timeout) {
@@ -193,7 +221,7 @@ asio::awaitable<Result<QueryResult>> Connection::execute(const std::string& sql,
         co_return make_error(Errc::timeout, "postgres: no answer before the deadline",
                              "query_timeout");
       }
-      if (waited == Wait::failed) co_return broken("wait failed");
+      if (waited == Wait::failed) co_return broke("wait failed");
     }
     ResultPtr result(PQgetResult(conn_));
     if (!result) break;
@@ -206,7 +234,7 @@ asio::awaitable<Result<QueryResult>> Connection::execute(const std::string& sql,
       case PGRES_COPY_IN:
       case PGRES_COPY_OUT:
       case PGRES_COPY_BOTH:
-        co_return broken("COPY is not supported");
+        co_return broke("COPY is not supported");
       default:
         if (!sql_error) sql_error = map_sql_error(result.get());
         break;

@@ -50,6 +50,7 @@ TEST_F(PoolTest, FiftyConcurrentQueriesShareFourConnectionsOnTwoThreads) {
   asio::io_context io;
   auto pool = std::make_unique<Pool>(io, config);
   std::vector<std::future<Result<QueryResult>>> results;
+  results.reserve(50);
   for (int i = 0; i < 50; ++i)
     results.push_back(asio::co_spawn(io, numbered(*pool, i), asio::use_future));
   std::thread other([&io] { io.run(); });
@@ -87,17 +88,17 @@ asio::awaitable<Result<int>> insert_ok(Transaction& tx, std::string schema) {
 
 TEST_F(PoolTest, TransactionRollsBackOnErrorAndException) {
   ASSERT_TRUE(run(pool_->query("CREATE TABLE " + schema_ + ".items (id int PRIMARY KEY)")));
-  auto failed =
-      run(pool_->transaction<int>(std::bind(insert_then_fail, std::placeholders::_1, schema_)));
+  auto failed = run(
+      pool_->transaction<int>([this](Transaction& tx) { return insert_then_fail(tx, schema_); }));
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, Errc::invalid);
-  EXPECT_THROW(
-      run(pool_->transaction<int>(std::bind(insert_then_throw, std::placeholders::_1, schema_))),
-      std::runtime_error);
+  EXPECT_THROW(run(pool_->transaction<int>(
+                   [this](Transaction& tx) { return insert_then_throw(tx, schema_); })),
+               std::runtime_error);
   EXPECT_EQ(scalar("SELECT count(*) FROM " + schema_ + ".items"), "0");
 
   auto committed =
-      run(pool_->transaction<int>(std::bind(insert_ok, std::placeholders::_1, schema_)));
+      run(pool_->transaction<int>([this](Transaction& tx) { return insert_ok(tx, schema_); }));
   ASSERT_TRUE(committed) << committed.error().message;
   EXPECT_EQ(*committed, 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM " + schema_ + ".items"), "1");
@@ -106,6 +107,49 @@ TEST_F(PoolTest, TransactionRollsBackOnErrorAndException) {
   ASSERT_FALSE(duplicate);
   EXPECT_EQ(duplicate.error().code, Errc::conflict);
   EXPECT_EQ(duplicate.error().reason, "unique_violation");
+}
+
+asio::awaitable<Result<QueryResult>> select_marked(Pool& pool, int n) {
+  Params params{std::to_string(n)};
+  co_return co_await pool.query("SELECT $1::int AS n /* prepared-marker */", std::move(params));
+}
+
+asio::awaitable<Result<int>> select_marked_then_fail(Transaction& tx) {
+  Params params{"7"};
+  auto selected = co_await tx.query("SELECT $1::int AS n /* prepared-marker */", std::move(params));
+  if (!selected) co_return selected.error();
+  co_return make_error(Errc::invalid, "rolled back");
+}
+
+asio::awaitable<Result<QueryResult>> marked_statements(Pool& pool) {
+  Params params{"%prepared-marker%"};
+  co_return co_await pool.query(
+      "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE $1",
+      std::move(params));
+}
+
+TEST_F(PoolTest, StatementsWithParamsArePreparedOncePerConnection) {
+  PoolConfig config = test_config();
+  config.size = 1;  // every call on the same connection
+  Pool pool(io_, config);
+  for (int n = 0; n < 3; ++n) {
+    auto result = run(select_marked(pool, n));
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->value(0, "n"), std::to_string(n));
+  }
+  // A text the server refuses is not kept, and the connection stays usable.
+  Params params{"1"};
+  auto refused = run(pool.query("SELEC $1::int /* prepared-marker */", std::move(params)));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::internal);
+  // A prepared statement outlives the transaction it was used in, rolled back or not.
+  ASSERT_FALSE(run(pool.transaction<int>(select_marked_then_fail)));
+  auto again = run(select_marked(pool, 9));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->value(0, "n"), "9");
+  auto kept = run(marked_statements(pool));
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->value(0, "n"), "1");
 }
 
 asio::awaitable<Result<QueryResult>> hold_and_query(Pool& pool) {
@@ -188,7 +232,7 @@ TEST_F(PoolTest, BrokenConnectionIsDiscardedAndRecreated) {
   ASSERT_TRUE(pid);
   const std::string old_pid = *pid->value(0, "pid");
   EXPECT_EQ(scalar("SELECT pg_terminate_backend(" + old_pid + ")"), "t");
-  EXPECT_TRUE(run(eventually(std::bind(new_backend_answers, std::ref(pool), old_pid))));
+  EXPECT_TRUE(run(eventually([&pool, old_pid] { return new_backend_answers(pool, old_pid); })));
 }
 
 }  // namespace
