@@ -428,11 +428,6 @@ Outcome apply_services_verdict(const Cart& cart, const ServicesVerdict& verdict)
   return finish(std::move(next), std::move(changes), {});
 }
 
-bool is_guest_id(std::string_view user_id) {
-  constexpr std::string_view kPrefix = "guest-";
-  return user_id.size() > kPrefix.size() && user_id.starts_with(kPrefix);
-}
-
 namespace {
 // How many parents a line has above it in `cart` (0: none); -1 when its chain of parents breaks
 // off (a parent the cart does not hold) or loops.

@@ -248,9 +248,6 @@ inline constexpr std::size_t kMaxNotices = 20;
 
 // --- A guest's cart merged into the user's at sign-in (POST /cart/merge) ---
 
-// The one rule for a guest's id (a guest token's sub): "guest-" and something after it.
-[[nodiscard]] bool is_guest_id(std::string_view user_id);
-
 // One guest line that went into the user's cart: into a line the user had (same sku, type and
 // parent) or into a new line. `added` < `requested` when a limit clamped it (the most a line may
 // hold, or a service never outnumbering its line); `added` may be 0 when the user's line already

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "contracts/guest_id.hpp"
 #include "platform/http/json.hpp"
 #include "platform/http/problem.hpp"
 #include "platform/json_writer.hpp"
@@ -154,7 +155,7 @@ platform::Result<std::string> parse_merge_request(std::string_view text) {
 platform::Result<std::string> guest_to_merge(const http::JwtVerifier& guest_tokens,
                                              std::string_view user_id,
                                              std::string_view guest_token) {
-  if (is_guest_id(user_id)) {
+  if (contracts::is_guest_id(user_id)) {
     return make_error(Errc::forbidden,
                       "a guest's cart is merged into a signed-in user's cart: sign in first",
                       "guest_cannot_merge");
@@ -167,7 +168,7 @@ platform::Result<std::string> guest_to_merge(const http::JwtVerifier& guest_toke
     return make_error(Errc::invalid, "the guest token is not valid: " + guest.error().message,
                       "guest_token_invalid");
   }
-  if (!is_guest_id(*guest)) {
+  if (!contracts::is_guest_id(*guest)) {
     return make_error(Errc::invalid,
                       "the guest token must be a guest's (its sub starts with guest-), not a "
                       "signed-in user's",

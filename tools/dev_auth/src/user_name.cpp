@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "contracts/guest_id.hpp"
+
 namespace dev_auth {
 namespace {
 constexpr std::size_t kMaxNameLength = 64;
@@ -33,7 +35,7 @@ platform::Status check_user_name(std::string_view name) {
         "Nazwa użytkownika: 1–64 znaki: małe litery, cyfry, kropka, myślnik, podkreślenie; "
         "na początku litera lub cyfra");
   }
-  if (name.starts_with(kGuestPrefix)) {
+  if (name.starts_with(contracts::kGuestPrefix)) {
     return invalid_name(
         "Nazwa użytkownika nie może zaczynać się od „guest-” (tak nazywają się goście)");
   }
@@ -46,7 +48,7 @@ std::string new_guest_id() {
     throw std::runtime_error("no random bytes for a guest id (RAND_bytes failed)");
   }
   static constexpr std::string_view kDigits = "0123456789abcdef";
-  std::string id(kGuestPrefix);
+  std::string id(contracts::kGuestPrefix);
   for (const unsigned char byte : bytes) {
     id.push_back(kDigits[byte >> 4U]);
     id.push_back(kDigits[byte & 0xfU]);

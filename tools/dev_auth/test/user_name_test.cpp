@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "contracts/guest_id.hpp"
 #include "platform/http/auth.hpp"
 
 namespace {
@@ -54,6 +55,7 @@ TEST(GuestId, IsThePrefixAnd32LowercaseHexDigitsEachTimeNew) {
     EXPECT_TRUE(id.starts_with("guest-")) << id;
     EXPECT_EQ(id.find_first_not_of("0123456789abcdef", 6), std::string::npos) << id;
     EXPECT_TRUE(platform::http::valid_user_id(id)) << id;
+    EXPECT_TRUE(contracts::is_guest_id(id)) << "the Cart must take it for a guest's: " << id;
     EXPECT_FALSE(check_user_name(id)) << "a guest id is no name to sign in with: " << id;
     seen.insert(id);
   }

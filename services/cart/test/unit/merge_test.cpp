@@ -322,16 +322,6 @@ TEST_F(MergeFixture, CartMergedFollowsTheLineEventsAndMapsEveryMergedLine) {
   EXPECT_EQ(items[1].at("sku").as_string(), "FR-1");
 }
 
-TEST(GuestIds, AreGuestDashAndSomething) {
-  EXPECT_TRUE(is_guest_id("guest-0123456789abcdef0123456789abcdef"));
-  EXPECT_TRUE(is_guest_id("guest-x"));
-  EXPECT_FALSE(is_guest_id("guest-"));
-  EXPECT_FALSE(is_guest_id("guest"));
-  EXPECT_FALSE(is_guest_id("anna"));
-  EXPECT_FALSE(is_guest_id("Guest-1"));
-  EXPECT_FALSE(is_guest_id("xguest-1"));
-}
-
 TEST(ParseMergeRequest, TakesTheGuestToken) {
   auto token = parse_merge_request(R"({"guest_token":"a.b.c"})");
   ASSERT_TRUE(token) << token.error().message;
