@@ -44,6 +44,13 @@ bool same_contents(const Cart& next, const Cart& stored) {
          next.warranty_version == stored.warranty_version &&
          next.promotion_version == stored.promotion_version;
 }
+
+// The cart a change is decided on: a change to a cart with no session (its first, or the first
+// after an order) opens the checkout session, whether it adds, merges or does anything else.
+Cart with_session(Cart cart) {
+  if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+  return cart;
+}
 }  // namespace
 
 CartService::CartService(CartStore& store, CartConfig config, const platform::Clock& clock)
@@ -79,9 +86,7 @@ boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::
   } else {
     PLATFORM_CO_TRY(stored, co_await store_.load(user_id));
   }
-  Cart cart = stored.cart;
-  // The first change opens the checkout session.
-  if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+  const Cart cart = with_session(stored.cart);
   PLATFORM_CO_TRY(auto outcome, rule(cart));
   // Nothing changed (e.g. a repeated catalog sync): write nothing, not even a new session.
   if (outcome.changes.empty() && same_contents(outcome.cart, stored.cart)) {
@@ -193,9 +198,7 @@ boost::asio::awaitable<platform::Result<std::optional<Committed>>> CartService::
   PLATFORM_CO_TRY(auto loaded, co_await store_.load_two(user_id, guest_id));
   const auto& user = loaded.first;
   const auto& guest = loaded.second;
-  Cart cart = user.cart;
-  // The merge may be the user's first change: it opens the checkout session then.
-  if (cart.session_id.empty()) cart.session_id = platform::new_uuid();
+  const Cart cart = with_session(user.cart);
   auto outcome = merge_carts(cart, guest.cart, config_.limits, [] { return platform::new_uuid(); });
   result.from_session_id = guest.cart.session_id;
   result.merged = outcome.merged;
