@@ -217,7 +217,9 @@ CartHttpApi::CartHttpApi(CartService& service, platform::idempotency::Idempotenc
     : service_(service), idempotency_(idempotency), guest_tokens_(guest_tokens) {}
 
 void CartHttpApi::register_routes(http::Router& router) {
-  router.add("POST", "/cart/items", [this](http::Request r) { return add_item(std::move(r)); });
+  router.add("POST", "/cart/items", [this](http::Request r) {
+    return run_idempotent(std::move(r), &CartHttpApi::add_item_once);
+  });
   router.add("DELETE", "/cart/items/{id}",
              [this](http::Request r) { return remove_item(std::move(r)); });
   router.add("PATCH", "/cart/items/{id}",
@@ -225,14 +227,17 @@ void CartHttpApi::register_routes(http::Router& router) {
   router.add("GET", "/cart", [this](http::Request r) { return get_cart(std::move(r)); });
   router.add("POST", "/cart/price-changes/acknowledge",
              [this](http::Request r) { return acknowledge_prices(std::move(r)); });
-  router.add("POST", "/cart/merge", [this](http::Request r) { return merge(std::move(r)); });
+  router.add("POST", "/cart/merge", [this](http::Request r) {
+    return run_idempotent(std::move(r), &CartHttpApi::merge_once);
+  });
 }
 
-boost::asio::awaitable<http::Response> CartHttpApi::merge(http::Request request) {
+boost::asio::awaitable<http::Response> CartHttpApi::run_idempotent(http::Request request,
+                                                                   OnceRoute route) {
   const auto user = request.user_id;
-  platform::idempotency::ClaimHandler handler = [this](http::Request r,
-                                                       std::optional<Claim> claim) {
-    return merge_once(std::move(r), std::move(claim));
+  platform::idempotency::ClaimHandler handler = [this, route](http::Request r,
+                                                              std::optional<Claim> claim) {
+    return (this->*route)(std::move(r), std::move(claim));
   };
   co_return co_await idempotency_.run(request, user, std::move(handler));
 }
@@ -260,15 +265,6 @@ boost::asio::awaitable<Handled> CartHttpApi::merge_once(http::Request request,
   http::Response response;
   response.body = merge_answer(*merged);
   co_return Handled{std::move(response)};
-}
-
-boost::asio::awaitable<http::Response> CartHttpApi::add_item(http::Request request) {
-  const auto user = request.user_id;
-  platform::idempotency::ClaimHandler handler = [this](http::Request r,
-                                                       std::optional<Claim> claim) {
-    return add_item_once(std::move(r), std::move(claim));
-  };
-  co_return co_await idempotency_.run(request, user, std::move(handler));
 }
 
 boost::asio::awaitable<Handled> CartHttpApi::add_item_once(http::Request request,

@@ -49,8 +49,11 @@ class CartHttpApi {
       platform::http::Request request, std::optional<platform::idempotency::Claim> claim);
 
  private:
-  boost::asio::awaitable<platform::http::Response> add_item(platform::http::Request request);
-  boost::asio::awaitable<platform::http::Response> merge(platform::http::Request request);
+  using OnceRoute = boost::asio::awaitable<platform::idempotency::Handled> (CartHttpApi::*)(
+      platform::http::Request, std::optional<platform::idempotency::Claim>);
+  // `route` under the request's Idempotency-Key (IdempotencyStore::run, scoped to the caller).
+  boost::asio::awaitable<platform::http::Response> run_idempotent(platform::http::Request request,
+                                                                  OnceRoute route);
   using Answer = boost::asio::awaitable<platform::Result<platform::http::Response>>;
   Answer remove_item(platform::http::Request request);
   Answer change_quantity(platform::http::Request request);
