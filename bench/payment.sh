@@ -32,7 +32,10 @@
 #     gateway inserted with SQL; the Przelewy24 ones registered and paid at the simulator; the
 #     requests built and signed (bench/payment/webhooks.py), Stripe's right before its phase (its
 #     signatures expire after 300 s). Then settle (below).
-#  2. The trivial route; pgbench's INSERT (WRK_WARMUP, then WRK_DURATION).
+#  2. The trivial route; pgbench's INSERT (WRK_WARMUP, then WRK_DURATION); then pgbench running
+#     the webhook's own transaction (bench/payment/pgbench_webhook_tx.sql: the statements the
+#     service sends, without the service) on CEILING_ATTEMPTS attempts seeded for it (gateway
+#     'ceiling'): the most any implementation of that transaction gets from this PostgreSQL.
 #  3. PayU, Przelewy24, Stripe webhooks: each request once, over the warm-up and the measured
 #     run (the request script keeps a cursor); after each, the check: attempts succeeded =
 #     gateway_events rows = new outbox rows = requests sent, and settle (the relay publishes).
@@ -53,7 +56,7 @@
 # Needs: wrk, curl, psql, pgbench (postgresql-client), redis-cli, python3, the build
 # (payment_service, przelewy24_sim, http_selftest, dev_token).
 # Env: BENCH_PROFILE, PAYMENT_BIN (build/services/payment/payment_service), P24_SIM_BIN,
-#      BENCH_WEBHOOKS (20000 per gateway), PGBENCH_CLIENTS (WRK_CONNECTIONS), LIGHT_CONNECTIONS
+#      BENCH_WEBHOOKS (20000 per gateway), CEILING_ATTEMPTS (2 x BENCH_WEBHOOKS), PGBENCH_CLIENTS (WRK_CONNECTIONS), LIGHT_CONNECTIONS
 #      (4), LIGHT_PAUSE_MS (1), WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 #      WRK_WARMUP (2s), SETTLE_TIMEOUT (600 s).
 set -euo pipefail
@@ -66,6 +69,7 @@ source "$repo/scripts/env.sh" "$profile"
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 webhooks="${BENCH_WEBHOOKS:-20000}"
+ceiling_attempts="${CEILING_ATTEMPTS:-$((2 * webhooks))}"
 amount=12999
 payment_bin="${PAYMENT_BIN:-$repo/build/services/payment/payment_service}"
 sim_bin="${P24_SIM_BIN:-$repo/build/tools/przelewy24_sim/przelewy24_sim}"
@@ -142,6 +146,15 @@ sql "
     SELECT order_id, order_id, session_id, user_id, split_part(substr(order_id, length('$prefix') + 1), '-', 1),
            method_id, amount, currency, 'initialized'
       FROM $schema.orders WHERE order_id LIKE '$prefix%';
+  INSERT INTO $schema.orders (order_id, session_id, user_id, amount, currency, method_id)
+    SELECT '${prefix}ceiling-' || i, '${prefix}ceiling-' || i, 'bench-user', $amount, 'PLN', 'card'
+      FROM generate_series(0, $ceiling_attempts - 1) i;
+  INSERT INTO $schema.transactions (transaction_id, order_id, session_id, user_id, gateway,
+                                    method_id, amount, currency, state)
+    SELECT order_id, order_id, session_id, user_id, 'ceiling', method_id, amount, currency,
+           'initialized'
+      FROM $schema.orders WHERE order_id LIKE '${prefix}ceiling-%';
+  CREATE SEQUENCE $schema.ceiling_pick MINVALUE 1;
   CREATE TABLE $schema.pgbench_scratch (gateway text NOT NULL, event_key text NOT NULL,
     transaction_id text NOT NULL, received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (gateway, event_key));
@@ -164,16 +177,28 @@ kill "$BENCH_SELFTEST_PID" 2>/dev/null || true
 wait "$BENCH_SELFTEST_PID" 2>/dev/null || true
 
 seconds="${bench_duration%s}"
+failures=()
+# pgbench_run SECONDS SCRIPT [OPTIONS...]
 pgbench_run() {
   PGOPTIONS="-c search_path=$schema" pgbench -n -M prepared -c "$pgbench_clients" \
-    -j "$bench_wrk_threads" -T "$1" -f "$repo/bench/payment/pgbench_insert.sql" "$PG_DSN" 2>&1
+    -j "$bench_wrk_threads" -T "$1" -f "$repo/bench/payment/$2" "${@:3}" "$PG_DSN" 2>&1
 }
-pgbench_run "${bench_warmup%s}" > /dev/null
-pgbench_run "$seconds" > "$work/pgbench.out"
+pgbench_run "${bench_warmup%s}" pgbench_insert.sql > /dev/null
+pgbench_run "$seconds" pgbench_insert.sql > "$work/pgbench.out"
 pg_tps="$(awk '/^tps = / {printf "%.0f", $3; exit}' "$work/pgbench.out")"
 pg_latency="$(awk '/^latency average/ {print $4 $5}' "$work/pgbench.out")"
 pg_failed="$(awk '/failed transactions:/ {print $5}' "$work/pgbench.out")"
 [[ -n "$pg_tps" ]] || { echo "pgbench failed:" >&2; cat "$work/pgbench.out" >&2; exit 1; }
+# The webhook's own transaction without the service: the database's ceiling for it.
+pgbench_run "${bench_warmup%s}" pgbench_webhook_tx.sql -D prefix="$prefix" > /dev/null
+pgbench_run "$seconds" pgbench_webhook_tx.sql -D prefix="$prefix" > "$work/pgbench-tx.out"
+tx_tps="$(awk '/^tps = / {printf "%.0f", $3; exit}' "$work/pgbench-tx.out")"
+tx_latency="$(awk '/^latency average/ {print $4 $5}' "$work/pgbench-tx.out")"
+tx_failed="$(awk '/failed transactions:/ {print $5}' "$work/pgbench-tx.out")"
+[[ -n "$tx_tps" ]] || { echo "pgbench (webhook transaction) failed:" >&2; cat "$work/pgbench-tx.out" >&2; exit 1; }
+ceiling_used="$(sql "SELECT last_value FROM $schema.ceiling_pick")"
+((ceiling_used < ceiling_attempts)) ||
+  failures+=("pgbench's webhook transaction ran out of attempts (raise CEILING_ATTEMPTS above $ceiling_attempts)")
 
 # counts GATEWAY: "succeeded gateway_events outbox" of the bench's attempts at GATEWAY now (the
 # outbox rows keyed by their sessions: the service also follows whatever the profile's topics
@@ -201,7 +226,6 @@ counts_settled() {
 }
 
 # Phase 3.
-failures=()
 declare -A w_row checks
 for gateway in "${gateways[@]}"; do
   if [[ "$gateway" == stripe ]]; then
@@ -267,7 +291,8 @@ echo "wrk -t$bench_wrk_threads -c$bench_connections -d$bench_duration --latency 
 row() { printf '%-30s %10s %9s %9s %9s %8s %7s %8s %9s\n' "$@"; }
 row route "req/s" p50 p99 max non-2xx errors "cpu/req" "redis/req"
 row "trivial /ping" "$t_rps" "$t_p50" "$t_p99" "$t_max" "$t_bad" "$t_err" "$t_cpu" "$t_redis"
-row "pgbench single-row INSERT" "$pg_tps" "" "" "" "${pg_failed:-0}" "" "" "" 
+row "pgbench single-row INSERT" "$pg_tps" "" "" "" "${pg_failed:-0}" "" "" ""
+row "pgbench webhook transaction" "$tx_tps" "" "" "" "${tx_failed:-0}" "" "" ""
 for gateway in "${gateways[@]}"; do
   # shellcheck disable=SC2086
   row "webhook $gateway" ${w_row[$gateway]}
@@ -281,7 +306,7 @@ for gateway in "${gateways[@]}"; do
   # shellcheck disable=SC2086
   row "forged $gateway, -c$light paced" ${f_row[forged-light-$gateway]}
 done
-echo "(pgbench: tps; latency average $pg_latency; non-2xx column: failed transactions."
+echo "(pgbench: tps; latency average $pg_latency (INSERT), $tx_latency (webhook transaction); non-2xx column: failed transactions."
 echo " cpu/req: CPU time of the server, the self-test or the Payment, per request; redis/req: Redis's)"
 for gateway in "${gateways[@]}"; do
   read -r rps _ <<< "${w_row[$gateway]}"
@@ -289,6 +314,8 @@ for gateway in "${gateways[@]}"; do
 done
 read -r stripe_rps _ <<< "${w_row[stripe]}"
 echo "Stripe webhooks / pgbench INSERT: $(ratio "$stripe_rps" "$pg_tps") (target >= 0.5)"
+echo "the webhook transaction alone in pgbench / pgbench INSERT: $(ratio "$tx_tps" "$pg_tps") (the database's ceiling for that target);" \
+  "Stripe webhooks / the webhook transaction alone: $(ratio "$stripe_rps" "$tx_tps")"
 for gateway in "${gateways[@]}"; do
   read -r _ _ f_p99 _ <<< "${f_row[forged-$gateway]}"
   read -r _ _ fl_p99 _ <<< "${f_row[forged-light-$gateway]}"
