@@ -28,6 +28,12 @@ profile_init() {
 
 # ---------------------------------------------------------------- Redis
 redis_ready() { [[ "$(redis-cli -h 127.0.0.1 -p "${REDIS_PORT}" ping 2>/dev/null)" == "PONG" ]]; }
+# Answers at all: PONG, or LOADING while it reads its append-only file back.
+redis_answers() {
+  local answer
+  answer="$(redis-cli -h 127.0.0.1 -p "${REDIS_PORT}" ping 2>/dev/null)"
+  [[ "${answer}" == "PONG" || "${answer}" == LOADING* ]]
+}
 
 redis_start() {
   local pidfile="${RUN}/redis.pid" dir="${DATA}/redis"
@@ -44,8 +50,14 @@ redis_start() {
   redis-server --port "${REDIS_PORT}" --bind 127.0.0.1 --dir "${dir}" \
     --daemonize yes --pidfile "${pidfile}" --logfile "${LOGS}/redis.log" \
     --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size 4gb --save ""
-  wait_until 30 "redis on port ${REDIS_PORT}" redis_ready ||
+  wait_until 30 "redis on port ${REDIS_PORT}" redis_answers ||
     die "redis did not answer PING; see ${LOGS}/redis.log"
+  # A long-lived dev stack's AOF (up to 4 GB, above) takes from seconds to minutes to load.
+  if ! redis_ready; then
+    log "redis is loading its data ($(du -sh "${dir}" | cut -f1) on disk)"
+    wait_until 900 "redis to load its data" redis_ready ||
+      die "redis did not finish loading its data; see ${LOGS}/redis.log"
+  fi
   # With --daemonize the pid file is written shortly after the fork.
   wait_until 5 "redis pid file" test -s "${pidfile}" || true
 }
