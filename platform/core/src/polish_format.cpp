@@ -42,4 +42,11 @@ std::string polish_weight(std::int64_t grams) {
   return text + " kg";
 }
 
+std::string polish_characters(std::size_t n) {
+  const auto last = n % 10;
+  const auto tens = n % 100 / 10;
+  const char* word = n == 1 ? "znak" : (last >= 2 && last <= 4 && tens != 1) ? "znaki" : "znaków";
+  return std::to_string(n) + " " + word;
+}
+
 }  // namespace platform

@@ -4,6 +4,7 @@
 
 namespace {
 using platform::pln;
+using platform::polish_characters;
 using platform::polish_price;
 using platform::polish_weight;
 
@@ -15,6 +16,16 @@ TEST(PolishFormat, Weights) {
   EXPECT_EQ(polish_weight(450), "0,5 kg");
   EXPECT_EQ(polish_weight(0), "0 kg");
   EXPECT_EQ(polish_weight(1234500), "1 234,5 kg");
+}
+
+TEST(PolishFormat, CharacterCounts) {
+  EXPECT_EQ(polish_characters(1), "1 znak");
+  EXPECT_EQ(polish_characters(2), "2 znaki");
+  EXPECT_EQ(polish_characters(5), "5 znaków");
+  EXPECT_EQ(polish_characters(12), "12 znaków");
+  EXPECT_EQ(polish_characters(22), "22 znaki");
+  EXPECT_EQ(polish_characters(100), "100 znaków");
+  EXPECT_EQ(polish_characters(112), "112 znaków");
 }
 
 TEST(PolishFormat, Prices) {

@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "json_fields.hpp"
+#include "platform/polish_format.hpp"
 
 namespace checkout {
 namespace json = boost::json;
@@ -63,14 +64,6 @@ std::size_t code_points(std::string_view text) {
 bool has_control_characters(std::string_view text) {
   return std::any_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20U || c == '\x7F'; });
-}
-
-// "znak", "znaki" or "znaków" after the number `n`.
-std::string characters(std::size_t n) {
-  const auto last = n % 10;
-  const auto tens = n % 100 / 10;
-  const char* word = n == 1 ? "znak" : (last >= 2 && last <= 4 && tens != 1) ? "znaki" : "znaków";
-  return std::to_string(n) + " " + word;
 }
 
 bool is_atext(char c) {
@@ -268,9 +261,9 @@ Text read_text(Members& members, const TextField& field) {
   const auto text = trim(value->as_string().subview());
   if (text.empty()) return {};
   if (code_points(text) > field.max_chars) {
-    members.add(
-        field.key, "too_long",
-        "Pole " + quoted(field.label) + " może mieć najwyżej " + characters(field.max_chars) + ".");
+    members.add(field.key, "too_long",
+                "Pole " + quoted(field.label) + " może mieć najwyżej " +
+                    platform::polish_characters(field.max_chars) + ".");
     return {.value = std::nullopt, .faulty = true};
   }
   if (has_control_characters(text)) {

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "platform/polish_format.hpp"
+
 namespace shipping {
 namespace {
 namespace json = boost::json;
@@ -56,14 +58,6 @@ FieldName name_of(std::string_view field) {
     if (name.key == field) return name;
   }
   return {field, field, field};  // not reached: every field read has its name above
-}
-
-// "1 znak", "2 znaki", "5 znaków", "22 znaki", "100 znaków".
-std::string characters(std::size_t n) {
-  const auto last = n % 10;
-  const auto tens = n % 100 / 10;
-  const char* word = n == 1 ? "znak" : (last >= 2 && last <= 4 && tens != 1) ? "znaki" : "znaków";
-  return std::to_string(n) + " " + word;
 }
 
 // A message next to its field: "podaj ulicę" → "Podaj ulicę.". Every message starts with an ASCII
@@ -229,7 +223,7 @@ class ObjectReader {
       return std::nullopt;
     }
     if (check.chars > max_chars) {
-      error(field, name + " może mieć najwyżej " + characters(max_chars));
+      error(field, name + " może mieć najwyżej " + platform::polish_characters(max_chars));
       return std::nullopt;
     }
     return std::string(text);
